@@ -1,0 +1,215 @@
+"""The folium map: an offline-capable base map, and the event markers as one cheap layer.
+
+Offline: Leaflet, jQuery and Leaflet.markercluster come from the XStatic PyPI packages. They are
+copied into dashboard/static/ when the app starts (Streamlit serves that folder at /app/static/ with
+server.enableStaticServing) and the map points at those absolute URLs instead of folium's CDNs.
+Copying at run time rather than committing copies keeps one source of truth: the versions are the
+ones pip installed, upgraded with the rest of the environment, with their licences in the packages.
+
+Markers: one GeoJSON layer rendered by a few lines of Leaflet JS, not one folium object per event,
+so building the layer stays linear and cheap. Beyond AGGREGATE_ABOVE events the layer holds one
+bubble per place instead of one circle per event; beyond CLUSTER_ABOVE features it is clustered.
+Every string that reaches Leaflet's HTML (tooltips, popups) is escaped here.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import folium.plugins
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from dashboard.data import DATE, LOCATED
+from dashboard.theme import ARABIC_FONT, type_colour
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_URL = "/app/static"
+SYRIA_CENTRE = (35.0, 38.5)
+DEFAULT_ZOOM = 7
+AGGREGATE_ABOVE = 2000
+CLUSTER_ABOVE = 300
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
+@dataclass(frozen=True)
+class Asset:
+    package: str  # xstatic.pkg.<package>
+    files: tuple[str, ...]  # paths under the package's BASE_DIR; folders are copied whole
+
+
+ASSETS: dict[str, Asset] = {
+    "leaflet": Asset("leaflet", ("leaflet.js", "leaflet.css", "images")),
+    "jquery": Asset("jquery", ("jquery.min.js",)),
+    "markercluster": Asset("leaflet_markercluster",
+                           ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")),
+}
+MAP_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js"),
+          ("markercluster", "markercluster/leaflet.markercluster.js")]
+MAP_CSS = [("leaflet_css", "leaflet/leaflet.css"), ("markercluster_css", "markercluster/MarkerCluster.css"),
+           ("markercluster_default_css", "markercluster/MarkerCluster.Default.css")]
+
+
+def install_assets(static_dir: Path = STATIC_DIR) -> None:
+    """Copy the XStatic files into the static folder (idempotent; only missing or changed files)."""
+    import importlib
+
+    for name, asset in ASSETS.items():
+        base = Path(importlib.import_module(f"xstatic.pkg.{asset.package}").BASE_DIR)
+        for rel in asset.files:
+            src, dst = base / rel, static_dir / name / rel
+            sources = [p for p in src.rglob("*") if p.is_file()] if src.is_dir() else [src]
+            for s in sources:
+                d = dst / s.relative_to(src) if src.is_dir() else dst
+                if not d.exists() or d.stat().st_size != s.stat().st_size:
+                    d.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = d.with_suffix(d.suffix + ".tmp")
+                    shutil.copyfile(s, tmp)
+                    tmp.replace(d)
+
+
+def _local(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(name, f"{STATIC_URL}/{path}") for name, path in links]
+
+
+def base_map(governorates_geojson: dict | None) -> folium.Map:
+    """Syria with governorate outlines (drawn even offline) under OpenStreetMap tiles (when online).
+
+    Built the same on every rerun, so streamlit-folium keeps the map mounted; the view (centre and
+    zoom) and the markers are passed to st_folium separately.
+    """
+    m = folium.Map(location=SYRIA_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True)
+    m.default_js = _local(MAP_JS)
+    m.default_css = _local(MAP_CSS)
+    folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
+    if governorates_geojson:
+        folium.GeoJson(
+            governorates_geojson, name="Governorates", interactive=False,
+            style_function=lambda _: {"color": "#555", "weight": 1.2, "fillColor": "#f2efe6", "fillOpacity": 0.35},
+        ).add_to(m)
+    m.get_root().header.add_child(Element(
+        f"<style>.leaflet-tooltip, .leaflet-popup-content {{ font-family: {ARABIC_FONT}; }}"
+        " .ar { direction: rtl; text-align: right; }</style>"))
+    return m
+
+
+class PointLayer(MacroElement):
+    """A GeoJSON FeatureCollection of points drawn as circle markers styled by their properties.
+
+    Properties read by the JS: r (radius px), c (colour), cls (CSS class), tip and pop (HTML,
+    already escaped). One Leaflet layer for all points: adding it costs one element, not thousands.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
+            pointToLayer: function (feature, latlng) {
+                var p = feature.properties;
+                return L.circleMarker(latlng, {radius: p.r, color: p.c, weight: 1, fillColor: p.c,
+                                               fillOpacity: 0.7, className: p.cls});
+            },
+            onEachFeature: function (feature, layer) {
+                layer.bindTooltip(feature.properties.tip, {direction: "top"});
+                layer.bindPopup(feature.properties.pop, {maxWidth: 320});
+            }
+        });
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: list[dict]):
+        super().__init__()
+        self._name = "PointLayer"
+        self.data = {"type": "FeatureCollection", "features": features}
+
+
+def marker_features(view: pd.DataFrame) -> list[dict]:
+    """GeoJSON features for the located events of a view: one per event, or one per place when many."""
+    located = view[view[LOCATED]]
+    if len(located) > AGGREGATE_ABOVE:
+        return _place_features(located)
+    return [_event_feature(row) for row in located.to_dict("records")]
+
+
+def markers_layer(features: list[dict]) -> folium.FeatureGroup:
+    """The feature group handed to st_folium (`feature_group_to_add`): swapped without remounting the map."""
+    group = folium.FeatureGroup(name="Events")
+    parent: MacroElement = group
+    if len(features) > CLUSTER_ABOVE:
+        parent = folium.plugins.MarkerCluster(
+            options={"maxClusterRadius": 40, "disableClusteringAtZoom": 12, "spiderfyOnMaxZoom": True})
+        parent.default_js, parent.default_css = _local(MAP_JS[2:]), _local(MAP_CSS[1:])
+        group.add_child(parent)
+    parent.add_child(PointLayer(features))
+    return group
+
+
+def marker_class(event_id: str) -> str:
+    """CSS class of an event's marker (ids reduced to CSS-safe characters): lets tests find a marker."""
+    return "ev-" + re.sub(r"[^A-Za-z0-9_-]", "_", event_id)
+
+
+def _point(lat: float, lon: float, props: dict) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+            "properties": props}
+
+
+def _event_feature(e: dict) -> dict:
+    place = _place_label(e)
+    when = e[DATE].date().isoformat() if pd.notna(e[DATE]) else "undated"
+    count = "" if pd.isna(e["count"]) else f" · {int(e['count'])}"
+    etype = str(e["event_type"] or "other")
+    tip = f"{place}<br>{html.escape(when)}"
+    pop = (f"<b>{html.escape(etype)}</b> · {html.escape(when)}{html.escape(count)}<br>{place}"
+           f"<br><small>{_esc(e['source'])}</small>")
+    props = {"id": str(e["event_id"]), "r": _radius(e["count"]), "c": type_colour(etype),
+             "cls": f"ev-marker {marker_class(str(e['event_id']))}", "tip": tip, "pop": pop}
+    return _point(e["latitude"], e["longitude"], props)
+
+
+def _place_features(located: pd.DataFrame) -> list[dict]:
+    """One bubble per place: size by number of events, colour of its most frequent type (vectorised)."""
+    key = located["place_id"].fillna(located["latitude"].astype(str) + "," + located["longitude"].astype(str))
+    etype = located["event_type"].fillna("other").astype(str)
+    by_type = located.groupby([key.rename("key"), etype.rename("type")]).size().rename("n").reset_index()
+    by_type = by_type.sort_values(["key", "n"], ascending=[True, False])
+    summaries: dict[str, str] = {}
+    for k, t, n in by_type.itertuples(index=False):
+        summaries[k] = f"{summaries[k]}, {t} {n}" if k in summaries else f"{t} {n}"
+    dominant = by_type.drop_duplicates("key").set_index("key")["type"]
+    places = located.assign(key=key).groupby("key", sort=False).agg(
+        lat=("latitude", "first"), lon=("longitude", "first"), ar=("location_ar", "first"),
+        en=("location_en", "first"), first=(DATE, "min"), last=(DATE, "max"), n=("event_id", "size"),
+        ev=("event_id", "first"))
+    features = []
+    for k, p in zip(places.index, places.itertuples(index=False)):
+        when = "undated" if pd.isna(p.first) else f"{p.first.date()} – {p.last.date()}"
+        label = _place_label({"location_ar": p.ar, "location_en": p.en})
+        props = {"place": str(k), "id": str(p.ev), "r": round(min(6 + 3 * math.log2(p.n), 26), 1),
+                 "c": type_colour(dominant[k]), "cls": "place-marker",
+                 "tip": f"{label}<br>{p.n} events · {html.escape(when)}",
+                 "pop": f"{label}<br>{html.escape(summaries[k])}"}
+        features.append(_point(p.lat, p.lon, props))
+    return features
+
+
+def _place_label(e) -> str:
+    ar, en = _esc(e["location_ar"]), _esc(e["location_en"])
+    return f'<span class="ar" dir="rtl">{ar}</span> {en}'.strip()
+
+
+def _esc(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else html.escape(str(value))
+
+
+def _radius(count: object) -> float:
+    """5 px for an event without a count, growing with log2(count) to 18 px (700 defectors ~ 17 px)."""
+    if count is None or pd.isna(count):
+        return 5.0
+    return round(min(5 + 1.3 * math.log2(1 + float(count)), 18), 1)

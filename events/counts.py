@@ -1,0 +1,152 @@
+"""Numbers of people in Arabic news: digits, number words, qualifiers and vague amounts.
+
+No maintained library parses Arabic number words together with the qualifiers news use
+(`نحو 700`, `ما لا يقل عن 135`, `فاقت الخمسين`, `21 ألفا`), so this is a small parser over the
+normalised tokens (gazetteer.normalize already turns Eastern Arabic digits into 0-9).
+A vague amount (`عشرات`, `أعداد كبيرة`) has value None but keeps its text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from events.lexicon import Token, person_nouns, stems
+
+_UNITS = {
+    "واحد": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "اثنا": 2, "اثني": 2,
+    "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6,
+    "سبع": 7, "سبعه": 7, "ثمان": 8, "ثماني": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9,
+    "عشر": 10, "عشره": 10,
+}
+_TENS = {
+    "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
+    "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
+    "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90,
+}
+_HUNDREDS = {"ميه": 100, "مايه": 100, "ميتان": 200, "ميتين": 200, "مايتان": 200, "مايتين": 200}
+_HUNDREDS.update({u + h: v * 100 for u, v in _UNITS.items() if 3 <= v <= 9 for h in ("ميه", "مايه")})
+_SCALES = {"الف": 1000, "الفا": 1000, "الاف": 1000, "الفان": 2000, "الفين": 2000,
+           "مليون": 1_000_000, "ملايين": 1_000_000}
+_VAGUE = [("عشرات",), ("ميات",), ("الاف",), ("الوف",), ("اعداد", "كبيره"), ("اعدادا", "كبيره"),
+          ("اعداد", "ضخمه"), ("اعدادا", "ضخمه"), ("عدد", "كبير"), ("عددا", "كبيرا"), ("عدد", "من"),
+          ("عددا", "من"), ("العديد",), ("عده",), ("مجموعه", "من"), ("بعض",), ("دفعه",)]
+_QUALIFIERS = [q.split() for q in (
+    "نحو", "قرابه", "حوالي", "زهاء", "اكثر من", "ما لا يقل عن", "لا يقل عن", "ما يزيد عن", "ما يزيد علي",
+    "يزيد عن", "اقل من", "تجاوز", "تجاوزت", "يتجاوز", "فاق", "فاقت", "يفوق", "بلغ", "بلغت", "ما يقارب",
+    "يقارب", "قدر", "اكثر", "بلغ عددهم", "قدر عددهم")]
+_ANOTHER = {"اخر", "اخرين", "اخرون", "اخري"}
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """An amount of people: value None when vague; span and tokens in the normalised text."""
+
+    value: int | None
+    start: int
+    end: int
+    first: int
+    last: int
+    person: bool
+
+
+def _number_word(word: str) -> tuple[str, int] | None:
+    for s in stems(word) | {word}:
+        for cls, table in (("unit", _UNITS), ("ten", _TENS), ("hundred", _HUNDREDS), ("scale", _SCALES)):
+            if s in table:
+                return cls, table[s]
+    return None
+
+
+def _parse_number(toks: list[Token], i: int) -> tuple[int, int] | None:
+    """The value of the number starting at token i and the index of its last token."""
+    t = toks[i].text
+    if t[0].isdigit():
+        try:
+            value = int(t.replace(",", "")) if "." not in t else round(float(t.replace(",", "")))
+        except ValueError:
+            return None
+        last = i
+        if i + 1 < len(toks) and (w := _number_word(toks[i + 1].text)) and w[0] == "scale":
+            value, last = value * w[1], i + 1
+        return value, last
+    first = _number_word(t)
+    if first is None or first[0] == "scale" and t in ("الاف", "الوف", "ملايين"):
+        return None
+    total, cur, last, j = 0, 0, i, i
+    while j < len(toks):
+        w = _number_word(toks[j].text)
+        if w is None:
+            break
+        cls, v = w
+        if j > i and cls in ("unit", "ten", "hundred") and not toks[j].text.startswith("و") \
+                and not (cls == "unit" and v == 10):
+            break  # two separate numbers, not one compound
+        if cls == "unit" and v == 10 and j > i and 0 < cur < 10:
+            cur += 10  # خمسه عشر
+        elif cls == "scale":
+            if j > i and cur == 0 and total == 0:
+                break
+            total += (cur or 1) * v if v != 2000 else 2000
+            cur = 0
+        else:
+            cur += v
+        last, j = j, j + 1
+    value = total + cur
+    if first[1] == 1 and last == i:
+        return None  # a lone "one" is almost always the pronoun sense (أحد، واحد منهم)
+    return (value, last) if value else None
+
+
+def _match_seq(toks: list[Token], i: int, seq: list[str] | tuple[str, ...]) -> bool:
+    if i < 0 or i + len(seq) > len(toks):
+        return False
+    return all(seq[k] == toks[i + k].text or seq[k] in stems(toks[i + k].text) for k in range(len(seq)))
+
+
+def _qualifier_start(toks: list[Token], i: int) -> int:
+    """Index of the first token of a qualifier ending right before token i (skipping a bare `ال`)."""
+    j = i - 1 if i > 0 and toks[i - 1].text == "ال" else i
+    for q in sorted(_QUALIFIERS, key=len, reverse=True):
+        if _match_seq(toks, j - len(q), q):
+            return j - len(q)
+    return i
+
+
+def _is_person(toks: list[Token], i: int) -> bool:
+    nouns = person_nouns()
+    for k in (i, i + 1):  # "عدد من الجنود", "عشرات من المدنيين"
+        if k < len(toks) and (stems(toks[k].text) | {toks[k].text}) & nouns.keys():
+            return True
+        if k < len(toks) and toks[k].text != "من":
+            return False
+    return False
+
+
+def find_counts(toks: list[Token]) -> list[Count]:
+    """Every amount in the tokens, left to right, without overlaps."""
+    out: list[Count] = []
+    nouns = person_nouns()
+    i = 0
+    while i < len(toks):
+        vague = next((v for v in _VAGUE if _match_seq(toks, i, v)), None)
+        parsed = None if vague else _parse_number(toks, i)
+        if vague:
+            last = i + len(vague) - 1
+            q = _qualifier_start(toks, i)
+            out.append(Count(None, toks[q].start, toks[last].end, q, last, _is_person(toks, last + 1)))
+            i = last + 1
+            continue
+        if parsed:
+            value, last = parsed
+            q = _qualifier_start(toks, i)
+            person = _is_person(toks, last + 1) or (i > 0 and toks[i - 1].text in nouns)
+            out.append(Count(value, toks[q].start, toks[last].end, q, last, person))
+            i = last + 1
+            continue
+        number = next((nouns[s] for s in stems(toks[i].text) | {toks[i].text} if s in nouns), None)
+        if number == 2:
+            out.append(Count(2, toks[i].start, toks[i].end, i, i, True))
+        elif number == 1 and i + 1 < len(toks) and toks[i + 1].text in _ANOTHER:
+            out.append(Count(1, toks[i].start, toks[i + 1].end, i, i + 1, True))
+            i += 1
+        i += 1
+    return out

@@ -1,0 +1,176 @@
+"""Dates in Arabic news: explicit (Gregorian and Levantine month names) and relative to publication.
+
+dateparser (evaluated first) parses `31 يناير 2021`, `أمس` and `منذ يومين`, but not the Levantine
+months (`نيسان`), `يوم الاثنين الماضي`, `أول من أمس`, `أواخر الشهر الماضي` or ordinal days
+(`السادس والعشرين من نيسان`), and its search mode takes a bare weekday for the coming one; so
+dates are found here with patterns over the normalised text (alef/hamza, ta marbuta and digits
+already unified by gazetteer.normalize). time_precision: 1 day, 2 within a week, 3 month, 4 year.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTHS = {
+    "يناير": 1, "كانون الثاني": 1, "فبراير": 2, "شباط": 2, "مارس": 3, "اذار": 3, "ابريل": 4, "نيسان": 4,
+    "مايو": 5, "ايار": 5, "يونيو": 6, "يونيه": 6, "حزيران": 6, "يوليو": 7, "يوليه": 7, "تموز": 7,
+    "اغسطس": 8, "اب": 8, "سبتمبر": 9, "ايلول": 9, "اكتوبر": 10, "تشرين الاول": 10, "نوفمبر": 11,
+    "تشرين الثاني": 11, "ديسمبر": 12, "كانون الاول": 12,
+}
+_WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
+_ORD_UNITS = {"الاول": 1, "الحادي": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الخامس": 5, "السادس": 6,
+              "السابع": 7, "الثامن": 8, "التاسع": 9, "العاشر": 10}
+_ORDINALS = {w: v for w, v in _ORD_UNITS.items() if w != "الحادي"}
+_ORDINALS.update({f"{w} عشر": v + 10 for w, v in _ORD_UNITS.items() if v < 10 and w != "الاول"})
+_ORDINALS.update({"العشرين": 20, "الثلاثين": 30})
+_ORDINALS.update({f"{w} و{t}": v + tv for w, v in _ORD_UNITS.items() if v < 10 and w != "الاول"
+                  for t, tv in (("العشرين", 20), ("الثلاثين", 30)) if v + tv <= 31})
+
+
+def _alt(words) -> str:
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
+
+
+_B, _E = r"(?<![\w])", r"(?![\w])"
+_MONTH = rf"(?P<m1>{_alt(_MONTHS)})(?:\s*[(/-]?\s*(?P<m2>{_alt(_MONTHS)})\s*\)?)?"
+_YEAR = r"(?:\s*(?:من\s+)?(?:عام|العام|سنه)?\s*(?P<y>(?:19|20)\d\d))?"
+_PART = r"(?P<part>اواخر|اواسط|اوايل|مطلع|منتصف|بدايه|نهايه|اخر|اول)\s+(?:شهر\s+)?"
+_DAY = rf"(?P<d>\d{{1,2}}|{_alt(_ORDINALS)})"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(_B + "(?:" + p + ")" + _E)) for k, p in [
+    ("dmy", rf"(?:(?:يوم\s+)?(?:{_alt(_WEEKDAYS)})\s*[,،]?\s*)?(?:ال\s*)?{_DAY}\s*(?:من\s+)?(?:شهر\s+)?{_MONTH}{_YEAR}(?P<past>\s+الماضي|\s+المنصرم|\s+الفايت)?"),
+    ("my", rf"(?:{_PART})?(?:شهر\s+)?{_MONTH}{_YEAR}(?P<past>\s+الماضي|\s+المنصرم|\s+الفايت)?"),
+    ("ymd", r"(?P<y>(?:19|20)\d\d)[-/.](?P<mn>\d{1,2})[-/.](?P<d>\d{1,2})"),
+    ("dmy_num", r"(?P<d>\d{1,2})[-/.](?P<mn>\d{1,2})[-/.](?P<y>(?:19|20)\d\d)"),
+    ("before_yesterday", r"اول\s+من\s+امس|امس\s+الاول|اول\s+امس"),
+    ("weekday", rf"(?:يوم\s+)?(?:امس\s+)?(?P<wd>{_alt(_WEEKDAYS)})(?P<past>\s+الماضي|\s+الفايت|\s+المنصرم)?"
+                r"(?P<next>\s+المقبل|\s+القادم)?"),
+    ("yesterday", r"(?:يوم\s+|مساء\s+|ليل\s+|صباح\s+|ليله\s+)?امس|الليله\s+الماضيه"),
+    ("today", r"اليوم|صباح\s+اليوم|مساء\s+اليوم"),
+    ("days_ago", r"(?:منذ|قبل)\s+(?P<n>يومين|\d+\s+ايام|ثلاثه\s+ايام|اربعه\s+ايام|خمسه\s+ايام|ايام|اسبوع|اسبوعين)"),
+    ("recent_days", r"(?:خلال\s+)?(?:في\s+)?الايام\s+(?:القليله\s+)?(?:الماضيه|الاخيره|الفايته)"),
+    ("last_week", r"الاسبوع\s+(?:الماضي|الفايت|المنصرم)"),
+    ("last_month", rf"(?:{_PART})?الشهر\s+(?:الماضي|الفايت|المنصرم)"),
+    ("this_month", rf"(?:{_PART})?الشهر\s+(?:الجاري|الحالي)"),
+    ("year", r"(?:في\s+)?(?:عام|العام|سنه)\s+(?P<y>(?:19|20)\d\d)"),
+    ("last_year", r"العام\s+(?:الماضي|الفايت|المنصرم)"),
+]]
+_PART_DAY = {"اواخر": 25, "نهايه": 25, "اخر": 25, "اواسط": 15, "منتصف": 15, "اوايل": 5, "مطلع": 5, "بدايه": 5, "اول": 5}
+_DAYS_AGO = {"يومين": 2, "ثلاثه ايام": 3, "اربعه ايام": 4, "خمسه ايام": 5, "ايام": 3, "اسبوع": 7, "اسبوعين": 14}
+_SINCE = re.compile(r"(?:منذ|حتي|لغايه)\s+(?:\S+\s+){0,3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateHit:
+    """A date expression at [start, end) of the normalised text; `since` marks the start of a span
+    (`منذ بداية العام`), which dates an ongoing situation, not an incident."""
+
+    start: int
+    end: int
+    date: dt.date
+    precision: int
+    since: bool = False
+    explicit: bool = True
+
+
+def _month_day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _infer_year(month: int, day: int, pub: dt.date | None, past: bool) -> int | None:
+    """Year of a day-month without one: the publication's, or the year before when that would put
+    the date well after publication (or after it at all when the text says الماضي)."""
+    if pub is None:
+        return None
+    d = _month_day(pub.year, month, min(day, 28))
+    if d and (d > pub + dt.timedelta(days=0 if past else 31)):
+        return pub.year - 1
+    return pub.year
+
+
+def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> tuple[dt.date, int] | None:
+    g = m.groupdict()
+    if kind == "my" and not (g.get("y") or g.get("part") or g.get("m2") or g.get("past") or "شهر" in m.group()):
+        return None  # a bare month name is too often another word (مارس "practised", اب "father")
+    if kind in ("dmy", "my"):
+        month = _MONTHS[re.sub(r"\s+", " ", g["m1"])]
+        if kind == "dmy":
+            day = int(g["d"]) if g["d"].isdigit() else _ORDINALS[re.sub(r"\s+", " ", g["d"])]
+            precision = 1
+        else:
+            day, precision = _PART_DAY.get(g.get("part") or "", 15), 3
+        year = int(g["y"]) if g.get("y") else _infer_year(month, day, pub, bool(g.get("past")))
+        if year is None:
+            return None
+        d = _month_day(year, month, day)
+        return (d, precision) if d else None
+    if kind in ("ymd", "dmy_num"):
+        d = _month_day(int(g["y"]), int(g["mn"]), int(g["d"]))
+        return (d, 1) if d else None
+    if kind == "year":
+        return dt.date(int(g["y"]), 7, 1), 4
+    if pub is None:
+        return None
+    if kind == "before_yesterday":
+        return pub - dt.timedelta(days=2), 1
+    if kind == "yesterday":
+        return pub - dt.timedelta(days=1), 1
+    if kind == "today":
+        return pub, 1
+    if kind == "weekday":
+        if g.get("next"):
+            return None
+        back = (pub.weekday() - _WEEKDAYS[g["wd"]]) % 7
+        if back == 0 and g.get("past"):
+            back = 7
+        return pub - dt.timedelta(days=back), 1
+    if kind == "days_ago":
+        n = g["n"]
+        days = int(n.split()[0]) if n[0].isdigit() else _DAYS_AGO[re.sub(r"\s+", " ", n)]
+        return pub - dt.timedelta(days=days), 1 if days <= 2 else 2
+    if kind == "recent_days":
+        return pub - dt.timedelta(days=3), 2
+    if kind == "last_week":
+        return pub - dt.timedelta(days=7), 2
+    if kind in ("last_month", "this_month"):
+        first = pub.replace(day=1)
+        if kind == "last_month":
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        m_part = re.match(_PART, m.group())
+        day = _PART_DAY[m_part.group("part")] if m_part else 15
+        d = _month_day(first.year, first.month, day) or first
+        return (min(d, pub), 3)
+    if kind == "last_year":
+        return dt.date(pub.year - 1, 7, 1), 4
+    return None
+
+
+def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
+    """Every date expression in normalised `text`, left to right, longest first, no overlaps."""
+    found: list[DateHit] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            resolved = _resolve(kind, m, published)
+            if resolved is None:
+                continue
+            since = bool(_SINCE.search(text[max(0, m.start() - 40):m.start()])) and kind != "days_ago"
+            explicit = kind in ("dmy", "my", "ymd", "dmy_num", "year")
+            found.append(DateHit(m.start(), m.end(), resolved[0], resolved[1], since, explicit))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda h: h.start)
+
+
+def publication_date(text: str, title_end: int) -> dt.date | None:
+    """The article's own date from the top of normalised `text`: the first full explicit date after
+    the title (a page banner usually comes before it), else the first one before it."""
+    hits = [h for h in find_dates(text[:2000], None) if h.explicit and h.precision == 1 and h.date.year >= 1990]
+    after = [h for h in hits if h.start >= title_end]
+    if after:
+        return after[0].date
+    return hits[0].date if hits else None

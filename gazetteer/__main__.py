@@ -1,0 +1,79 @@
+"""`python -m gazetteer SUBCOMMAND`: build the places table, look names up (and more, see SUBCOMMANDS).
+
+Each subcommand is one `add_*` function that registers its parser and sets `run`; adding a
+subcommand means writing one such function and listing it in SUBCOMMANDS.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+
+def add_build(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="build places.parquet from gazetteer/data/sources (and the curated CSV)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: gazetteer/data)")
+    p.add_argument("--curated", type=Path, default=None, help="curated CSV (default: gazetteer/data/curated_places.csv)")
+    p.add_argument("--polygons", type=Path, default=None, metavar="RAW_ADMIN2",
+                   help="first re-make admin1/admin2.geojson in --out from OCHA's full-resolution syr_admin2.geojson")
+    p.set_defaults(run=_run_build)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from gazetteer import build
+
+    out = args.out or build.DATA
+    if args.polygons:
+        for path in build.simplify_polygons(args.polygons, out):
+            print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    try:
+        df, report = build.build_table(args.curated or build.CURATED)
+    except build.CuratedError as e:
+        print(e, file=sys.stderr)
+        return 2
+    path = build.write_table(df, out)
+    print(f"wrote {path} ({len(df):,} rows)")
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
+def add_lookup(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lookup", help="list the places a name (Arabic or English) can refer to")
+    p.add_argument("name", nargs="+", help="the name; several words are joined with spaces")
+    p.add_argument("--limit", type=int, default=20, help="show at most this many candidates (default 20)")
+    p.set_defaults(run=_run_lookup)
+
+
+def _run_lookup(args: argparse.Namespace) -> int:
+    from gazetteer import places
+
+    name = " ".join(args.name)
+    found = places.candidates(name)
+    if not found:
+        print(f"no place called {name!r}")
+        return 1
+    for c in found[: args.limit]:
+        print(f"{c['place_id']:<22} {c['kind']:<13} {c['name_ar']} / {c['name_en'] or '-'}"
+              f"  [{c['admin1_en'] or '-'}{', ' + c['admin2_en'] if c['admin2_en'] else ''}]"
+              f"  {c['lat']:.5f},{c['lon']:.5f}  prominence {c['prominence']:.2f}")
+    if len(found) > args.limit:
+        print(f"... {len(found) - args.limit} more (--limit)")
+    return 0
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_build, add_lookup]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gazetteer", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(sub)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""geoparse(text) -> the Syrian places a text names, resolved, with spans into the original text.
+
+Pipeline: normalise (keeping an offset map) -> words -> candidates (exact, region, fuzzy in
+place slots) -> evidence and scores -> non-overlapping spans -> one gazetteer row each ->
+Mentions. A name the gazetteer lacks simply yields no candidate; it never disturbs the rest.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from gazetteer import admin
+from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
+from gazetteer.index import NameIndex, get_index
+from gazetteer.lexicon import cues, directions
+from gazetteer.mention import Mention
+from gazetteer.normalize import normalize
+from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, gather_evidence,
+                               list_adjacent, prior, score_spans, select)
+from gazetteer.tokens import Token, stems
+
+_SENTENCE_END = re.compile(r"[.!?؟\n]+")
+_COMPASS_EN = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
+               "northeast": "north-eastern", "northwest": "north-western", "southeast": "south-eastern",
+               "southwest": "south-western", "centre": "central"}
+
+
+def geoparse(text: str) -> list[Mention]:
+    """Every Syrian place mentioned in `text`, in order of appearance, scored in [0, 1]."""
+    if not text or not isinstance(text, str):
+        return []
+    idx = get_index()
+    norm = normalize(text)
+    ntext = norm.text
+    words, sentence_of = tokenize_sentences(ntext)
+    cands = exact_candidates(ntext, words, idx) + region_candidates(ntext, words, idx)
+    scored = _score(cands, norm.original, norm, ntext, words, idx)
+    slots = _place_slots(scored, ntext, words)
+    covered = {k for s in scored for k in range(s.cand.first, s.cand.last + 1) if s.score >= THRESHOLD}
+    fuzzy = fuzzy_candidates(words, slots, covered, idx)
+    if fuzzy:
+        scored = _score(cands + fuzzy, norm.original, norm, ntext, words, idx)
+    chosen = select(scored)
+    choose_rows(chosen, sentence_of, idx)
+    return [_mention(s, norm, idx) for s in drop_isolated(chosen, idx)]
+
+
+def tokenize_sentences(ntext: str) -> tuple[list[Token], list[int]]:
+    """Words of the normalised text and, for each, the number of its sentence."""
+    from gazetteer.tokens import tokenize
+
+    words = tokenize(ntext)
+    ends = [m.start() for m in _SENTENCE_END.finditer(ntext)]
+    sentence_of, k = [], 0
+    for w in words:
+        while k < len(ends) and ends[k] < w.start:
+            k += 1
+        sentence_of.append(k)
+    return words, sentence_of
+
+
+def _score(cands: list[Candidate], original: str, norm, ntext: str, words: list[Token],
+           idx: NameIndex) -> list[Scored]:
+    scored = []
+    for c in cands:
+        o_start, o_end = norm.span(c.start, c.end)
+        # The original letters that survived normalisation: `جـ.روح` -> `جروح`, ة and أ kept.
+        surface = "".join(original[k] for k in norm.index[c.start:c.end])
+        if c.key.startswith("ال") and not surface.startswith(("ا", "أ", "إ", "آ")):
+            surface = "ا" + surface  # للرستن: the article's alef was swallowed by the preposition
+        whole = "".join(original[k] for k in norm.index[words[c.first].start:c.end])
+        s = Scored(c, prior(c, surface, whole, idx))
+        gather_evidence(s, ntext, words, idx)
+        scored.append(s)
+    score_spans(scored, ntext, words, idx)
+    return scored
+
+
+def _place_slots(scored: list[Scored], ntext: str, words: list[Token]) -> set[int]:
+    """Words where a place is expected: after a cue word, or next to a place in a list."""
+    cue_words = cues()
+    slots = {i + 1 for i, w in enumerate(words[:-1]) if any(s in cue_words for _, s in stems(w.text))}
+    strong = [s.cand for s in scored if s.score >= THRESHOLD]
+    for c in strong:
+        for k in (c.last + 1, c.last + 2, c.first - 1, c.first - 2):
+            if not 0 <= k < len(words):
+                continue
+            probe = Candidate(k, k, words[k].start, words[k].end, "", (), "fuzzy",
+                              "و" if words[k].text.startswith("و") else "")
+            if probe.clitic:
+                probe.start += 1
+            if (k > c.last and list_adjacent(ntext, c, probe, words)) or \
+               (k < c.first and list_adjacent(ntext, probe, c, words)):
+                slots.add(k)
+    return slots
+
+
+@lru_cache(maxsize=256)
+def _region_point(pcode: str, part: str | None) -> tuple[float, float]:
+    return admin.region_point(pcode, part)
+
+
+def _mention(s: Scored, norm, idx: NameIndex) -> Mention:
+    start, end = norm.span(s.cand.start, s.cand.end)
+    r = s.row
+    kind, name_ar, name_en = idx.kind[r], idx.name_ar[r], idx.name_en[r]
+    lat, lon = float(idx.lat[r]), float(idx.lon[r])
+    if s.cand.match == "region":
+        pcode, part = s.cand.region
+        lat, lon = _region_point(pcode, part)
+        kind = "region"
+        adjective = next((" ".join(w) for w, p in directions().items() if p == part), "")
+        name_ar = f"ريف {idx.admin1_ar[r]}" + (f" {adjective}" if part and adjective else "")
+        name_en = f"{idx.admin1_en[r]} countryside" + (f" ({_COMPASS_EN[part]})" if part else "")
+    return Mention(start=start, end=end, text=norm.original[start:end], place_id=idx.place_id[r],
+                   name_ar=name_ar, name_en=name_en, kind=kind, admin1=idx.admin1_en[r],
+                   lat=lat, lon=lon, score=round(s.score, 3), admin2=idx.admin2_en[r],
+                   admin1_ar=idx.admin1_ar[r], admin2_ar=idx.admin2_ar[r])

@@ -1,0 +1,64 @@
+"""The small word lists the geoparser reasons with, read from data files that are easy to extend.
+
+cues.tsv (words that announce a place and hint at its kind), directions.tsv (the compass
+adjectives of `ريف حماة الشمالي`), person_titles.txt (a name after `النقيب` is a person),
+not_places.txt (fixed expressions such as `حزب البعث`). All entries are normalised on load.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from gazetteer.normalize import name_key
+
+DATA = Path(__file__).parent / "data"
+
+# Words that, right before a name, make a place reading likelier (after clitics are removed).
+PREPOSITIONS = frozenset(name_key(w) for w in (
+    "في", "من", "إلى", "الى", "قرب", "نحو", "باتجاه", "بين", "حول", "داخل", "عند",
+    "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "أطراف", "مدخل", "مثل",
+    "وسط", "ضواحي", "محيط", "تخوم", "مشارف", "أرياف", "منطقة",
+))
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    kinds: tuple[str, ...]
+    plural: bool
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Cue]:
+    """Cue word key -> the kinds it suggests and whether it opens a list."""
+    out = {}
+    for line in _lines("cues.tsv"):
+        word, kinds, plural = line.split("\t")
+        out[name_key(word)] = Cue(tuple(kinds.split(",")), plural.strip() == "1")
+    return out
+
+
+@lru_cache(maxsize=1)
+def directions() -> dict[tuple[str, ...], str]:
+    """Direction adjective words (normalised, as a tuple of words) -> compass part."""
+    out = {}
+    for line in _lines("directions.tsv"):
+        words, part = line.split("\t")
+        out[tuple(name_key(words).split())] = part.strip()
+    return out
+
+
+@lru_cache(maxsize=1)
+def person_titles() -> frozenset[str]:
+    return frozenset(name_key(w) for w in _lines("person_titles.txt"))
+
+
+@lru_cache(maxsize=1)
+def not_places() -> frozenset[tuple[str, ...]]:
+    """Fixed expressions (as word tuples) in which a place-like word is not a place."""
+    return frozenset(tuple(name_key(w).split()) for w in _lines("not_places.txt"))

@@ -1,0 +1,36 @@
+"""The geoparser's output record: one resolved place mention in a text.
+
+Its JSON form is the contract in DESIGN.md (`python -m gazetteer geoparse --jsonl`), which
+other tools read, so field names and meanings must not drift.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place found in a text; `start`/`end` index the ORIGINAL text, so text == original[start:end]."""
+
+    start: int
+    end: int
+    text: str
+    place_id: str
+    name_ar: str
+    name_en: str
+    kind: str
+    admin1: str | None
+    lat: float
+    lon: float
+    score: float
+    admin2: str | None = None
+    admin1_ar: str | None = None
+    admin2_ar: str | None = None
+
+    def to_json(self) -> dict:
+        """The JSON object of the design's contract (plus admin2 fields, which consumers may ignore)."""
+        d = asdict(self)
+        d["lat"] = round(self.lat, 5)
+        d["lon"] = round(self.lon, 5)
+        d["score"] = round(self.score, 3)
+        return d

@@ -1,0 +1,284 @@
+"""Features and ranking: is a candidate span a place, and which place is it?
+
+Two questions, as in mordecai: (1) does the span name a place at all, and (2) which of the
+gazetteer rows it may name is meant. (1) weighs a prior from the data — how common the span is
+as an ordinary Arabic word (wordfreq) against how prominent the place is — with the evidence
+around it: a cue word (`بلدة`), a preposition, a list of other places, a governorate named next
+to it; a person title (`النقيب`), a fixed expression (`حزب البعث`) or a foreign name vetoes it.
+(2) prefers rows that fit the cue's kind, lie in the governorates the sentence and the article
+talk about, lie near the article's other places (spatial coherence), then the prominent ones.
+The weights are hand-set and documented here; each is a readable rule, not a fitted constant.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from gazetteer.candidates import Candidate
+from gazetteer.index import NameIndex
+from gazetteer.lexicon import PREPOSITIONS, Cue, cues, not_places, person_titles
+from gazetteer.tokens import Token, stems
+
+THRESHOLD = 0.5
+_LIST_GAP = re.compile(r"\s*[,،\-/:؛]?\s*(?:و\s+)?")
+_PREP_CLITICS = {"ب", "وب", "فب", "ل", "ول", "فل"}
+# Bare names prefer the more specific populated place to the admin unit that shares its name.
+_KIND_BIAS = {"city": 0.2, "town": 0.12, "governorate": 0.15, "village": 0.0, "neighbourhood": 0.0,
+              "district": -0.3, "subdistrict": -0.4}
+
+
+@dataclass(slots=True)
+class Scored:
+    """A candidate with its evidence and the score that decides if it is a place."""
+
+    cand: Candidate
+    prior: float
+    cue: Cue | None = None
+    vetoed: str = ""
+    prep: bool = False
+    gov_after: str | None = None
+    list_bonus: float = 0.0
+    score: float = 0.0
+    row: int = -1
+    kinds: set[str] = field(default_factory=set)
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common `word` is as ordinary Arabic (Zipf scale: 7 for على, 0 for unknown words)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "ar")
+
+
+def prior(c: Candidate, surface: str, whole: str, idx: NameIndex) -> float:
+    """Belief that the span is a place before looking at its context.
+
+    A rare word that is a place name is very likely that place; a common word needs evidence.
+    A prominent place (governorate capital, district town) keeps a high prior unless its name
+    is also a very common word (`الباب` the door, `دوما` always). A clitic reading of a word
+    that is itself common (`وكالات` agencies = و + كالات) is judged by the whole word.
+    """
+    if c.match == "region":
+        return 0.95
+    z = zipf(surface) if not c.clitic else max(zipf(surface), zipf(whole))
+    if c.n_words > 1:
+        z -= 1.0  # several words in a row that form a place name are rarely an accident
+    common = min(0.85, max(0.1, 1.3 - 0.25 * z))
+    p = max(idx.prominence[r] for r in c.rows)
+    prominent = p - max(0.0, z - 4.0) * 0.5 if p >= 0.5 else 0.0
+    if p >= 0.9:
+        prominent = max(prominent, 0.9 if z < 5.5 else 0.5)
+    base = max(common, prominent)
+    if c.match == "fuzzy":
+        base = min(base, 0.3) - 0.05 * c.distance
+    if c.clitic and c.clitic not in ("و", "ف"):
+        base -= 0.05  # a clitic reading is a little less likely than the bare word
+    return base
+
+
+def _prev_stems(tokens: list[Token], i: int) -> list[str]:
+    return [s for _, s in stems(tokens[i].text)] if i >= 0 else []
+
+
+def gather_evidence(s: Scored, text: str, tokens: list[Token], idx: NameIndex) -> None:
+    """Fill the context features of one candidate (cue, preposition, vetoes)."""
+    c = s.cand
+    prev = _prev_stems(tokens, c.first - 1)
+    cue_words, titles = cues(), person_titles()
+    if c.clitic not in _PREP_CLITICS:
+        s.cue = next((cue_words[w] for w in prev if w in cue_words), None)
+    s.prep = bool(c.clitic in _PREP_CLITICS or any(w in PREPOSITIONS for w in prev))
+    if any(w in titles for w in prev) or (c.first >= 2 and text[tokens[c.first - 1].end:c.start].strip() == ""
+                                          and any(w in titles for w in _prev_stems(tokens, c.first - 2))
+                                          and c.n_words == 1 and s.prior < 0.9):
+        s.vetoed = "person"
+    if _in_fixed_expression(c, tokens):
+        s.vetoed = "expression"
+    if c.match != "region" and (c.key in idx.foreign or c.key.replace("ال", "", 1) in idx.foreign):
+        if not (s.cue and s.cue.kinds[0] in ("village", "town", "city")):
+            s.vetoed = "foreign"
+    if c.match != "region" and c.n_words == 1 and c.key in cue_words:
+        s.vetoed = "cue word"
+
+
+def _in_fixed_expression(c: Candidate, tokens: list[Token]) -> bool:
+    for expr in not_places():
+        n = len(expr)
+        for s in range(max(0, c.first - n + 1), c.first + 1):
+            if s + n > len(tokens) or s + n - 1 < c.last:
+                continue
+            words = [tokens[k].text for k in range(s, s + n)]
+            firsts = {st for _, st in stems(words[0])}
+            if tuple(words[1:]) == expr[1:] and expr[0] in firsts:
+                return True
+    return False
+
+
+def list_adjacent(text: str, a: Candidate, b: Candidate, tokens: list[Token]) -> bool:
+    """True when b follows a in an enumeration (`أ، ب`, `أ و ب`, `أ وب`)."""
+    if b.first not in (a.last + 1, a.last + 2):
+        return False
+    gap = text[a.end:b.start if b.clitic != "و" else b.start - 1]
+    if b.first == a.last + 2 and tokens[a.last + 1].text != "و":
+        return False
+    return bool(_LIST_GAP.fullmatch(gap)) and (b.clitic == "و" or gap.strip() != "" or b.first == a.last + 2)
+
+
+def score_spans(scored: list[Scored], text: str, tokens: list[Token], idx: NameIndex) -> None:
+    """Combine prior and evidence into each candidate's score, with list propagation."""
+    by_first: dict[int, list[Scored]] = {}
+    for s in scored:
+        by_first.setdefault(s.cand.first, []).append(s)
+    govs_at = {s.cand.first: s for s in scored
+               if s.cand.match == "region" or any(idx.kind[r] == "governorate" for r in s.cand.rows)}
+    for s in scored:
+        c = s.cand
+        nxt = c.last + 1
+        if nxt < len(tokens) and tokens[nxt].text in ("في", "من"):
+            nxt += 1
+        g = govs_at.get(nxt)
+        if g is not None and g is not s and (g.cand.match == "region" or _starts_with_rif(tokens, c.last + 1)
+                                              or _starts_with_rif(tokens, nxt - 1)):
+            s.gov_after = idx.admin1[g.cand.rows[0]]
+        s.score = _local_score(s, idx)
+    # Lists: a member of an enumeration that holds a confident place (or follows a plural cue)
+    # is a place too; two passes let confidence travel along the list.
+    for _ in range(2):
+        for s in scored:
+            if s.vetoed:
+                continue
+            neighbours = _list_neighbours(s, by_first, text, tokens)
+            strong = any(n.score >= THRESHOLD + 0.1 and not n.vetoed for n in neighbours)
+            s.list_bonus = 0.3 if strong or (s.cue and s.cue.plural) else 0.0
+            s.score = _local_score(s, idx)
+
+
+def _starts_with_rif(tokens: list[Token], i: int) -> bool:
+    return 0 <= i < len(tokens) and any(st in ("ريف", "ريفي", "محافظه") for _, st in stems(tokens[i].text))
+
+
+def _list_neighbours(s: Scored, by_first: dict[int, list[Scored]], text: str,
+                     tokens: list[Token]) -> list[Scored]:
+    c = s.cand
+    out = [n for k in (c.last + 1, c.last + 2) for n in by_first.get(k, ())
+           if list_adjacent(text, c, n.cand, tokens)]
+    for k in range(max(0, c.first - 8), c.first):
+        out += [n for n in by_first.get(k, ()) if list_adjacent(text, n.cand, c, tokens)]
+    return out
+
+
+def _local_score(s: Scored, idx: NameIndex) -> float:
+    if s.vetoed:
+        return 0.0
+    score = s.prior + s.list_bonus
+    if s.cue:
+        kinds = {idx.kind[r] for r in s.cand.rows}
+        score += 0.25 + (0.2 if kinds & set(s.cue.kinds) else 0.0)
+    if s.prep:
+        score += 0.15
+    if s.gov_after and any(idx.admin1[r] == s.gov_after for r in s.cand.rows):
+        score += 0.35
+    return min(1.0, score)
+
+
+def select(scored: list[Scored]) -> list[Scored]:
+    """Non-overlapping spans above the threshold: longer names first, then higher scores."""
+    order = {"region": 0, "exact": 1, "fuzzy": 2}
+    ranked = sorted((s for s in scored if s.score >= THRESHOLD),
+                    key=lambda s: (-s.cand.n_words, order[s.cand.match], -s.score, s.cand.start))
+    taken: list[Scored] = []
+    used: set[int] = set()
+    for s in ranked:
+        span = set(range(s.cand.start, s.cand.end))
+        if span & used:
+            continue
+        used |= span
+        taken.append(s)
+    return sorted(taken, key=lambda s: s.cand.start)
+
+
+def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex) -> None:
+    """Pick the gazetteer row each chosen span names, using the article's other places."""
+    anchors = [s for s in chosen if len(s.cand.rows) == 1 or s.cand.match == "region"]
+    for s in anchors:
+        s.row = s.cand.rows[0]
+    art_admin1: dict[str, float] = {}
+    sent_admin1: dict[int, set[str]] = {}
+    for s in chosen:
+        a1s = {idx.admin1[r] for r in s.cand.rows}
+        if len(a1s) == 1:
+            a1 = a1s.pop()
+            w = 1.0 if s.row >= 0 else 0.5
+            art_admin1[a1] = art_admin1.get(a1, 0.0) + w
+            sent_admin1.setdefault(sentence_of[s.cand.first], set()).add(a1)
+    anchor_pts = np.array([(idx.lat[s.row], idx.lon[s.row]) for s in anchors
+                           if idx.kind[s.row] not in ("governorate", "region")] or [(np.nan, np.nan)])
+    total = sum(art_admin1.values()) or 1.0
+    # One sense per discourse: once the article speaks of a governorate (`ريف حماة`, `محافظة
+    # درعا`), its bare name (`معارك إدلب وحماة`) is that governorate, not its capital city.
+    gov_named = {idx.admin1[s.row] for s in anchors if s.cand.match == "region" or idx.kind[s.row] == "governorate"}
+    for s in chosen:
+        if s.row >= 0:
+            continue
+        if not (s.cue and "city" in s.cue.kinds):
+            gov = [r for r in s.cand.rows if idx.kind[r] == "governorate" and idx.admin1[r] in gov_named]
+            if gov:
+                s.row = gov[0]
+                continue
+        sent = sent_admin1.get(sentence_of[s.cand.first], set())
+        best, best_val = s.cand.rows[0], -math.inf
+        for r in s.cand.rows:
+            a1 = idx.admin1[r]
+            val = _KIND_BIAS.get(idx.kind[r], 0.0) + 0.3 * idx.prominence[r]
+            if s.cue and idx.kind[r] in s.cue.kinds:
+                val += 0.5
+            if s.gov_after == a1:
+                val += 0.8
+            if a1 in sent:
+                val += 0.5
+            val += 0.4 * art_admin1.get(a1, 0.0) / total
+            val += 0.4 * _closeness(idx.lat[r], idx.lon[r], anchor_pts)
+            if val > best_val:
+                best, best_val = r, val
+        s.row = best
+
+
+def _closeness(lat: float, lon: float, pts: np.ndarray) -> float:
+    """1 near another place of the article, falling to 0 beyond ~100 km."""
+    if np.isnan(pts[0, 0]):
+        return 0.0
+    dlat = np.radians(pts[:, 0] - lat)
+    dlon = np.radians(pts[:, 1] - lon) * math.cos(math.radians(lat))
+    d = 6371.0 * np.sqrt(dlat ** 2 + dlon ** 2)
+    return float(np.exp(-d.min() / 40.0))
+
+
+def drop_isolated(chosen: list[Scored], idx: NameIndex) -> list[Scored]:
+    """Drop minor places with no strong evidence that lie far from the article's other places.
+
+    A word that happens to be a village name (`المقتلة` the carnage, `بجروح` with wounds) is only
+    believed when something supports it: a cue word, a list, a governorate named beside it,
+    prominence, or the article's geography (another place within ~50 km).
+    """
+    kept = []
+    for s in chosen:
+        r = s.row
+        others = [o for o in chosen if o.cand.key != s.cand.key]
+        if (s.cand.match == "region" or s.cue or s.list_bonus or s.gov_after
+                or idx.prominence[r] >= 0.5 or not others):
+            kept.append(s)
+            continue
+        pts = np.array([(idx.lat[o.row], idx.lon[o.row]) for o in others
+                        if idx.kind[o.row] != "governorate" and o.cand.match != "region"] or [(np.nan, np.nan)])
+        if np.isnan(pts[0, 0]):
+            near = idx.admin1[r] in {idx.admin1[o.row] for o in others}
+        else:
+            near = _closeness(idx.lat[r], idx.lon[r], pts) > 0.3
+        if near:
+            kept.append(s)
+    return kept
