@@ -172,7 +172,7 @@ def timeline(undated_view: pd.DataFrame, bounds) -> None:
     )
     window = alt.Chart(pd.DataFrame({"a": [lo.isoformat()], "b": [hi.isoformat()]})).mark_rect(
         opacity=0.12, color="#1f77b4").encode(x="a:T", x2="b:T")
-    st.altair_chart((window + bars).properties(height=140), use_container_width=True)
+    st.altair_chart((window + bars).properties(height=140), width="stretch")
     if bounds[0] < bounds[1]:
         st.slider("Dates", min_value=bounds[0], max_value=bounds[1], key="f_dates", format="YYYY-MM-DD",
                   label_visibility="collapsed")
@@ -259,7 +259,7 @@ def event_list(title: str, rows: pd.DataFrame, current: str) -> None:
 def table(view: pd.DataFrame) -> None:
     st.subheader("Events in view")
     shown = data.export_frame(view).head(TABLE_ROWS)
-    st.dataframe(shown, hide_index=True, use_container_width=True, height=320)
+    st.dataframe(shown, hide_index=True, width="stretch", height=320)
     if len(view) > TABLE_ROWS:
         st.caption(f"Showing {TABLE_ROWS:,} of {len(view):,} rows; the downloads hold them all.")
     c1, c2 = st.columns(2)

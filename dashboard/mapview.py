@@ -31,8 +31,8 @@ from dashboard.theme import ARABIC_FONT, type_colour
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/app/static"
-SYRIA_CENTRE = (35.0, 38.5)
-DEFAULT_ZOOM = 7
+SYRIA_CENTRE = (35.0, 38.3)
+DEFAULT_ZOOM = 6
 AGGREGATE_ABOVE = 2000
 CLUSTER_ABOVE = 300
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'

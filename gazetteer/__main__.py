@@ -63,7 +63,38 @@ def _run_lookup(args: argparse.Namespace) -> int:
     return 0
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_build, add_lookup]
+def add_geoparse(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("geoparse", help="find and resolve the Syrian places in text files")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt files or folders of them")
+    p.add_argument("--jsonl", action="store_true", help="one JSON object per document (the DESIGN.md contract)")
+    p.set_defaults(run=_run_geoparse)
+
+
+def _run_geoparse(args: argparse.Namespace) -> int:
+    from gazetteer.geoparse import geoparse
+    from gazetteer.textfile import TextFileError, iter_text_files, read_text
+
+    failed = 0
+    for path in iter_text_files(args.paths):
+        try:
+            mentions = geoparse(read_text(path))
+            error = None
+        except TextFileError as e:
+            mentions, error, failed = [], str(e), failed + 1
+            print(f"{path}: {e}", file=sys.stderr)
+        if args.jsonl:
+            row = {"doc": path.name, "mentions": [m.to_json() for m in mentions]}
+            if error:
+                row["error"] = error
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        else:
+            for m in mentions:
+                print(f"{path.name}\t{m.start}-{m.end}\t{m.text}\t{m.place_id}\t{m.kind}\t{m.name_en}"
+                      f"\t{m.admin1 or '-'}\t{m.lat:.4f},{m.lon:.4f}\t{m.score:.2f}")
+    return 1 if failed else 0
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_build, add_lookup, add_geoparse]
 
 
 def main(argv: list[str] | None = None) -> int:

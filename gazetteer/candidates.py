@@ -18,6 +18,9 @@ from gazetteer.lexicon import cues, directions
 from gazetteer.tokens import Token, gap_is_space, stems
 
 
+_ADMIN_UNITS = ("district", "subdistrict")
+
+
 @dataclass(slots=True)
 class Candidate:
     """A span of normalised text (tokens first..last) and the places it may name."""
@@ -57,6 +60,9 @@ def exact_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Can
                 words.append(tokens[j].text)
                 key = " ".join(words)
                 rows = idx.lookup(key) or idx.lookup(key.replace(" ", ""))
+                # `مدينة إدلب` as an alias of the district would hide the city the cue points to.
+                if rows and stem in cue_words and all(idx.kind[r] in _ADMIN_UNITS for r in rows):
+                    continue
                 if rows:
                     out.append(Candidate(i, j, tok.start + off, tokens[j].end, key, rows, "exact", clitic))
     return out

@@ -14,7 +14,7 @@ from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, 
 from gazetteer.index import NameIndex, get_index
 from gazetteer.lexicon import cues, directions
 from gazetteer.mention import Mention
-from gazetteer.normalize import normalize
+from gazetteer.normalize import Normalized, normalize
 from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, gather_evidence,
                                list_adjacent, prior, score_spans, select)
 from gazetteer.tokens import Token, stems
@@ -34,12 +34,12 @@ def geoparse(text: str) -> list[Mention]:
     ntext = norm.text
     words, sentence_of = tokenize_sentences(ntext)
     cands = exact_candidates(ntext, words, idx) + region_candidates(ntext, words, idx)
-    scored = _score(cands, norm.original, norm, ntext, words, idx)
+    scored = _score(cands, norm, words, sentence_of, idx)
     slots = _place_slots(scored, ntext, words)
     covered = {k for s in scored for k in range(s.cand.first, s.cand.last + 1) if s.score >= THRESHOLD}
     fuzzy = fuzzy_candidates(words, slots, covered, idx)
     if fuzzy:
-        scored = _score(cands + fuzzy, norm.original, norm, ntext, words, idx)
+        scored = _score(cands + fuzzy, norm, words, sentence_of, idx)
     chosen = select(scored)
     choose_rows(chosen, sentence_of, idx)
     return [_mention(s, norm, idx) for s in drop_isolated(chosen, idx)]
@@ -59,8 +59,9 @@ def tokenize_sentences(ntext: str) -> tuple[list[Token], list[int]]:
     return words, sentence_of
 
 
-def _score(cands: list[Candidate], original: str, norm, ntext: str, words: list[Token],
+def _score(cands: list[Candidate], norm: Normalized, words: list[Token], sentence_of: list[int],
            idx: NameIndex) -> list[Scored]:
+    original, ntext = norm.original, norm.text
     scored = []
     for c in cands:
         o_start, o_end = norm.span(c.start, c.end)
@@ -72,7 +73,7 @@ def _score(cands: list[Candidate], original: str, norm, ntext: str, words: list[
         s = Scored(c, prior(c, surface, whole, idx))
         gather_evidence(s, ntext, words, idx)
         scored.append(s)
-    score_spans(scored, ntext, words, idx)
+    score_spans(scored, ntext, words, sentence_of, idx)
     return scored
 
 
@@ -100,7 +101,7 @@ def _region_point(pcode: str, part: str | None) -> tuple[float, float]:
     return admin.region_point(pcode, part)
 
 
-def _mention(s: Scored, norm, idx: NameIndex) -> Mention:
+def _mention(s: Scored, norm: Normalized, idx: NameIndex) -> Mention:
     start, end = norm.span(s.cand.start, s.cand.end)
     r = s.row
     kind, name_ar, name_en = idx.kind[r], idx.name_ar[r], idx.name_en[r]

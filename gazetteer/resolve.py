@@ -41,6 +41,7 @@ class Scored:
     vetoed: str = ""
     prep: bool = False
     gov_after: str | None = None
+    gov_sentence: bool = False
     list_bonus: float = 0.0
     score: float = 0.0
     row: int = -1
@@ -99,7 +100,8 @@ def gather_evidence(s: Scored, text: str, tokens: list[Token], idx: NameIndex) -
         s.vetoed = "person"
     if _in_fixed_expression(c, tokens):
         s.vetoed = "expression"
-    if c.match != "region" and (c.key in idx.foreign or c.key.replace("ال", "", 1) in idx.foreign):
+    readings = [st for off, st in stems(tokens[c.first].text) if off <= len(c.clitic)] if c.n_words == 1 else []
+    if c.match != "region" and any(r in idx.foreign for r in readings + [c.key]):
         if not (s.cue and s.cue.kinds[0] in ("village", "town", "city")):
             s.vetoed = "foreign"
     if c.match != "region" and c.n_words == 1 and c.key in cue_words:
@@ -129,22 +131,21 @@ def list_adjacent(text: str, a: Candidate, b: Candidate, tokens: list[Token]) ->
     return bool(_LIST_GAP.fullmatch(gap)) and (b.clitic == "و" or gap.strip() != "" or b.first == a.last + 2)
 
 
-def score_spans(scored: list[Scored], text: str, tokens: list[Token], idx: NameIndex) -> None:
+def score_spans(scored: list[Scored], text: str, tokens: list[Token], sentence_of: list[int],
+                idx: NameIndex) -> None:
     """Combine prior and evidence into each candidate's score, with list propagation."""
     by_first: dict[int, list[Scored]] = {}
     for s in scored:
         by_first.setdefault(s.cand.first, []).append(s)
-    govs_at = {s.cand.first: s for s in scored
-               if s.cand.match == "region" or any(idx.kind[r] == "governorate" for r in s.cand.rows)}
+    # Governorates the sentence speaks of (`ريف دمشق`, `محافظة درعا`, `ريفي إدلب وحماة`).
+    sentence_govs: dict[int, set[str]] = {}
     for s in scored:
-        c = s.cand
-        nxt = c.last + 1
-        if nxt < len(tokens) and tokens[nxt].text in ("في", "من"):
-            nxt += 1
-        g = govs_at.get(nxt)
-        if g is not None and g is not s and (g.cand.match == "region" or _starts_with_rif(tokens, c.last + 1)
-                                              or _starts_with_rif(tokens, nxt - 1)):
-            s.gov_after = idx.admin1[g.cand.rows[0]]
+        if not s.vetoed and (s.cand.match == "region" or all(idx.kind[r] == "governorate" for r in s.cand.rows)):
+            sentence_govs.setdefault(sentence_of[s.cand.first], set()).add(idx.admin1[s.cand.rows[0]])
+    for s in scored:
+        s.gov_after = _containing_admin1(s, by_first, tokens, idx)
+        govs = sentence_govs.get(sentence_of[s.cand.first], set())
+        s.gov_sentence = s.cand.match != "region" and any(idx.admin1[r] in govs for r in s.cand.rows)
         s.score = _local_score(s, idx)
     # Lists: a member of an enumeration that holds a confident place (or follows a plural cue)
     # is a place too; two passes let confidence travel along the list.
@@ -158,8 +159,36 @@ def score_spans(scored: list[Scored], text: str, tokens: list[Token], idx: NameI
             s.score = _local_score(s, idx)
 
 
-def _starts_with_rif(tokens: list[Token], i: int) -> bool:
-    return 0 <= i < len(tokens) and any(st in ("ريف", "ريفي", "محافظه") for _, st in stems(tokens[i].text))
+_CONNECTORS = frozenset({"في", "من", "ب"})
+
+
+def _containing_admin1(s: Scored, by_first: dict[int, list[Scored]], tokens: list[Token],
+                       idx: NameIndex) -> str | None:
+    """The governorate named right after a candidate as its container: `X بريف درعا`, `X في حمص`.
+
+    Only connectors (في، من، a ب clitic) and cue words (`بمدينة`, `في محافظة`) may stand between.
+    """
+    cue_words = cues()
+    k = s.cand.last + 1
+    linked = False
+    for _ in range(3):
+        if k >= len(tokens):
+            return None
+        for g in by_first.get(k, ()):
+            if g is s or g.cand.match == "fuzzy":
+                continue
+            contains = g.cand.match == "region" or any(
+                idx.kind[r] == "governorate" or idx.prominence[r] >= 0.9 for r in g.cand.rows)
+            if contains and (linked or "ب" in g.cand.clitic or g.cand.match == "region"):
+                return idx.admin1[g.cand.rows[0]] if g.cand.match == "region" else next(
+                    idx.admin1[r] for r in g.cand.rows if idx.kind[r] == "governorate" or idx.prominence[r] >= 0.9)
+        readings = [st for _, st in stems(tokens[k].text)]
+        if tokens[k].text in _CONNECTORS or any(st in cue_words for st in readings):
+            linked = True
+            k += 1
+            continue
+        return None
+    return None
 
 
 def _list_neighbours(s: Scored, by_first: dict[int, list[Scored]], text: str,
@@ -180,6 +209,8 @@ def _local_score(s: Scored, idx: NameIndex) -> float:
         kinds = {idx.kind[r] for r in s.cand.rows}
         score += 0.25 + (0.2 if kinds & set(s.cue.kinds) else 0.0)
     if s.prep:
+        score += 0.15
+    if s.gov_sentence:
         score += 0.15
     if s.gov_after and any(idx.admin1[r] == s.gov_after for r in s.cand.rows):
         score += 0.35

@@ -42,7 +42,7 @@ def stems(word: str) -> list[tuple[int, str]]:
             continue
         rest = word[len(p):]
         if p.endswith("ل") and rest.startswith("ل") and len(rest) > MIN_STEM:
-            out.append((len(p) - 1, "ا" + word[len(p) - 1:]))
+            out.append((len(p), "ا" + rest))
         elif len(rest) >= MIN_STEM:
             out.append((len(p), rest))
     return out

@@ -1,0 +1,121 @@
+"""The whole build: read articles, geoparse and extract each (in parallel), merge into the store.
+
+Each article is processed by a pure function of its text and the gazetteer, so workers are plain
+processes (forked after the gazetteer is loaded, which they then share); the same function maps
+over a Dask bag or Spark partitions when a corpus outgrows one machine.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyarrow as pa
+from tqdm import tqdm
+
+from gazetteer.geoparse import geoparse
+from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_articles
+from events.extract import extract
+from events.store import (articles_table, events_table, format_of, read_articles_table, read_events_table,
+                          sidecar_path, write_articles, write_events)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a build did, for the summary line and for callers (bench, tests)."""
+
+    out: Path
+    articles_read: int
+    articles_new: int
+    already_stored: int
+    duplicates: int
+    rejected: int
+    events_new: int
+    events_total: int
+    seconds: float
+
+    def line(self) -> str:
+        rate = self.articles_new / self.seconds if self.seconds else 0.0
+        return (f"{self.events_new} new events from {self.articles_new} new articles "
+                f"({self.already_stored} already stored, {self.duplicates} duplicates, {self.rejected} rejected); "
+                f"{self.events_total} events in {self.out} [{self.seconds:.1f} s, {rate:.0f} articles/s]")
+
+
+def process(article: Article) -> tuple[Article, list[dict], str, str | None]:
+    """(article, its events, its mentions as JSON, error or None); never raises, so one bad
+    article cannot stop a batch."""
+    try:
+        mentions = geoparse(article.text)
+        events = extract(article, mentions)
+        return article, events, json.dumps([m.to_json() for m in mentions], ensure_ascii=False), None
+    except Exception as e:  # noqa: BLE001 - reported per article in rejects.jsonl
+        return article, [], "[]", f"extraction failed: {type(e).__name__}: {e}"
+
+
+def rejects_path(out: Path) -> Path:
+    return out.parent / "rejects.jsonl"
+
+
+def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, workers: int = 1,
+          max_bytes: int = DEFAULT_MAX_BYTES, rebuild: bool = False, progress: bool | None = None) -> Summary:
+    """Add the events of every new article under `paths` to the store at `out` (atomic writes)."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    fmt = format_of(out, fmt)
+    rejects: list[Reject] = []
+    old_events = events_table([])
+    old_articles = articles_table([])
+    if out.exists() and not rebuild:
+        old_events = read_events_table(out, fmt)
+        old_articles = read_articles_table(out)
+    stored_ids = set(old_articles.column("article_id").to_pylist()) | set(old_events.column("article_id").to_pylist())
+    todo: list[Article] = []
+    queued: set[str] = set()
+    read = stored = dupes = 0
+    for a in read_articles(paths, rejects, max_bytes, exclude=[out, sidecar_path(out), rejects_path(out)]):
+        read += 1
+        if a.article_id in stored_ids:
+            stored += 1
+        elif a.article_id in queued:
+            dupes += 1
+            rejects.append(Reject(a.doc, f"duplicate of an article already in this batch (id {a.article_id})"))
+        else:
+            queued.add(a.article_id)
+            todo.append(a)
+    show = sys.stderr.isatty() if progress is None else progress
+    results = []
+    if todo:
+        geoparse("")  # load the gazetteer once, before forking, so workers share it
+        bar = tqdm(total=len(todo), unit="article", disable=not show, desc="events")
+        if workers > 1 and len(todo) > 1:
+            with mp.get_context("fork").Pool(workers) as pool:
+                for r in pool.imap(process, todo, chunksize=max(1, min(32, len(todo) // (workers * 8)))):
+                    results.append(r)
+                    bar.update()
+        else:
+            for a in todo:
+                results.append(process(a))
+                bar.update()
+        bar.close()
+    new_events: list[dict] = []
+    new_articles: list[dict] = []
+    for article, events, mentions, error in results:
+        if error:
+            rejects.append(Reject(article.doc, error))
+            continue
+        new_events.extend(events)
+        row = asdict(article)
+        row["mentions"] = mentions
+        new_articles.append(row)
+    events = pa.concat_tables([old_events, events_table(new_events)])
+    articles = pa.concat_tables([old_articles, articles_table(new_articles)])
+    write_events(events, out, fmt)
+    write_articles(articles, out)
+    with open(rejects_path(out), "w", encoding="utf-8") as f:
+        for r in rejects:
+            f.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+    return Summary(out, read, len(new_articles), stored, dupes, len(rejects), len(new_events), events.num_rows,
+                   time.perf_counter() - t0)

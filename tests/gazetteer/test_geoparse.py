@@ -1,0 +1,103 @@
+"""The geoparser, behaviour by behaviour, on sentences written for these tests (not the seeds)."""
+import pytest
+
+from gazetteer import geoparse
+
+# (sentence, surface text that must be found, accepted place ids, kind or None)
+FINDS = [
+    # clitics and the article glued to the name
+    ("قصفت قوات النظام أحياء بدرعا بالبراميل المتفجرة", "درعا", {"C5993", "SY12"}, None),
+    ("نزح مئات الأهالي من حمص والقنيطرة خلال الأسبوع", "القنيطرة", {"C6268", "SY14"}, None),
+    ("عاد عشرات النازحين للرستن بعد توقف المعارك", "لرستن", {"C2870"}, "city"),
+    # multi-word names, also written without their space
+    ("سقطت قذائف على معرة النعمان مساء أمس", "معرة النعمان", {"C3985"}, None),
+    ("دخلت دورية إلى خان أرنبة صباحا", "خان أرنبة", {"C6273"}, None),
+    ("قصف مدفعي استهدف كفرزيتا بريف حماة", "كفرزيتا", {"C3463"}, None),
+    # spelling variants and one-letter typos
+    ("دخلت قوات النظام حماه صباحا", "حماه", {"C2987", "SY05"}, None),
+    ("سقط صاروخ في كنصفره وأصاب منزلا", "كنصفره", {"C4309"}, None),
+    ("غارات جوية على بلدة كفرزينا بريف حماة الشمالي", "كفرزينا", {"C3463"}, None),
+    ("قصف طال قرية باتنتا في ريف إدلب", "باتنتا", {"C3939"}, None),
+    # cue words: kind
+    ("استهدفت الفصائل مطار الثعلة العسكري بقذائف الهاون", "مطار الثعلة العسكري", {"X-airbase-thaala"}, "airbase"),
+    ("اشتباكات عنيفة في جبل التركمان منذ الفجر", "جبل التركمان", {"X-mountain-jabal-turkman"}, "mountain"),
+    ("حملة عسكرية على وادي بردى", "وادي بردى", {"X-valley-wadi-barada"}, "valley"),
+    ("أعلن مجلس محافظة حماة عن خطة جديدة", "محافظة حماة", {"SY05"}, "governorate"),
+    ("تجول الوفد في مدينة حماة القديمة", "حماة", {"C2987"}, "city"),
+    # region phrases: the governorate's countryside, not the city
+    ("تقدمت قوات النظام في ريف حماة الشمالي", "ريف حماة الشمالي", {"SY05"}, "region"),
+    ("انشق عشرة عناصر من الصنمين بريف درعا الشرقي", "ريف درعا الشرقي", {"SY12"}, "region"),
+    ("تستمر المعارك في ريفي إدلب وحماة", "ريفي إدلب", {"SY07"}, "region"),
+    ("تستمر المعارك في ريفي إدلب وحماة", "حماة", {"SY05"}, "region"),
+    # disambiguation by the governorate named beside it
+    ("اعتقلت دورية شابين من الهامة بريف دمشق", "الهامة", {"C2323"}, None),
+    ("اعتقلت القوات شابين في الهامة بريف الحسكة", "الهامة", {"C4805"}, None),
+    ("سيطرت القوات على الخالدية في حمص", "الخالدية", {"C2522", "C2734"}, None),
+    ("دارت اشتباكات في حي الخالدية بمدينة حلب", "الخالدية", None, "neighbourhood"),
+    # a bare governorate name is the governorate or its capital, never a village elsewhere
+    ("وصلت التعزيزات إلى القنيطرة", "القنيطرة", {"C6268", "SY14"}, None),
+    # a name the gazetteer lacks does not hide the others
+    ("قصف على قرية شمسقلون وعلى مدينة إدلب", "إدلب", {"C3871"}, "city"),
+    # a common word that is also a town, with a cue word
+    ("شهدت مدينة الباب اشتباكات عنيفة", "الباب", {"C1202"}, None),
+]
+
+
+def _found(text: str):
+    return {m.text: m for m in geoparse(text)}
+
+
+@pytest.mark.parametrize("text,surface,ids,kind", FINDS)
+def test_finds_and_resolves(text, surface, ids, kind):
+    found = _found(text)
+    assert surface in found, f"{surface!r} not found in {list(found)}"
+    m = found[surface]
+    if ids is not None:
+        assert m.place_id in ids
+    if kind is not None:
+        assert m.kind == kind
+    assert text[m.start:m.end] == m.text
+    assert 0.0 <= m.score <= 1.0
+
+
+NOT_PLACES = [
+    ("هناك مخاطر على سلامة المدنيين حفاظا على السلامة", ["على", "سلامة", "السلامة"]),
+    ("خسائر بشرية كبيرة في صفوف القوات", ["بشرية"]),
+    ("عاشت الذكرى العاشرة للثورة السورية", ["للثورة", "لثورة", "الثورة"]),
+    ("عزفت الفرقة نشيد حماة الديار", ["حماة"]),
+    ("أصدر حزب البعث بيانا", ["البعث"]),
+    ("قال النقيب مصطفى إن الجيش الحر تقدم", ["مصطفى", "الحر"]),
+    ("وصل العبد إلى مدينة", ["العبد", "مدينة"]),
+    ("منذ فتح الباب أمام الحوار", ["الباب"]),
+    ("أعلنت وزارة الداخلية ونقلت وكالات الأنباء", ["وزارة", "زارة", "كالات"]),
+]
+
+
+@pytest.mark.parametrize("text,words", NOT_PLACES)
+def test_everyday_words_are_not_places(text, words):
+    found = _found(text)
+    assert not set(words) & set(found), f"wrongly found {set(words) & set(found)}"
+
+
+def test_foreign_places_are_not_syrian_villages():
+    text = "عقد اجتماع في القاهرة والدوحة وجنيف وموسكو وواشنطن، وزار الوفد تركيا ولبنان والعراق"
+    assert geoparse(text) == []
+
+
+def test_place_in_a_list_is_supported_by_its_neighbours():
+    text = "قصف الطيران بلدات كنصفرة واحسم وبليون وكفرسجنة"
+    found = {m.place_id for m in geoparse(text)}
+    assert {"C4309", "C4295", "C4302", "C4110"} <= found
+
+
+def test_article_geography_disambiguates_a_repeated_village_name():
+    # نقير exists in Idlib and Hama; the article is about southern Idlib.
+    text = "قصفت الطائرات معرة النعمان وكفرسجنة. وسقطت قذائف على نقير مساء"
+    m = {m.text: m for m in geoparse(text)}["نقير"]
+    assert m.admin1 == "Idleb"
+
+
+def test_region_point_lies_in_the_named_part_of_the_governorate():
+    north = {m.text: m for m in geoparse("معارك في ريف حماة الشمالي")}["ريف حماة الشمالي"]
+    south = {m.text: m for m in geoparse("معارك في ريف حماة الجنوبي")}["ريف حماة الجنوبي"]
+    assert north.lat > south.lat

@@ -1,0 +1,45 @@
+"""Invariants of geoparse on arbitrary input: it never raises, spans index the original text,
+spans never overlap, scores stay in [0, 1]."""
+import random
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from gazetteer import geoparse
+
+ARABIC_BITS = ["حماة", "ريف", "إدلب", "بلدة", "كفرزيتا", "و", "ب", "ال", "ـ", ".", "،", " ", "\u200f",
+               "ً", "٣", "قرية", "الهامة", "بريف دمشق", "\n", "ريفي", "الشمالي", "لل", "خان أرنبة"]
+
+
+def _check(text: str) -> None:
+    mentions = geoparse(text)
+    last_end = -1
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+        assert m.start >= last_end, "mentions overlap or are out of order"
+        assert 0.0 <= m.score <= 1.0
+        last_end = m.end
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.text())
+def test_any_unicode_text(text):
+    _check(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ARABIC_BITS), max_size=40))
+def test_place_like_arabic_soup(parts):
+    _check("".join(parts))
+
+
+def test_empty_non_arabic_and_binary_looking_inputs():
+    assert geoparse("") == []
+    assert geoparse("The Syrian army shelled Idlib, Reuters reported.") == []
+    rng = random.Random(7)
+    _check("".join(chr(rng.randrange(0, 0x3000)) for _ in range(50_000)))
+
+
+def test_ten_megabyte_input_returns():
+    text = ("\x00\x01binary\ufffd" * 700_000)[:10_000_000] + " قصف على مدينة إدلب"
+    mentions = geoparse(text)
+    assert [m.place_id for m in mentions] == ["C3871"]

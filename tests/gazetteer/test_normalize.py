@@ -1,0 +1,56 @@
+"""Arabic normalisation: what it folds, what it removes, and that offsets lead back to the original."""
+import pytest
+from hypothesis import given, strategies as st
+
+from gazetteer.normalize import name_key, normalize
+
+CASES = [
+    # (original, normalised): one behaviour per row
+    ("مُحافَظَةُ", "محافظه"),                # diacritics, teh marbuta
+    ("الانـــشقاق", "الانشقاق"),             # tatweel
+    ("خسـ.ائر", "خساير"),                    # dot wedged into a word (and hamza on yeh)
+    ("السـ,خط", "السخط"),                    # comma wedged into a word
+    ("قتـ.لا", "قتلا"),
+    ("الهـ.روب", "الهروب"),
+    ("أإآٱ", "اااا"),                         # alef forms
+    ("مستشفى", "مستشفي"),                    # alef maqsura
+    ("٢٠١٩ و۳", "2019 و3"),                   # Eastern Arabic and Persian digits
+    ("حل\u200fب\u200b", "حلب"),               # bidi and zero-width marks
+    ("“الفتح” «المبين»", '"الفتح" "المبين"'),  # curly and angle quotes
+    ("ﻻ", "لا"),                              # presentation-form ligature
+    ("حماة. وقال", "حماه. وقال"),             # a real full stop stays
+    ("3.5 كم", "3.5 كم"),                     # decimal point between digits stays
+]
+
+
+@pytest.mark.parametrize("original,expected", CASES)
+def test_normalises(original, expected):
+    assert normalize(original).text == expected
+
+
+@pytest.mark.parametrize("original,_", CASES)
+def test_is_idempotent_on_cases(original, _):
+    once = normalize(original).text
+    assert normalize(once).text == once
+
+
+def test_span_maps_back_to_the_original_word():
+    original = "قصف على بلدة كفرنـ.ـبل اليوم"
+    n = normalize(original)
+    start = n.text.index("كفرنبل")
+    s, e = n.span(start, start + len("كفرنبل"))
+    assert original[s:e] == "كفرنـ.ـبل"
+
+
+def test_name_key_collapses_spaces_and_case():
+    assert name_key("  كَفْر   زيتا ") == "كفر زيتا"
+    assert name_key("Abu al-Duhur") == "abu al duhur"
+
+
+@given(st.text())
+def test_idempotent_and_offsets_valid_for_any_text(text):
+    n = normalize(text)
+    assert normalize(n.text).text == n.text
+    assert len(n.index) == len(n.text)
+    assert all(0 <= i < len(text) for i in n.index)
+    assert list(n.index) == sorted(n.index)
