@@ -214,8 +214,7 @@ def take_map_output(out: dict) -> None:
     centre, zoom = out.get("center"), out.get("zoom")
     if centre and zoom:
         c = (round(centre["lat"], urlstate.LATLON_DECIMALS), round(centre["lng"], urlstate.LATLON_DECIMALS))
-        moved = abs(c[0] - mapview.SYRIA_CENTRE[0]) + abs(c[1] - mapview.SYRIA_CENTRE[1]) > 1e-3
-        if moved or int(zoom) != mapview.DEFAULT_ZOOM or ss.get("map_view", (None, None))[0] is not None:
+        if ss.get("map_view", (None, None))[0] is not None or mapview.moved(c, int(zoom)):
             ss["map_view"] = (c, int(zoom))
 
 

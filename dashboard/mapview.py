@@ -150,6 +150,13 @@ def markers_layer(features: list[dict]) -> folium.FeatureGroup:
     return group
 
 
+def moved(centre: tuple[float, float], zoom: int) -> bool:
+    """Whether a map view differs from the default one by more than ~2 pixels (Leaflet's own rounding)."""
+    tolerance = 2 * 360 / (256 * 2**zoom)
+    return (zoom != DEFAULT_ZOOM or abs(centre[0] - SYRIA_CENTRE[0]) > tolerance
+            or abs(centre[1] - SYRIA_CENTRE[1]) > tolerance)
+
+
 def marker_class(event_id: str) -> str:
     """CSS class of an event's marker (ids reduced to CSS-safe characters): lets tests find a marker."""
     return "ev-" + re.sub(r"[^A-Za-z0-9_-]", "_", event_id)

@@ -134,17 +134,26 @@ def html_to_text(html: str) -> tuple[str, str]:
     return text, p.title
 
 
+def is_headline(line: str) -> bool:
+    """Whether a line reads like a headline: 5-25 words with Arabic, not ending in a full stop
+    (that is a lead paragraph) and not just a date or site furniture."""
+    line = line.strip().lstrip("#").strip()
+    words = line.split()
+    return 5 <= len(words) <= 25 and bool(_ARABIC.search(line)) and not (line.endswith(".") and not line.endswith(".."))
+
+
 def guess_title(text: str) -> tuple[str, int]:
-    """(title, offset just after it): the first line that reads like a headline (5-30 words, not
-    a date), which skips site furniture such as 'تخطى إلى المحتوى'; else the first non-empty line."""
+    """(title, offset just after it): the first headline-like line among the top lines, which skips
+    site furniture such as 'تخطى إلى المحتوى' and date banners; else the first non-empty line."""
     offset, first = 0, None
     for line in text.splitlines(keepends=True):
         stripped = line.strip().lstrip("#").strip()
         if stripped:
             first = first or (stripped, offset + len(line))
-            words = stripped.split()
-            if 5 <= len(words) <= 30 and _ARABIC.search(stripped) and not re.match(r"^[\W\d_]*$", stripped):
+            if is_headline(stripped):
                 return stripped, offset + len(line)
+            if len(stripped.split()) > 25 or stripped.endswith("."):
+                break  # the body has started
         offset += len(line)
     return first or ("", 0)
 

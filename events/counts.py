@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from events.lexicon import Token, person_nouns, stems
 
 _UNITS = {
-    "واحد": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "اثنا": 2, "اثني": 2,
+    "واحد": 1, "احد": 1, "احدي": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "اثنا": 2, "اثني": 2,
     "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6,
     "سبع": 7, "سبعه": 7, "ثمان": 8, "ثماني": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9,
     "عشر": 10, "عشره": 10,
@@ -150,3 +150,10 @@ def find_counts(toks: list[Token]) -> list[Count]:
             i += 1
         i += 1
     return out
+
+
+def lone_person(toks: list[Token], i: int) -> Count | None:
+    """One person named by a bare singular noun at token i (`قتل متظاهر` = one protester)."""
+    if i < len(toks) and person_nouns().get(toks[i].text) == 1:
+        return Count(1, toks[i].start, toks[i].end, i, i, True)
+    return None

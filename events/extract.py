@@ -21,10 +21,10 @@ import bisect
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
-from events.corpus import Article
-from events.counts import Count, find_counts
+from events.corpus import Article, is_headline
+from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
 from events.lexicon import Match, Token, Trigger, actors, cues, tokenize, triggers
 from gazetteer.mention import Mention
@@ -34,31 +34,37 @@ COLUMNS = ["event_id", "doc", "article_id", "title", "source", "url", "event_dat
            "event_type", "count", "count_text", "actors", "place_id", "location_ar", "location_en", "kind",
            "admin1", "admin2", "latitude", "longitude", "geo_precision", "evidence", "evidence_start",
            "evidence_end"]
-# When one scope has cues of several types, the incident is the first of these (the attack that
-# caused the deaths, the defection the flight was part of); the others describe it.
-PRIORITY = ["defection", "desertion", "airstrike", "bombing", "shelling", "clashes", "arrest", "killing", "other"]
-FAMILY = {"airstrike": "attack", "shelling": "attack"}
-_RANK = {"country": 0, "governorate": 1, "district": 2, "region": 3, "subdistrict": 3, "city": 4}
+# When one scope has cues of several types, the incident is the first of these: an attack named by
+# its weapon, then a bare "shelling/targeting" (قصف، استهداف), then the outcomes it caused.
+SPECIFIC = ["defection", "desertion", "airstrike", "bombing", "shelling", "clashes"]
+OUTCOMES = ["killing", "arrest", "other"]
+FAMILY = {"airstrike": "attack", "shelling": "attack", "desertion": "defection"}
+_CONTAINERS = {"country": 0, "governorate": 1, "district": 2, "region": 3, "subdistrict": 3}
 _PRECISION = {"country": 3, "governorate": 3, "district": 3, "subdistrict": 2, "region": 2}
 _SENTENCE = re.compile(r".+?(?:[.!?؟؛;]+(?=\s)|[.!?؟؛;]*$)")
 _CONNECTIVES = [tuple(c.split()) for c in ("فيما", "في حين", "بينما", "تزامنا مع", "بالتزامن مع", "حيث", "وسط",
                                             "في غضون ذلك", "الي ذلك", "من جهه اخري", "من ناحيه اخري")]
 _LIST_WORDS = {"و", "في", "من", "مدن", "بلدات", "قري", "مدينه", "بلده", "قريه", "بلدتي", "قريتي", "مدينتي",
-               "اطراف", "حي", "احياء", "منطقه", "مناطق", "ريف", "ريفي", "بريف", "بريفي", "كل", "ومدن", "وبلدات",
-               "وقري", "واطراف"}
+               "اطراف", "حي", "احياء", "منطقه", "مناطق", "كل", "ومدن", "وبلدات", "وقري", "واطراف"}
+# After a bare number (no people noun), these still let it count people: "نحو 21 ألفا، إلا أن…".
+_FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "خلال", "منذ", "بعد", "الا", "قد", "حسب", "وفق"}
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
 
 
 @dataclass(slots=True)
 class _Draft:
-    """An event before merging; `count_rank` says how trustworthy its count is."""
+    """An event before merging; `count_rank` says how trustworthy its count is, `generic` that its
+    type came from an unspecific cue (قصف) that a report naming the weapon may refine."""
 
     row: dict
-    family: str
     sentence: int
     count_rank: int
     dated: bool
-    siblings: list["_Draft"] = field(default_factory=list)
+    generic: bool
+
+    @property
+    def family(self) -> str:
+        return FAMILY.get(self.row["event_type"], self.row["event_type"])
 
 
 def _between(items, start: int, end: int, key=lambda x: x.start):
@@ -68,9 +74,12 @@ def _between(items, start: int, end: int, key=lambda x: x.start):
 
 
 def _contains(a: Mention, b: Mention) -> bool:
-    """Whether place `a` is a container of `b` (the governorate, district or countryside it lies in)."""
-    ra, rb = _RANK.get(a.kind, 5), _RANK.get(b.kind, 5)
-    if ra >= rb:
+    """Whether place `a` is a container of `b` (the governorate, district or countryside it lies
+    in, or the city of a neighbourhood); towns and villages never contain each other."""
+    if a.kind == "city":
+        return b.kind == "neighbourhood" and bool(a.admin1) and a.admin1 == b.admin1
+    ra, rb = _CONTAINERS.get(a.kind), _CONTAINERS.get(b.kind, 9)
+    if ra is None or ra >= rb:
         return False
     if a.kind == "country":
         return True
@@ -83,6 +92,9 @@ def geo_precision(kind: str, near: bool) -> int:
     """1 a named town/village/site, 2 part of or near a place or a countryside, 3 governorate or wider."""
     base = _PRECISION.get(kind, 1)
     return 2 if near and base == 1 else base
+
+
+Place = tuple[int, int, Mention]  # start and end in the normalised text, and the mention
 
 
 class _Doc:
@@ -99,12 +111,15 @@ class _Doc:
         self.negations = list(cues("negation").find(self.toks))
         self.injury = list(cues("injury").find(self.toks)) + list(cues("subset").find(self.toks))
         self.near = list(cues("near").find(self.toks))
+        self.fronts = list(cues("front").find(self.toks))
+        self.origins = list(cues("origin").find(self.toks))
         self.actors = list(actors().find(self.toks))
         self.dates: list[DateHit] = [d for d in find_dates(self.text, self.pub)
                                      if self.pub is None or d.date <= self.pub + dt.timedelta(days=1)]
         self.counts: list[Count] = [c for c in find_counts(self.toks) if not self._in_date(c)]
-        self.mentions = sorted(((self._to_norm(m.start), self._to_norm(m.end), m) for m in mentions
-                                if not self._is_dateline(m)), key=lambda x: x[0])
+        spans = [(self._to_norm(m.start), self._to_norm(m.end), m) for m in mentions]
+        found = [p for p in spans if not self._is_dateline(p[2])]
+        self.places: list[Place] = sorted(found + self._repeats(found, spans), key=lambda p: p[0])
 
     def _to_norm(self, offset: int) -> int:
         return bisect.bisect_left(self.norm.index, offset)
@@ -117,6 +132,21 @@ class _Doc:
         line_start = text.rfind("\n", 0, m.start) + 1
         return not text[line_start:m.start].strip() and bool(_DATELINE.match(text[m.end:m.end + 20])) and \
             ":" in text[m.end:m.end + 30]
+
+    def _repeats(self, found: list[Place], spans: list[Place]) -> list[Place]:
+        """One sense per discourse: a name the geoparser resolved once in this article means the same
+        place where it occurs again (with a clitic و/ب/ل/ف) and was left unresolved."""
+        extra: list[Place] = []
+        taken = [(s, e) for s, e, _ in spans]
+        for key, (s0, e0, m) in {self.text[s:e]: (s, e, m) for s, e, m in found if e - s >= 4}.items():
+            for hit in re.finditer(rf"(?<!\w)(?:[وبلف]{{1,2}})?({re.escape(key)})(?!\w)", self.text):
+                s, e = hit.span(1)
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                os_, oe = self.norm.span(s, e)
+                extra.append((s, e, replace(m, start=os_, end=oe, text=self.article.text[os_:oe])))
+                taken.append((s, e))
+        return extra
 
     def tok_index(self, char: int) -> int:
         return bisect.bisect_left(self.tok_starts, char)
@@ -143,11 +173,10 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
 
 
 def _clauses(doc: _Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a sentence before connectives that start another incident (فيما، في حين، تزامنا مع…)."""
     toks = doc.toks[doc.tok_index(start):doc.tok_index(end)]
     cuts = [start]
-    for i, t in enumerate(toks):
-        if i == 0:
-            continue
+    for i, t in enumerate(toks[1:], start=1):
         for conn in _CONNECTIVES:
             if tuple(x.text for x in toks[i:i + len(conn)]) == conn or (len(conn) == 1 and t.text == "و" + conn[0]):
                 cuts.append(t.start)
@@ -157,28 +186,52 @@ def _clauses(doc: _Doc, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
-    """Triggers in [start, end) not cancelled by a negation or fear cue just before them."""
-    out = []
-    for t in _between(doc.triggers, start, end):
-        if not any(0 <= t.first - n.last <= 3 and n.last < t.first for n in doc.negations):
-            out.append(t)
-    return out
+    """Triggers in [start, end) not cancelled by a negation, fear or front cue just before them."""
+    return [t for t in _between(doc.triggers, start, end)
+            if not any(0 < t.first - n.last <= 4 for n in doc.negations)]
 
 
-def _event_type(trigs: list[Match[Trigger]]) -> str | None:
-    types = {t.payload.event_type for t in trigs}
-    return next((p for p in PRIORITY if p in types), None)
+def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
+    """(type, generic) of the incident the triggers describe. Order: an attack or defection named
+    by a strong cue; a bare shelling/targeting (made an airstrike by an aircraft); the same kinds
+    named only by weak cues ("the defectors" of "عدد المنشقين … بعد مقتل"); then outcomes."""
+    cues_ = [t.payload for t in trigs]
+    aircraft = any(t.event_type == "aircraft" for t in cues_)
+    strong = {t.event_type for t in cues_ if t.strength == "strong"}
+    generic = {t.event_type for t in cues_ if t.strength == "generic"}
+    weak = {t.event_type for t in cues_ if t.strength == "weak"}
+    if aircraft and (generic or "shelling" in strong):
+        strong.add("airstrike")  # the aircraft names the weapon of the shelling
+    for types, order, is_generic in ((strong, SPECIFIC, False), (generic, SPECIFIC, True), (weak, SPECIFIC, False),
+                                     (strong, OUTCOMES, False), (weak, OUTCOMES, False)):
+        etype = next((t for t in order if t in types), None)
+        if etype:
+            return etype, is_generic
+    return ("airstrike", False) if aircraft else None
+
+
+def _bare_ok(doc: _Doc, c: Count) -> bool:
+    """A number without a people noun may still count people when nothing else follows it."""
+    nxt = doc.toks[c.last + 1] if c.last + 1 < len(doc.toks) else None
+    return nxt is None or nxt.text in _FUNCTION_WORDS or bool(re.search(r"[^\w\s]", doc.text[c.end:nxt.start]))
 
 
 def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) -> list[Count]:
-    """Counts of people in [start, end): a number before a people noun, or right next to a trigger;
-    not one that counts the wounded or a subset ("بينهم ضابطان")."""
+    """Counts of people in [start, end): a number or vague amount before a people noun, a bare number
+    right next to a trigger, or a lone noun after a killing verb (`قتل متظاهر`); never one that
+    counts the wounded or a subset ("بينهم ضابطان")."""
     out = []
     for c in _between(doc.counts, start, end):
         if any(0 <= c.first - i.last <= 2 for i in doc.injury):
             continue
-        if c.person or any(-4 <= c.first - t.last <= 5 or 0 <= t.first - c.last <= 2 for t in trigs):
+        near = any(-4 <= c.first - t.last <= 5 or 0 <= t.first - c.last <= 2 for t in trigs)
+        if c.person or (c.value is not None and near and _bare_ok(doc, c)):
             out.append(c)
+    if not any(c.value is not None for c in out):
+        for t in trigs:
+            if t.payload.event_type == "killing" and (one := lone_person(doc.toks, t.last + 1)) and one.end <= end:
+                out.insert(0, one)
+                break
     return out
 
 
@@ -186,40 +239,38 @@ def _pick_count(counts: list[Count]) -> Count | None:
     return next((c for c in counts if c.value is not None), None) or next(iter(counts), None)
 
 
-def _groups(doc: _Doc, places: list[tuple[int, int, Mention]]) -> list[list[tuple[int, int, Mention]]]:
+def _groups(doc: _Doc, places: list[Place]) -> list[list[Place]]:
     """Adjacent places separated only by commas, و and words like مدن/بلدات form one group."""
-    groups: list[list[tuple[int, int, Mention]]] = []
+    groups: list[list[Place]] = []
     for p in places:
         if groups:
-            gap = doc.text[groups[-1][-1][1]:p[0]]
-            words = [w for w in re.findall(r"\w+", gap)]
-            if all(w in _LIST_WORDS for w in words) and len(words) <= 3:
+            words = re.findall(r"\w+", doc.text[groups[-1][-1][1]:p[0]])
+            if len(words) <= 3 and all(w in _LIST_WORDS for w in words):
                 groups[-1].append(p)
                 continue
         groups.append([p])
     return groups
 
 
-def _title_place(doc: _Doc) -> tuple[int, int, Mention] | None:
-    title = doc.article.title
-    at = doc.article.text.find(title) if title else -1
-    if at < 0:
-        return None
-    s, e = doc._to_norm(at), doc._to_norm(at + len(title))
-    inside = [m for m in doc.mentions if s <= m[0] < e]
-    return max(inside, key=lambda m: _RANK.get(m[2].kind, 5), default=None)
+def _boundary(doc: _Doc, a: int, b: int) -> int:
+    """Where the scope of one place group ends and the next begins, in the gap [a, b): after its
+    last comma, else before its first word with the conjunction و, else right after the first group."""
+    gap = doc.text[a:b]
+    comma = max(gap.rfind("،"), gap.rfind(","))
+    if comma >= 0:
+        return a + comma + 1
+    m = re.search(r"(?<!\w)و\w{2,}", gap)
+    return a + m.start() if m else a
 
 
 def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count | None,
          date: DateHit | None, sent: tuple[int, int], actor_names: list[str]) -> dict:
     a = doc.article
     ostart, oend = doc.orig(*sent)
-    if date is not None:
+    if date is not None and not date.since:
         event_date, precision = date.date, date.precision
-        if date.since:
-            event_date, precision = doc.pub or date.date, 3
-    else:
-        event_date, precision = doc.pub, 2 if doc.pub else None
+    else:  # undated, or dated only by "since …": reported as of publication
+        event_date, precision = doc.pub, (3 if date is not None else 2)
     count_text = None
     if count is not None:
         cs, ce = doc.orig(count.start, count.end)
@@ -246,74 +297,89 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
     }
 
 
-def _sentence_drafts(doc: _Doc, index: int, para: int, start: int, end: int,
-                     para_start: int, title_place) -> list[_Draft]:
+def _drop_fronts(doc: _Doc, places: list[Place]) -> list[Place]:
+    """Without the places named as battle fronts (`في معارك ريف حماة`), unless only fronts are named."""
+    groups = _groups(doc, places)
+    marked = [any(0 < doc.tok_index(g[0][0]) - c.last <= 2 for c in doc.fronts) for g in groups]
+    if all(marked):
+        return places
+    return [p for g, m in zip(groups, marked) if not m for p in g]
+
+
+def _is_origin(doc: _Doc, group: list[Place]) -> bool:
+    """Whether the group follows "from the sons of / originating from" (no event cue in between)."""
+    first = doc.tok_index(group[0][0])
+    return any(0 < first - c.last <= 8 and not _between(doc.triggers, c.end, group[0][0]) for c in doc.origins)
+
+
+def _scopes(doc: _Doc, places: list[Place], cs: int, ce: int) -> list[tuple[list[Place], int, int]]:
+    groups = [g[:1] if len(g) > 1 and _is_origin(doc, g) else g for g in _groups(doc, places)]
+    cuts = [cs] + [_boundary(doc, g[-1][1], n[0][0]) for g, n in zip(groups, groups[1:])] + [ce]
+    return [(g, cuts[i], cuts[i + 1]) for i, g in enumerate(groups)]
+
+
+def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,
+                     title_place: Place | None) -> list[_Draft]:
     sent_trigs = _live_triggers(doc, start, end)
     if not sent_trigs:
         return []
-    sent_dates = [d for d in _between(doc.dates, start, end) if not d.since]
-    since = [d for d in _between(doc.dates, start, end) if d.since]
-    sent_counts = _valid_counts(doc, start, end, sent_trigs)
-    if not any(t.payload.strong for t in sent_trigs) and not sent_dates and \
-            not any(c.value is not None for c in sent_counts):
-        return []  # only background words ("the defectors", "battles") with nothing new
     names: list[str] = []
     for m in _between(doc.actors, start, end):
         if m.payload not in names:
             names.append(m.payload)
-    sent_places = [m for m in doc.mentions if start <= m[0] < end]
+    sent_places = [p for p in doc.places if start <= p[0] < end]
     sent_places = [p for p in sent_places if not any(_contains(p[2], q[2]) for q in sent_places)]
+    sent_places = _drop_fronts(doc, sent_places)
+    sent_dates = _between(doc.dates, start, end)
     drafts: list[_Draft] = []
     for cs, ce in _clauses(doc, start, end):
         trigs = _live_triggers(doc, cs, ce)
+        clause_counts = _valid_counts(doc, cs, ce, trigs)
+        clause_dates = _between(doc.dates, cs, ce)
+        if not trigs or not any(t.payload.strong for t in trigs) and not clause_dates and \
+                not any(c.value is not None for c in clause_counts):
+            continue  # nothing, or only background words ("the defectors", "battles") with nothing new
+        date = next((d for d in clause_dates if not d.since), None) or \
+            next((d for d in sent_dates if not d.since), None) or next(iter(sent_dates), None)
         places = [p for p in sent_places if cs <= p[0] < ce]
-        date = next((d for d in doc.dates if cs <= d.start < ce and not d.since), None) or \
-            next(iter(sent_dates), None) or next(iter(since), None)
-        clause_counts = _valid_counts(doc, cs, ce, trigs or sent_trigs)
-        if not places:
-            if not trigs:
-                continue
-            before = [m for m in doc.mentions if para_start <= m[0] < cs]
-            fallback = before[-1] if before else title_place
-            scopes = [([fallback] if fallback else [None], cs, ce)]
+        if places:
+            scopes = _scopes(doc, places, cs, ce)
         else:
-            groups = _groups(doc, places)
-            scopes = []
-            for gi, g in enumerate(groups):
-                s = cs if gi == 0 else groups[gi - 1][-1][1]
-                e = ce if gi == len(groups) - 1 else g[-1][1]
-                scopes.append((g, s, e))
-        prev_type = None
-        group_drafts: list[_Draft] = []
-        for g, s, e in scopes:
+            before = [p for p in doc.places if para_start <= p[0] < cs]
+            fallback = before[-1] if before else title_place
+            scopes = [([fallback] if fallback else [], cs, ce)]
+        for group, s, e in scopes:
             scope_trigs = [t for t in trigs if s <= t.start < e]
-            etype = _event_type(scope_trigs) or prev_type or _event_type(trigs)
-            if etype is None:
+            typed = _event_type(scope_trigs) or _event_type(trigs)
+            if typed is None:
                 continue
-            prev_type = etype
-            counts = _valid_counts(doc, s, e, scope_trigs or trigs)
-            count = _pick_count(counts) or _pick_count(clause_counts if len(scopes) == 1 else []) or \
-                (_pick_count(sent_counts) if len(scopes) == 1 and not sent_places else None)
-            rank = 0 if count is None else 1 if count.value is None else 2 if len(g) > 1 else 3
-            for p in g:
+            etype, generic = typed
+            count = _pick_count(_valid_counts(doc, s, e, scope_trigs or trigs)) or \
+                (_pick_count(clause_counts) if len(scopes) == 1 else None)
+            rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
+            dated = date is not None and not date.since
+            if len(group) > 1 and rank < 2 and not any(not d.since for d in clause_dates) and \
+                    any(_PRECISION.get(p[2].kind, 1) > 1 for p in group):
+                continue  # "across the countrysides of A and B", with no number or date: background
+            for p in group or [None]:
                 mention = p[2] if p else None
-                near = bool(p) and any(0 <= doc.tok_index(p[0]) - n.last <= 3 for n in doc.near)
+                near = p is not None and (any(0 < doc.tok_index(p[0]) - n.last <= 3 for n in doc.near)
+                                          or _is_origin(doc, [p]))
                 row = _row(doc, etype, mention, near, count, date, (start, end), names)
-                group_drafts.append(_Draft(row, FAMILY.get(etype, etype), index, rank, date is not None and not date.since))
-        for d in group_drafts:
-            d.siblings = group_drafts
-        drafts.extend(group_drafts)
+                drafts.append(_Draft(row, index, rank, dated, generic))
     return drafts
 
 
 def _absorb(into: _Draft, other: _Draft) -> None:
-    """Fold a second report of the same incident into `into`: better count, stated date, actors."""
+    """Fold a second report of the same incident into `into`: better count, stated date, weapon, actors."""
     if other.count_rank > into.count_rank:
         into.row["count"], into.row["count_text"] = other.row["count"], other.row["count_text"]
         into.count_rank = other.count_rank
     if other.dated and not into.dated:
         into.row["event_date"], into.row["time_precision"] = other.row["event_date"], other.row["time_precision"]
         into.dated = True
+    if into.generic and not other.generic:
+        into.row["event_type"], into.generic = other.row["event_type"], False
     names = [n for n in (into.row["actors"] or "").split(";") if n]
     names += [n for n in (other.row["actors"] or "").split(";") if n and n not in names]
     into.row["actors"] = ";".join(names) or None
@@ -321,47 +387,67 @@ def _absorb(into: _Draft, other: _Draft) -> None:
         into.row["geo_precision"] = min(into.row["geo_precision"], other.row["geo_precision"])
 
 
-def _compatible(a: _Draft, b: _Draft) -> bool:
+def _same_incident(a: _Draft, b: _Draft) -> bool:
+    """Same kind of incident (an unspecific "shelling" may be the airstrike another report names;
+    fleeing the ranks is defecting) and dates that do not contradict each other."""
+    ta, tb = a.row["event_type"], b.row["event_type"]
+    if ta != tb and not (a.family == b.family and (a.generic or b.generic or a.family == "defection")):
+        return False
     if not (a.dated and b.dated):
         return True
     da, db = dt.date.fromisoformat(a.row["event_date"]), dt.date.fromisoformat(b.row["event_date"])
-    return abs((da - db).days) <= 2 or max(a.row["time_precision"], b.row["time_precision"]) >= 3 and \
-        (da.year, da.month) == (db.year, db.month)
+    coarse = max(a.row["time_precision"], b.row["time_precision"]) >= 3
+    return abs((da - db).days) <= 2 or coarse and (da.year, da.month) == (db.year, db.month)
 
 
 def _merge(drafts: list[_Draft]) -> list[dict]:
+    """One event per incident and place: repeated reports are folded into the first one, and a
+    placeless follow-up completes the report of the same kind just before it (unless it
+    contradicts its count, then it is a separate figure)."""
     kept: list[_Draft] = []
     for d in drafts:
         if d.row["place_id"] is None:
-            earlier = [k for k in kept if k.family == d.family and k.sentence < d.sentence]
-            if earlier:
-                last = max(k.sentence for k in earlier)
-                for k in earlier:
-                    if k.sentence == last and _compatible(k, d):
-                        _absorb(k, d)
-                if any(k.sentence == last and _compatible(k, d) for k in earlier):
-                    continue
-        same = next((k for k in kept if k.family == d.family and k.row["place_id"] == d.row["place_id"]
-                     and _compatible(k, d)), None)
+            earlier = [k for k in kept if k.sentence < d.sentence and _same_incident(k, d)]
+            last = max((k.sentence for k in earlier), default=None)
+            targets = [k for k in earlier if k.sentence == last and
+                       (k.count_rank < 2 or d.count_rank < 2 or k.row["count"] == d.row["count"])]
+            for k in targets:
+                _absorb(k, d)
+            if targets:
+                continue
+        same = next((k for k in kept if k.row["place_id"] == d.row["place_id"] and _same_incident(k, d)), None)
         if same is not None:
             _absorb(same, d)
-            continue
-        kept.append(d)
+        else:
+            kept.append(d)
     return [k.row for k in kept]
+
+
+def _title(doc: _Doc) -> tuple[int, int] | None:
+    """Span (normalised) of the title when it stands in the text as its own headline line."""
+    title = doc.article.title.strip()
+    at = doc.article.text.find(title) if title else -1
+    if at < 0 or not is_headline(title):
+        return None
+    return doc._to_norm(at), doc._to_norm(at + len(title))
 
 
 def extract(article: Article, mentions: list[Mention]) -> list[dict]:
     """The events reported in `article`, given the places the geoparser found in its text.
-    Rows have exactly COLUMNS; the title line is skipped (a headline restates the body)."""
+    Rows have exactly COLUMNS. A headline is not read for events (it restates the body) but its
+    place is the last resort for a sentence that names none."""
     doc = _Doc(article, mentions)
-    title_place = _title_place(doc)
-    title = article.title.strip()
+    title = _title(doc)
+    title_place = None
+    if title:
+        inside = [p for p in doc.places if title[0] <= p[0] < title[1]]
+        inside = [p for p in inside if not any(_contains(p[2], q[2]) for q in inside)]
+        title_place = inside[0] if inside else None
     drafts: list[_Draft] = []
     para_starts: dict[int, int] = {}
     for i, (para, s, e) in enumerate(_sentences(doc.text)):
         para_starts.setdefault(para, s)
-        os_, oe = doc.orig(s, e)
-        if title and article.text[os_:oe].strip() == title:
+        if title and title[0] <= s < title[1]:
             continue
-        drafts.extend(_sentence_drafts(doc, i, para, s, e, para_starts[para], title_place))
+        drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], title_place))
     return _merge(drafts)

@@ -26,7 +26,8 @@ _PREFIXES = sorted(
      "وبال", "ولل", "فبال", "س", "وس"],
     key=len, reverse=True,
 )
-_SUFFIXES = ["هما", "هم", "هن", "ها", "كم", "نا", "ه"]
+# Not a lone ه: after normalisation it is also the ta marbuta (مقتله "carnage" is not مقتل + ه).
+_SUFFIXES = ["هما", "هم", "هن", "ها", "كم", "نا"]
 P = TypeVar("P")
 
 
@@ -134,16 +135,20 @@ def read_tsv(name: str) -> list[dict[str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """An event cue: its type, and whether it is strong enough to report an event on its own."""
+    """An event cue: its type and strength (strong, generic or weak; see triggers.tsv)."""
 
     event_type: str
-    strong: bool
+    strength: str
+
+    @property
+    def strong(self) -> bool:
+        return self.strength != "weak"
 
 
 @lru_cache(maxsize=None)
 def triggers() -> PhraseMatcher[Trigger]:
     """Event cues by type (events/data/triggers.tsv)."""
-    return PhraseMatcher([(r["phrase"], Trigger(r["type"], r["strength"] == "strong")) for r in read_tsv("triggers.tsv")])
+    return PhraseMatcher([(r["phrase"], Trigger(r["type"], r["strength"])) for r in read_tsv("triggers.tsv")])
 
 
 @lru_cache(maxsize=None)

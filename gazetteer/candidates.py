@@ -29,7 +29,7 @@ class Candidate:
     last: int
     start: int  # normalised-text offsets of the name itself (clitics excluded)
     end: int
-    key: str
+    key: str  # the normalised words of the span (for a fuzzy match: as written, not the name matched)
     rows: tuple[int, ...]
     match: str  # "exact", "fuzzy" or "region"
     clitic: str = ""  # the letters peeled off the first word
@@ -142,6 +142,6 @@ def fuzzy_candidates(tokens: list[Token], slots: set[int], covered: set[int],
                 continue
             # All one-edit neighbours of the word form one candidate: context picks the place.
             rows = tuple(sorted({r for key, _ in hits for r in idx.rows[key]}))
-            out.append(Candidate(i, i, tok.start + off, tok.end, hits[0][0], rows, "fuzzy",
+            out.append(Candidate(i, i, tok.start + off, tok.end, stem, rows, "fuzzy",
                                  tok.text[:off], distance=min(d for _, d in hits)))
     return out

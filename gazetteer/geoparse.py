@@ -7,16 +7,14 @@ Mentions. A name the gazetteer lacks simply yields no candidate; it never distur
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from gazetteer import admin
 from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
 from gazetteer.index import NameIndex, get_index
 from gazetteer.lexicon import cues, directions
 from gazetteer.mention import Mention
 from gazetteer.normalize import Normalized, normalize
-from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, gather_evidence,
-                               list_adjacent, prior, score_spans, select)
+from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, fixed_expression_tokens,
+                               gather_evidence, list_adjacent, prior, score_spans, select)
 from gazetteer.tokens import Token, stems
 
 _SENTENCE_END = re.compile(r"[.!?؟\n]+")
@@ -34,12 +32,14 @@ def geoparse(text: str) -> list[Mention]:
     ntext = norm.text
     words, sentence_of = tokenize_sentences(ntext)
     cands = exact_candidates(ntext, words, idx) + region_candidates(ntext, words, idx)
-    scored = _score(cands, norm, words, sentence_of, idx)
-    slots = _place_slots(scored, ntext, words)
-    covered = {k for s in scored for k in range(s.cand.first, s.cand.last + 1) if s.score >= THRESHOLD}
-    fuzzy = fuzzy_candidates(words, slots, covered, idx)
-    if fuzzy:
-        scored = _score(cands + fuzzy, norm, words, sentence_of, idx)
+    scored = _with_priors(cands, norm, words, idx)
+    covered = {k for s in scored if s.prior >= THRESHOLD for k in range(s.cand.first, s.cand.last + 1)}
+    fuzzy = fuzzy_candidates(words, _place_slots(scored, ntext, words), covered, idx)
+    scored += _with_priors(fuzzy, norm, words, idx)
+    expressions = fixed_expression_tokens(words)
+    for s in scored:
+        gather_evidence(s, ntext, words, expressions, idx)
+    score_spans(scored, ntext, words, sentence_of, idx)
     chosen = select(scored)
     choose_rows(chosen, sentence_of, idx)
     return [_mention(s, norm, idx) for s in drop_isolated(chosen, idx)]
@@ -59,30 +59,28 @@ def tokenize_sentences(ntext: str) -> tuple[list[Token], list[int]]:
     return words, sentence_of
 
 
-def _score(cands: list[Candidate], norm: Normalized, words: list[Token], sentence_of: list[int],
-           idx: NameIndex) -> list[Scored]:
-    original, ntext = norm.original, norm.text
-    scored = []
+def _with_priors(cands: list[Candidate], norm: Normalized, words: list[Token], idx: NameIndex) -> list[Scored]:
+    """Candidates with their prior; hopeless ones (`على`, `إلى` with no cue word before) are dropped."""
+    out = []
     for c in cands:
-        o_start, o_end = norm.span(c.start, c.end)
-        # The original letters that survived normalisation: `جـ.روح` -> `جروح`, ة and أ kept.
-        surface = "".join(original[k] for k in norm.index[c.start:c.end])
-        if c.key.startswith("ال") and not surface.startswith(("ا", "أ", "إ", "آ")):
-            surface = "ا" + surface  # للرستن: the article's alef was swallowed by the preposition
-        whole = "".join(original[k] for k in norm.index[words[c.first].start:c.end])
-        s = Scored(c, prior(c, surface, whole, idx))
-        gather_evidence(s, ntext, words, idx)
-        scored.append(s)
-    score_spans(scored, ntext, words, sentence_of, idx)
-    return scored
+        s = Scored(c, prior(c, words[c.first].text, idx))
+        if s.prior > _HOPELESS or _after_cue(words, c.first):
+            out.append(s)
+    return out
+
+
+_HOPELESS = 0.15
+
+
+def _after_cue(words: list[Token], i: int) -> bool:
+    return i > 0 and any(st in cues() for _, st in stems(words[i - 1].text))
 
 
 def _place_slots(scored: list[Scored], ntext: str, words: list[Token]) -> set[int]:
-    """Words where a place is expected: after a cue word, or next to a place in a list."""
+    """Words where a place is expected: after a cue word, or next to a candidate place in a list."""
     cue_words = cues()
     slots = {i + 1 for i, w in enumerate(words[:-1]) if any(s in cue_words for _, s in stems(w.text))}
-    strong = [s.cand for s in scored if s.score >= THRESHOLD]
-    for c in strong:
+    for c in (s.cand for s in scored):
         for k in (c.last + 1, c.last + 2, c.first - 1, c.first - 2):
             if not 0 <= k < len(words):
                 continue
@@ -96,11 +94,6 @@ def _place_slots(scored: list[Scored], ntext: str, words: list[Token]) -> set[in
     return slots
 
 
-@lru_cache(maxsize=256)
-def _region_point(pcode: str, part: str | None) -> tuple[float, float]:
-    return admin.region_point(pcode, part)
-
-
 def _mention(s: Scored, norm: Normalized, idx: NameIndex) -> Mention:
     start, end = norm.span(s.cand.start, s.cand.end)
     r = s.row
@@ -108,7 +101,7 @@ def _mention(s: Scored, norm: Normalized, idx: NameIndex) -> Mention:
     lat, lon = float(idx.lat[r]), float(idx.lon[r])
     if s.cand.match == "region":
         pcode, part = s.cand.region
-        lat, lon = _region_point(pcode, part)
+        lat, lon = idx.region_points[(pcode, part)]
         kind = "region"
         adjective = next((" ".join(w) for w, p in directions().items() if p == part), "")
         name_ar = f"ريف {idx.admin1_ar[r]}" + (f" {adjective}" if part and adjective else "")

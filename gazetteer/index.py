@@ -5,12 +5,17 @@ word lists), so a fresh process is ready in a fraction of a second. Besides exac
 - spaceless keys, because `كفر زيتا` is often written `كفرزيتا`;
 - a one-deletion neighbourhood (SymSpell) of the longer keys, so one-letter typos
   (`كفرزينا`, `باتنتا`) are found with a few dictionary probes instead of a scan;
-- how common each key is as an ordinary Arabic word (wordfreq Zipf scale), because
-  `على`, `سلامة` and `بشرية` are village names too and need evidence before they count.
+- how common each name (and each word that is a name plus clitics) is as an ordinary Arabic
+  word, on wordfreq's Zipf scale, because `على`, `سلامة` and `بشرية` are village names too and
+  need evidence before they count. Precomputed here so wordfreq's 100 MB of tables are only
+  loaded when the index is rebuilt;
+- the representative point of every part of every governorate (`ريف حماة الشمالي`), so
+  geoparsing needs no geometry library at run time.
 """
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import pickle
 import re
@@ -20,10 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from gazetteer import places
+from gazetteer import admin, places
 from gazetteer.foreign import foreign_keys
 
-INDEX_VERSION = 3
+INDEX_VERSION = 5
+COMMON_ZIPF = 3.0
+MIN_ZIPF = 2.0  # rarer words count as unknown (Zipf 0): the prior is flat down there
 FUZZY_MIN_LEN = 5
 _ARABIC = re.compile("[\u0621-\u064a]")
 
@@ -52,10 +59,15 @@ class NameIndex:
     deletes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     foreign: frozenset[str] = frozenset()
     governorate_row: dict[str, int] = field(default_factory=dict)
+    region_points: dict[tuple[str, str | None], tuple[float, float]] = field(default_factory=dict)
+
+    def commonness(self, word: str) -> float:
+        """Zipf frequency of a normalised word or name as ordinary Arabic (0 when rare or unknown)."""
+        return self.zipf.get(word, 0.0)
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Rows named `key` exactly, else with the article dropped from every word."""
-        return self.rows.get(key) or self.rows.get(places.strip_articles(key), ())
+        return self.rows.get(key) or self.rows.get(_strip_articles(key), ())
 
     def fuzzy(self, key: str) -> list[tuple[str, int]]:
         """Keys within one edit of `key` (one substitution, insertion or deletion), with distance."""
@@ -69,6 +81,9 @@ class NameIndex:
             found.update(self.deletes.get(p, ()))
         found.discard(key)
         return [(k, d) for k in sorted(found) if (d := Levenshtein.distance(key, k, score_cutoff=1)) <= 1]
+
+
+_strip_articles = lru_cache(maxsize=200_000)(places.strip_articles)
 
 
 def _digest() -> str:
@@ -88,8 +103,6 @@ def _cache_path() -> Path:
 
 def build_index() -> NameIndex:
     """Build the index from the places table (about a second; see `get_index` for the cached one)."""
-    from wordfreq import zipf_frequency
-
     df = places.load()
     col = lambda c: [None if v is None or v != v else v for v in df[c].tolist()]  # noqa: E731
     idx = NameIndex(
@@ -113,7 +126,7 @@ def build_index() -> NameIndex:
     multi = [k.split(" ") for k in idx.rows if " " in k]
     idx.first_words = {w[0] for w in multi}
     idx.max_words = max((len(w) for w in multi), default=1)
-    idx.zipf = {k: zipf_frequency(k, "ar") for k in idx.rows}
+    idx.zipf = _commonness(idx.rows)
     deletes: dict[str, set[str]] = {}
     for k in idx.rows:
         if " " in k or len(k) < FUZZY_MIN_LEN:
@@ -124,7 +137,37 @@ def build_index() -> NameIndex:
     prominent = {k for k, r in idx.rows.items() if max(idx.prominence[i] for i in r) >= 0.5}
     idx.foreign = frozenset(foreign_keys() - prominent)
     idx.governorate_row = {idx.admin1[i]: i for i, k in enumerate(idx.kind) if k == "governorate"}
+    idx.region_points = {(pcode, part): admin.region_point(pcode, part)
+                         for pcode in idx.governorate_row for part in (None, *admin.DIRECTIONS)}
     return idx
+
+
+def _commonness(rows: dict[str, tuple[int, ...]]) -> dict[str, float]:
+    """Zipf frequency of every name key, and of every common word that is a name behind clitics.
+
+    Words are normalised like the text, so `حماة`/`حماه` share the larger of their frequencies.
+    Every word at or above COMMON_ZIPF is kept too, since a fuzzy match is judged by the word as
+    written (`ثانية` is one letter from a village and far too common to be a typo of it).
+    """
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    from gazetteer.normalize import name_key
+    from gazetteer.tokens import stems
+
+    out: dict[str, float] = {}
+    for word, freq in get_frequency_dict("ar").items():
+        z = math.log10(freq) + 9
+        if z < MIN_ZIPF:
+            continue
+        k = name_key(word)
+        # Every common word (a typo'd name is judged by the word as written), and rarer words
+        # only when they are a name, maybe behind clitics.
+        if z >= COMMON_ZIPF or k in rows or any(st in rows for _, st in stems(k)):
+            out[k] = max(out.get(k, 0.0), round(z, 2))
+    for k in rows:
+        if " " in k:  # phrases are not in the word list: estimate from their words
+            out[k] = round(zipf_frequency(k, "ar"), 2)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -143,6 +186,9 @@ def get_index() -> NameIndex:
         with tmp.open("wb") as f:
             pickle.dump(idx, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
+        for stale in path.parent.glob("name-index-*.pkl"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home still works, just without the cache
     return idx

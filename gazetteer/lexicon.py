@@ -62,3 +62,9 @@ def person_titles() -> frozenset[str]:
 def not_places() -> frozenset[tuple[str, ...]]:
     """Fixed expressions (as word tuples) in which a place-like word is not a place."""
     return frozenset(tuple(name_key(w).split()) for w in _lines("not_places.txt"))
+
+
+@lru_cache(maxsize=1)
+def not_place_words() -> frozenset[str]:
+    """Every word of every fixed expression: a quick test before matching expressions."""
+    return frozenset(w for expr in not_places() for w in expr)

@@ -14,13 +14,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from gazetteer.candidates import Candidate
 from gazetteer.index import NameIndex
-from gazetteer.lexicon import PREPOSITIONS, Cue, cues, not_places, person_titles
+from gazetteer.lexicon import PREPOSITIONS, Cue, cues, not_place_words, not_places, person_titles
 from gazetteer.tokens import Token, stems
 
 THRESHOLD = 0.5
@@ -48,15 +47,7 @@ class Scored:
     kinds: set[str] = field(default_factory=set)
 
 
-@lru_cache(maxsize=65536)
-def zipf(word: str) -> float:
-    """How common `word` is as ordinary Arabic (Zipf scale: 7 for على, 0 for unknown words)."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "ar")
-
-
-def prior(c: Candidate, surface: str, whole: str, idx: NameIndex) -> float:
+def prior(c: Candidate, whole: str, idx: NameIndex) -> float:
     """Belief that the span is a place before looking at its context.
 
     A rare word that is a place name is very likely that place; a common word needs evidence.
@@ -66,7 +57,7 @@ def prior(c: Candidate, surface: str, whole: str, idx: NameIndex) -> float:
     """
     if c.match == "region":
         return 0.95
-    z = zipf(surface) if not c.clitic else max(zipf(surface), zipf(whole))
+    z = idx.commonness(c.key) if not c.clitic else max(idx.commonness(c.key), idx.commonness(whole))
     if c.n_words > 1:
         z -= 1.0  # several words in a row that form a place name are rarely an accident
     common = min(0.85, max(0.1, 1.3 - 0.25 * z))
@@ -86,7 +77,7 @@ def _prev_stems(tokens: list[Token], i: int) -> list[str]:
     return [s for _, s in stems(tokens[i].text)] if i >= 0 else []
 
 
-def gather_evidence(s: Scored, text: str, tokens: list[Token], idx: NameIndex) -> None:
+def gather_evidence(s: Scored, text: str, tokens: list[Token], expressions: set[int], idx: NameIndex) -> None:
     """Fill the context features of one candidate (cue, preposition, vetoes)."""
     c = s.cand
     prev = _prev_stems(tokens, c.first - 1)
@@ -98,7 +89,7 @@ def gather_evidence(s: Scored, text: str, tokens: list[Token], idx: NameIndex) -
                                           and any(w in titles for w in _prev_stems(tokens, c.first - 2))
                                           and c.n_words == 1 and s.prior < 0.9):
         s.vetoed = "person"
-    if _in_fixed_expression(c, tokens):
+    if any(k in expressions for k in range(c.first, c.last + 1)):
         s.vetoed = "expression"
     readings = [st for off, st in stems(tokens[c.first].text) if off <= len(c.clitic)] if c.n_words == 1 else []
     if c.match != "region" and any(r in idx.foreign for r in readings + [c.key]):
@@ -108,17 +99,19 @@ def gather_evidence(s: Scored, text: str, tokens: list[Token], idx: NameIndex) -
         s.vetoed = "cue word"
 
 
-def _in_fixed_expression(c: Candidate, tokens: list[Token]) -> bool:
-    for expr in not_places():
-        n = len(expr)
-        for s in range(max(0, c.first - n + 1), c.first + 1):
-            if s + n > len(tokens) or s + n - 1 < c.last:
-                continue
-            words = [tokens[k].text for k in range(s, s + n)]
-            firsts = {st for _, st in stems(words[0])}
-            if tuple(words[1:]) == expr[1:] and expr[0] in firsts:
-                return True
-    return False
+def fixed_expression_tokens(tokens: list[Token]) -> set[int]:
+    """Indices of the words that belong to a fixed expression such as `حزب البعث` (clitics allowed on its first word)."""
+    words = not_place_words()
+    out: set[int] = set()
+    for i, tok in enumerate(tokens):
+        firsts = {st for _, st in stems(tok.text)} & words
+        if not firsts:
+            continue
+        for expr in not_places():
+            n = len(expr)
+            if expr[0] in firsts and tuple(t.text for t in tokens[i + 1:i + n]) == expr[1:]:
+                out.update(range(i, i + n))
+    return out
 
 
 def list_adjacent(text: str, a: Candidate, b: Candidate, tokens: list[Token]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD = re.compile(r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3A-Za-z0-9]+")
 
@@ -30,7 +31,8 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
-def stems(word: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=200_000)
+def stems(word: str) -> tuple[tuple[int, str], ...]:
     """Readings of `word` as (letters taken by clitics, stem), the bare word first.
 
     `للرستن` is ل + الرستن with the article's alef dropped: its stem is `الرستن` and the
@@ -45,7 +47,7 @@ def stems(word: str) -> list[tuple[int, str]]:
             out.append((len(p), "ا" + rest))
         elif len(rest) >= MIN_STEM:
             out.append((len(p), rest))
-    return out
+    return tuple(out)
 
 
 def gap_is_space(text: str, end: int, start: int) -> bool:

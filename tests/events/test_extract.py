@@ -1,0 +1,142 @@
+"""Event extraction on my own sentences, with place mentions built by hand (the geoparser is tested
+in tests/gazetteer): types, counts, dates, actors, place linking, one event per place, ids."""
+from __future__ import annotations
+
+import pytest
+
+from events.corpus import Article, article_id
+from events.extract import COLUMNS, extract, geo_precision
+from gazetteer.mention import Mention
+
+# name: (place_id, kind, admin1, lat, lon)
+PLACES = {
+    "كفرنبل": ("P1", "town", "Idleb", 35.61, 36.56),
+    "حيش": ("P2", "village", "Idleb", 35.55, 36.64),
+    "معرشورين": ("P3", "village", "Idleb", 35.58, 36.70),
+    "ريف إدلب الجنوبي": ("R1", "region", "Idleb", 35.60, 36.60),
+    "محافظة إدلب": ("G1", "governorate", "Idleb", 35.90, 36.60),
+    "تلبيسة": ("P4", "town", "Homs", 34.84, 36.73),
+    "الرستن": ("P5", "city", "Homs", 34.92, 36.73),
+}
+
+
+def mentions(text: str) -> list[Mention]:
+    out = []
+    for name, (pid, kind, admin1, lat, lon) in PLACES.items():
+        start = 0
+        while (i := text.find(name, start)) >= 0:
+            if not any(m.start <= i < m.end for m in out):
+                out.append(Mention(i, i + len(name), name, pid, name, pid, kind, admin1, lat, lon, 0.9))
+            start = i + len(name)
+    return sorted(out, key=lambda m: m.start)
+
+
+def run(text: str, published: str | None = "2020-03-12", title: str = ""):
+    article = Article("doc.txt", text, title, "Outlet", None, published, "day" if published else None,
+                      article_id(text))
+    return extract(article, mentions(text))
+
+
+def brief(rows):
+    return [(r["event_type"], r["location_ar"], r["count"]) for r in rows]
+
+
+@pytest.mark.parametrize("sentence, etype", [
+    ("أعلن ضابط برتبة نقيب انشقاقه عن قوات النظام في كفرنبل.", "defection"),
+    ("قالت مصادر إن عناصر من اللواء فروا من حواجزهم قرب كفرنبل.", "desertion"),
+    ("استهدفت راجمات الصواريخ بلدة كفرنبل.", "shelling"),
+    ("شن الطيران الحربي الروسي غارات على كفرنبل.", "airstrike"),
+    ("قصف الطيران المروحي بالبراميل المتفجرة بلدة كفرنبل.", "airstrike"),
+    ("دارت اشتباكات عنيفة في محيط كفرنبل.", "clashes"),
+    ("انفجرت عبوة ناسفة في سوق كفرنبل.", "bombing"),
+    ("عثر على جثة شاب قتل برصاص مجهولين في كفرنبل.", "killing"),
+    ("شنت قوات الأمن حملة اعتقالات في كفرنبل.", "arrest"),
+    ("انفجرت سيارة مفخخة في كفرنبل ما أسفر عن مقتل سبعة مدنيين.", "bombing"),
+    ("قتل مدنيان إثر قصف مدفعي على كفرنبل.", "shelling"),
+])
+def test_event_types(sentence, etype):
+    rows = run(sentence)
+    assert [r["event_type"] for r in rows] == [etype]
+
+
+@pytest.mark.parametrize("sentence", [
+    "يستعد عناصر من اللواء للانشقاق عن قوات النظام في كفرنبل.",
+    "رفض الأهالي الاعتقال التعسفي في كفرنبل.",
+    "زار وفد أممي بلدة كفرنبل والتقى بالأهالي.",
+])
+def test_no_event_without_a_real_cue(sentence):
+    assert run(sentence) == []
+
+
+def test_noise_dots_inside_words_do_not_hide_triggers():
+    rows = run("أعلن عشرون عنصرا الانـ.شقاق عن قوات النظام في كفرنبل.")
+    assert brief(rows) == [("defection", "كفرنبل", 20)]
+
+
+def test_one_event_per_place_of_a_list_and_containers_dropped():
+    rows = run("شن الطيران الحربي غارات على كفرنبل وحيش ومعرشورين في ريف إدلب الجنوبي.")
+    assert brief(rows) == [("airstrike", "كفرنبل", None), ("airstrike", "حيش", None), ("airstrike", "معرشورين", None)]
+    assert len({r["event_id"] for r in rows}) == 3
+
+
+def test_each_place_gets_the_count_reported_with_it():
+    rows = run("قتل ثلاثة مدنيين بقصف على كفرنبل وطفلان بقصف طال حيش إضافة لمدني آخر في معرشورين.")
+    assert brief(rows) == [("shelling", "كفرنبل", 3), ("shelling", "حيش", 2), ("shelling", "معرشورين", 1)]
+
+
+def test_clauses_with_other_incidents_are_typed_separately():
+    rows = run("قصفت الطائرات الحربية بلدة كفرنبل، في حين دارت اشتباكات في محيط تلبيسة.")
+    assert brief(rows) == [("airstrike", "كفرنبل", None), ("clashes", "تلبيسة", None)]
+    assert [r["geo_precision"] for r in rows] == [1, 2]  # "in the surroundings of" is approximate
+
+
+def test_place_falls_back_to_the_paragraph_then_the_headline_else_unlocated():
+    text = ("اشتباكات عنيفة في محيط الرستن وتلبيسة بريف حمص الشمالي\n"
+            "شهدت بلدة حيش توترا أمنيا. واعتقلت الدورية خمسة شبان.\n"
+            "وأفادت مصادر بمقتل أربعة عناصر في كمين.")
+    rows = run(text, title="اشتباكات عنيفة في محيط الرستن وتلبيسة بريف حمص الشمالي")
+    assert brief(rows) == [("arrest", "حيش", 5), ("killing", "الرستن", 4)]
+    rows = run("وأفادت مصادر بمقتل أربعة عناصر في كمين.")
+    assert brief(rows) == [("killing", None, 4)]
+    assert rows[0]["latitude"] is None and rows[0]["geo_precision"] is None
+
+
+def test_repeated_reports_of_one_incident_are_merged_and_a_follow_up_fills_the_count():
+    text = ("انشق عشرات العناصر عن قوات النظام في كفرنبل أمس.\n"
+            "وأكدت المصادر أن عدد المنشقين بلغ 35 عنصرا.")
+    rows = run(text)
+    assert brief(rows) == [("defection", "كفرنبل", 35)]
+    assert rows[0]["count_text"] == "بلغ 35" and rows[0]["event_date"] == "2020-03-11"
+
+
+def test_dates_precision_and_default_to_publication():
+    rows = run("قصفت المدفعية كفرنبل يوم الثلاثاء الماضي. واعتقلت الدورية ثلاثة شبان في تلبيسة.")
+    assert [(r["event_date"], r["time_precision"]) for r in rows] == [("2020-03-10", 1), ("2020-03-12", 2)]
+    rows = run("قصفت المدفعية كفرنبل يوم الثلاثاء الماضي.", published=None)
+    assert rows[0]["event_date"] is None and rows[0]["time_precision"] is None
+
+
+def test_actors_are_canonical_and_ordered():
+    rows = run("اندلعت اشتباكات بين قوات الأسد وهيئة تحرير الشام في كفرنبل بدعم من الطيران الروسي.")
+    assert rows[0]["actors"] == "قوات النظام;هيئة تحرير الشام;الطيران الروسي"
+
+
+def test_evidence_is_the_original_sentence_with_its_offsets():
+    text = "مقدمة الخبر هنا.\nقصـ.فت المدفعية بلدة كفرنبل صباحا. وانتهى الأمر."
+    row = run(text)[0]
+    assert row["evidence"] == "قصـ.فت المدفعية بلدة كفرنبل صباحا."
+    assert text[row["evidence_start"]:row["evidence_end"]] == row["evidence"]
+    assert list(row) == COLUMNS
+
+
+def test_event_ids_are_stable_and_distinct():
+    text = "شن الطيران الحربي غارات على كفرنبل وحيش."
+    assert [r["event_id"] for r in run(text)] == [r["event_id"] for r in run(text)]
+
+
+@pytest.mark.parametrize("kind, near, precision", [
+    ("village", False, 1), ("village", True, 2), ("airbase", False, 1), ("region", False, 2),
+    ("governorate", False, 3), ("country", False, 3),
+])
+def test_geo_precision(kind, near, precision):
+    assert geo_precision(kind, near) == precision
