@@ -134,12 +134,12 @@ def html_to_text(html: str) -> tuple[str, str]:
     return text, p.title
 
 
-def is_headline(line: str) -> bool:
-    """Whether a line reads like a headline: 5-25 words with Arabic, not ending in a full stop
-    (that is a lead paragraph) and not just a date or site furniture."""
+def is_headline(line: str, min_words: int = 5) -> bool:
+    """Whether a line reads like a headline: up to 25 words with Arabic, not ending in a full stop
+    (that is a lead paragraph); guessing a title also wants 5 words, to skip site furniture."""
     line = line.strip().lstrip("#").strip()
     words = line.split()
-    return 5 <= len(words) <= 25 and bool(_ARABIC.search(line)) and not (line.endswith(".") and not line.endswith(".."))
+    return min_words <= len(words) <= 25 and bool(_ARABIC.search(line)) and not (line.endswith(".") and not line.endswith(".."))
 
 
 def guess_title(text: str) -> tuple[str, int]:

@@ -194,7 +194,8 @@ def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
 def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     """(type, generic) of the incident the triggers describe. Order: an attack or defection named
     by a strong cue; a bare shelling/targeting (made an airstrike by an aircraft); the same kinds
-    named only by weak cues ("the defectors" of "عدد المنشقين … بعد مقتل"); then outcomes."""
+    named only by weak cues ("the defectors" of "عدد المنشقين … بعد مقتل"); then outcomes; then
+    background words ("battles") when nothing else is there."""
     cues_ = [t.payload for t in trigs]
     aircraft = any(t.event_type == "aircraft" for t in cues_)
     strong = {t.event_type for t in cues_ if t.strength == "strong"}
@@ -202,8 +203,9 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     weak = {t.event_type for t in cues_ if t.strength == "weak"}
     if aircraft and (generic or "shelling" in strong):
         strong.add("airstrike")  # the aircraft names the weapon of the shelling
-    for types, order, is_generic in ((strong, SPECIFIC, False), (generic, SPECIFIC, True), (weak, SPECIFIC, False),
-                                     (strong, OUTCOMES, False), (weak, OUTCOMES, False)):
+    for types, order, is_generic in ((strong, SPECIFIC, False), (generic, SPECIFIC, True),
+                                     (weak, ["defection", "desertion"], False), (strong, OUTCOMES, False),
+                                     (weak, SPECIFIC + OUTCOMES, False)):
         etype = next((t for t in order if t in types), None)
         if etype:
             return etype, is_generic
@@ -427,7 +429,7 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
     """Span (normalised) of the title when it stands in the text as its own headline line."""
     title = doc.article.title.strip()
     at = doc.article.text.find(title) if title else -1
-    if at < 0 or not is_headline(title):
+    if at < 0 or not is_headline(title, min_words=1):
         return None
     return doc._to_norm(at), doc._to_norm(at + len(title))
 

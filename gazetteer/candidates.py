@@ -46,12 +46,11 @@ def exact_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Can
     out: list[Candidate] = []
     cue_words = cues()
     for i, tok in enumerate(tokens):
-        for off, stem in stems(tok.text):
+        for off, stem, rows, opens_name in idx.readings(tok.text):
             clitic = tok.text[:off]
-            rows = idx.lookup(stem)
             if rows and stem not in cue_words:
                 out.append(Candidate(i, i, tok.start + off, tok.end, stem, rows, "exact", clitic))
-            if stem not in idx.first_words:
+            if not opens_name:
                 continue
             words = [stem]
             for j in range(i + 1, min(len(tokens), i + idx.max_words)):

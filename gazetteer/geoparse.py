@@ -10,12 +10,12 @@ import re
 
 from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
 from gazetteer.index import NameIndex, get_index
-from gazetteer.lexicon import cues, directions
+from gazetteer.lexicon import cue_of, directions
 from gazetteer.mention import Mention
 from gazetteer.normalize import Normalized, normalize
 from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, fixed_expression_tokens,
                                gather_evidence, list_adjacent, prior, score_spans, select)
-from gazetteer.tokens import Token, stems
+from gazetteer.tokens import Token
 
 _SENTENCE_END = re.compile(r"[.!?؟\n]+")
 _COMPASS_EN = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
@@ -73,13 +73,12 @@ _HOPELESS = 0.15
 
 
 def _after_cue(words: list[Token], i: int) -> bool:
-    return i > 0 and any(st in cues() for _, st in stems(words[i - 1].text))
+    return i > 0 and cue_of(words[i - 1].text) is not None
 
 
 def _place_slots(scored: list[Scored], ntext: str, words: list[Token]) -> set[int]:
     """Words where a place is expected: after a cue word, or next to a candidate place in a list."""
-    cue_words = cues()
-    slots = {i + 1 for i, w in enumerate(words[:-1]) if any(s in cue_words for _, s in stems(w.text))}
+    slots = {i + 1 for i, w in enumerate(words[:-1]) if cue_of(w.text) is not None}
     for c in (s.cand for s in scored):
         for k in (c.last + 1, c.last + 2, c.first - 1, c.first - 2):
             if not 0 <= k < len(words):

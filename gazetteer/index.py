@@ -27,6 +27,7 @@ import numpy as np
 
 from gazetteer import admin, places
 from gazetteer.foreign import foreign_keys
+from gazetteer.tokens import stems
 
 INDEX_VERSION = 5
 COMMON_ZIPF = 3.0
@@ -68,6 +69,18 @@ class NameIndex:
     def lookup(self, key: str) -> tuple[int, ...]:
         """Rows named `key` exactly, else with the article dropped from every word."""
         return self.rows.get(key) or self.rows.get(_strip_articles(key), ())
+
+    def readings(self, word: str) -> tuple[tuple[int, str, tuple[int, ...], bool], ...]:
+        """The readings of a word that may start a place name: (clitic length, stem, rows it
+        names alone, whether a multi-word name starts with it). Memoised: news reuses its words."""
+        cache = self.__dict__.setdefault("_readings", {})
+        hit = cache.get(word)
+        if hit is None:
+            hit = tuple((off, st, self.lookup(st), st in self.first_words) for off, st in stems(word)
+                        if st in self.first_words or self.lookup(st))
+            if len(cache) < 500_000:
+                cache[word] = hit
+        return hit
 
     def fuzzy(self, key: str) -> list[tuple[str, int]]:
         """Keys within one edit of `key` (one substitution, insertion or deletion), with distance."""
@@ -152,7 +165,6 @@ def _commonness(rows: dict[str, tuple[int, ...]]) -> dict[str, float]:
     from wordfreq import get_frequency_dict, zipf_frequency
 
     from gazetteer.normalize import name_key
-    from gazetteer.tokens import stems
 
     out: dict[str, float] = {}
     for word, freq in get_frequency_dict("ar").items():
@@ -184,7 +196,7 @@ def get_index() -> NameIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as f:
-            pickle.dump(idx, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(idx, f, protocol=pickle.HIGHEST_PROTOCOL)  # before any memo is filled
         tmp.replace(path)
         for stale in path.parent.glob("name-index-*.pkl"):
             if stale != path:

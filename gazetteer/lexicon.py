@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from gazetteer.normalize import name_key
+from gazetteer.tokens import stems
 
 DATA = Path(__file__).parent / "data"
 
@@ -68,3 +69,16 @@ def not_places() -> frozenset[tuple[str, ...]]:
 def not_place_words() -> frozenset[str]:
     """Every word of every fixed expression: a quick test before matching expressions."""
     return frozenset(w for expr in not_places() for w in expr)
+
+
+@lru_cache(maxsize=200_000)
+def cue_of(word: str) -> Cue | None:
+    """The cue a word is, behind any clitics (`وبلدة` -> بلدة), or None. Memoised per word."""
+    table = cues()
+    return next((table[st] for _, st in stems(word) if st in table), None)
+
+
+@lru_cache(maxsize=200_000)
+def expression_starts(word: str) -> frozenset[str]:
+    """Readings of a word that can open a fixed expression (usually none)."""
+    return frozenset(st for _, st in stems(word)) & not_place_words()

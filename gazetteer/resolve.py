@@ -19,7 +19,7 @@ import numpy as np
 
 from gazetteer.candidates import Candidate
 from gazetteer.index import NameIndex
-from gazetteer.lexicon import PREPOSITIONS, Cue, cues, not_place_words, not_places, person_titles
+from gazetteer.lexicon import PREPOSITIONS, Cue, cue_of, cues, expression_starts, not_places, person_titles
 from gazetteer.tokens import Token, stems
 
 THRESHOLD = 0.5
@@ -81,9 +81,9 @@ def gather_evidence(s: Scored, text: str, tokens: list[Token], expressions: set[
     """Fill the context features of one candidate (cue, preposition, vetoes)."""
     c = s.cand
     prev = _prev_stems(tokens, c.first - 1)
-    cue_words, titles = cues(), person_titles()
-    if c.clitic not in _PREP_CLITICS:
-        s.cue = next((cue_words[w] for w in prev if w in cue_words), None)
+    titles = person_titles()
+    if c.clitic not in _PREP_CLITICS and c.first > 0:
+        s.cue = cue_of(tokens[c.first - 1].text)
     s.prep = bool(c.clitic in _PREP_CLITICS or any(w in PREPOSITIONS for w in prev))
     if any(w in titles for w in prev) or (c.first >= 2 and text[tokens[c.first - 1].end:c.start].strip() == ""
                                           and any(w in titles for w in _prev_stems(tokens, c.first - 2))
@@ -95,16 +95,15 @@ def gather_evidence(s: Scored, text: str, tokens: list[Token], expressions: set[
     if c.match != "region" and any(r in idx.foreign for r in readings + [c.key]):
         if not (s.cue and s.cue.kinds[0] in ("village", "town", "city")):
             s.vetoed = "foreign"
-    if c.match != "region" and c.n_words == 1 and c.key in cue_words:
+    if c.match != "region" and c.n_words == 1 and c.key in cues():
         s.vetoed = "cue word"
 
 
 def fixed_expression_tokens(tokens: list[Token]) -> set[int]:
     """Indices of the words that belong to a fixed expression such as `حزب البعث` (clitics allowed on its first word)."""
-    words = not_place_words()
     out: set[int] = set()
     for i, tok in enumerate(tokens):
-        firsts = {st for _, st in stems(tok.text)} & words
+        firsts = expression_starts(tok.text)
         if not firsts:
             continue
         for expr in not_places():
@@ -161,7 +160,6 @@ def _containing_admin1(s: Scored, by_first: dict[int, list[Scored]], tokens: lis
 
     Only connectors (في، من، a ب clitic) and cue words (`بمدينة`, `في محافظة`) may stand between.
     """
-    cue_words = cues()
     k = s.cand.last + 1
     linked = False
     for _ in range(3):
@@ -175,8 +173,7 @@ def _containing_admin1(s: Scored, by_first: dict[int, list[Scored]], tokens: lis
             if contains and (linked or "ب" in g.cand.clitic or g.cand.match == "region"):
                 return idx.admin1[g.cand.rows[0]] if g.cand.match == "region" else next(
                     idx.admin1[r] for r in g.cand.rows if idx.kind[r] == "governorate" or idx.prominence[r] >= 0.9)
-        readings = [st for _, st in stems(tokens[k].text)]
-        if tokens[k].text in _CONNECTORS or any(st in cue_words for st in readings):
+        if tokens[k].text in _CONNECTORS or cue_of(tokens[k].text) is not None:
             linked = True
             k += 1
             continue

@@ -7,8 +7,8 @@ lists the readings of a word, the bare word first, each with how many letters th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _WORD = re.compile(r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3A-Za-z0-9]+")
 
@@ -17,8 +17,7 @@ _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "
 MIN_STEM = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of the normalised text; start/end index the normalised text."""
 
     start: int
@@ -28,7 +27,7 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """The words of a normalised text, in order."""
-    return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    return [Token(*m.span(), m.group()) for m in _WORD.finditer(text)]
 
 
 @lru_cache(maxsize=200_000)

@@ -17,6 +17,7 @@ PLACES = {
     "محافظة إدلب": ("G1", "governorate", "Idleb", 35.90, 36.60),
     "تلبيسة": ("P4", "town", "Homs", 34.84, 36.73),
     "الرستن": ("P5", "city", "Homs", 34.92, 36.73),
+    "ريف حمص الشمالي": ("R2", "region", "Homs", 34.90, 36.75),
 }
 
 
@@ -88,6 +89,29 @@ def test_clauses_with_other_incidents_are_typed_separately():
     rows = run("قصفت الطائرات الحربية بلدة كفرنبل، في حين دارت اشتباكات في محيط تلبيسة.")
     assert brief(rows) == [("airstrike", "كفرنبل", None), ("clashes", "تلبيسة", None)]
     assert [r["geo_precision"] for r in rows] == [1, 2]  # "in the surroundings of" is approximate
+
+
+def test_battle_fronts_are_not_where_the_defection_happened():
+    rows = run("انشق عشرة عناصر في تلبيسة بعد زجهم في معارك كفرنبل.")
+    assert brief(rows) == [("defection", "تلبيسة", 10)]
+    rows = run("قتل خمسة عناصر في معارك كفرنبل.")  # only a front is named: it is the place
+    assert brief(rows) == [("killing", "كفرنبل", 5)]
+
+
+def test_places_of_origin_give_one_approximate_event():
+    rows = run("انشق عشرة عناصر من أبناء كفرنبل وحيش ومعرشورين أمس.")
+    assert brief(rows) == [("defection", "كفرنبل", 10)] and rows[0]["geo_precision"] == 2
+
+
+def test_sweeping_mentions_of_several_regions_without_number_or_date_are_background():
+    assert run("واصلت الطائرات الحربية قصفها على ريف إدلب الجنوبي وريف حمص الشمالي.") == []
+    rows = run("واصلت الطائرات الحربية قصفها على ريف إدلب الجنوبي وريف حمص الشمالي أمس.")
+    assert brief(rows) == [("airstrike", "ريف إدلب الجنوبي", None), ("airstrike", "ريف حمص الشمالي", None)]
+
+
+def test_a_demonstrative_points_back_to_a_reported_event():
+    rows = run("انشق ثلاثون عنصرا في كفرنبل أمس.\nوتأتي هذه الانشقاقات بعد معارك في تلبيسة.")
+    assert brief(rows) == [("defection", "كفرنبل", 30)]
 
 
 def test_place_falls_back_to_the_paragraph_then_the_headline_else_unlocated():

@@ -1,0 +1,98 @@
+"""Full-pipeline throughput of `python -m events build`: read + geoparse + extract + write.
+
+Corpus: the bundled seed articles repeated with their paragraphs shuffled (so every copy is a new
+article id and nothing is deduplicated), each with the seed's metadata row, >= 2,000 articles by
+default. Prints articles/s on one core and with --workers 2 (fresh stores, the gazetteer already
+loaded), and their ratio; also the time spent reading alone, and geoparse vs extraction on one core.
+
+    .venv/bin/python bench/build.py [--n 2000] [--workers 2]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from events.corpus import Reject, read_articles  # noqa: E402
+from events.extract import extract  # noqa: E402
+from events.pipeline import build  # noqa: E402
+from gazetteer.geoparse import geoparse  # noqa: E402
+
+
+def make_corpus(folder: Path, n: int, seed: int = 7) -> None:
+    """n articles made from the seeds by shuffling their paragraphs, plus a metadata sidecar."""
+    rng = random.Random(seed)
+    with open(ROOT / "seeds" / "seeds.csv", encoding="utf-8") as f:
+        meta = {row["file"]: row for row in csv.DictReader(f)}
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    texts = {p.name: [x for x in p.read_text(encoding="utf-8").split("\n") if x.strip()] for p in seeds}
+    seen: set[str] = set()
+    rows = []
+    i = 0
+    while len(rows) < n:
+        name = seeds[i % len(seeds)].name
+        i += 1
+        paras = texts[name][:]
+        head, body = paras[0], paras[1:]
+        rng.shuffle(body)
+        text = "\n\n".join([head, *body])
+        if text in seen:
+            continue
+        seen.add(text)
+        out = f"{len(rows):05d}_{name}"
+        (folder / out).write_text(text, encoding="utf-8")
+        rows.append({"file": out, "outlet": meta[name]["outlet"], "published": meta[name]["published"]})
+    with open(folder / "meta.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["file", "outlet", "published"])
+        w.writeheader()
+        w.writerows(rows)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        make_corpus(folder, args.n)
+        geoparse("")  # load the gazetteer outside the timings
+
+        t = time.perf_counter()
+        rejects: list[Reject] = []
+        articles = list(read_articles([folder], rejects))
+        read_s = time.perf_counter() - t
+
+        t = time.perf_counter()
+        mentions = [geoparse(a.text) for a in articles]
+        geo_s = time.perf_counter() - t
+        t = time.perf_counter()
+        n_events = sum(len(extract(a, m)) for a, m in zip(articles, mentions))
+        ext_s = time.perf_counter() - t
+
+        one = build([folder], Path(tmp) / "one.parquet", workers=1, progress=False)
+        many = build([folder], Path(tmp) / "many.parquet", workers=args.workers, progress=False)
+
+    n = len(articles)
+    print(f"corpus: {n} articles (seeds with shuffled paragraphs), {n_events} events, {len(rejects)} rejects")
+    print(f"read only:            {n / read_s:8.0f} articles/s")
+    print(f"geoparse only:        {n / geo_s:8.0f} articles/s ({geo_s / (geo_s + ext_s):.0%} of geoparse+extract)")
+    print(f"extract only:         {n / ext_s:8.0f} articles/s")
+    r1 = one.articles_new / one.seconds
+    rn = many.articles_new / many.seconds
+    print(f"full build, 1 worker: {r1:8.0f} articles/s ({one.seconds:.1f} s, {one.events_total} events)")
+    print(f"full build, {args.workers} workers: {rn:7.0f} articles/s ({many.seconds:.1f} s, {many.events_total} events)")
+    print(f"speed-up {args.workers} workers / 1 worker: {rn / r1:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
