@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gazetteer.geoparse import geoparse  # noqa: E402
+from gazetteer.geoparser import geoparse  # noqa: E402
 from gazetteer.index import _cache_path, get_index  # noqa: E402
 from gazetteer.normalize import normalize  # noqa: E402
 from gazetteer.tokens import tokenize  # noqa: E402

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 from tqdm import tqdm
 
-from gazetteer.geoparse import geoparse
+from gazetteer.geoparser import geoparse
 from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_articles
 from events.extract import extract
 from events.store import (articles_table, events_table, format_of, read_articles_table, read_events_table,

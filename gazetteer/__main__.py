@@ -71,7 +71,7 @@ def add_geoparse(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_geoparse(args: argparse.Namespace) -> int:
-    from gazetteer.geoparse import geoparse
+    from gazetteer.geoparser import geoparse
     from gazetteer.textfile import TextFileError, iter_text_files, read_text
 
     failed = 0

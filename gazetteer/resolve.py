@@ -23,6 +23,7 @@ from gazetteer.lexicon import PREPOSITIONS, Cue, cue_of, cues, expression_starts
 from gazetteer.tokens import Token, stems
 
 THRESHOLD = 0.5
+PART_SLACK = 0.1
 _LIST_GAP = re.compile(r"\s*[,،\-/:؛]?\s*(?:و\s+)?")
 _PREP_CLITICS = {"ب", "وب", "فب", "ل", "ول", "فل"}
 # Bare names prefer the more specific populated place to the admin unit that shares its name.
@@ -40,6 +41,7 @@ class Scored:
     vetoed: str = ""
     prep: bool = False
     gov_after: str | None = None
+    gov_part: str | None = None  # `X بريف حماة الشمالي`: the compass part X is said to lie in
     gov_sentence: bool = False
     list_bonus: float = 0.0
     score: float = 0.0
@@ -135,7 +137,11 @@ def score_spans(scored: list[Scored], text: str, tokens: list[Token], sentence_o
         if not s.vetoed and (s.cand.match == "region" or all(idx.kind[r] == "governorate" for r in s.cand.rows)):
             sentence_govs.setdefault(sentence_of[s.cand.first], set()).add(idx.admin1[s.cand.rows[0]])
     for s in scored:
-        s.gov_after = _containing_admin1(s, by_first, tokens, idx)
+        container = _container(s, by_first, tokens, idx)
+        if container is not None:
+            s.gov_after = idx.admin1[container.cand.rows[0]] if container.cand.match == "region" else next(
+                idx.admin1[r] for r in container.cand.rows if _contains(r, idx))
+            s.gov_part = container.cand.region[1] if container.cand.match == "region" else None
         govs = sentence_govs.get(sentence_of[s.cand.first], set())
         s.gov_sentence = s.cand.match != "region" and any(idx.admin1[r] in govs for r in s.cand.rows)
         s.score = _local_score(s, idx)
@@ -154,9 +160,13 @@ def score_spans(scored: list[Scored], text: str, tokens: list[Token], sentence_o
 _CONNECTORS = frozenset({"في", "من", "ب"})
 
 
-def _containing_admin1(s: Scored, by_first: dict[int, list[Scored]], tokens: list[Token],
-                       idx: NameIndex) -> str | None:
-    """The governorate named right after a candidate as its container: `X بريف درعا`, `X في حمص`.
+def _contains(r: int, idx: NameIndex) -> bool:
+    return idx.kind[r] == "governorate" or idx.prominence[r] >= 0.9
+
+
+def _container(s: Scored, by_first: dict[int, list[Scored]], tokens: list[Token],
+               idx: NameIndex) -> Scored | None:
+    """The governorate or region named right after a candidate as its container: `X بريف درعا`, `X في حمص`.
 
     Only connectors (في، من، a ب clitic) and cue words (`بمدينة`, `في محافظة`) may stand between.
     """
@@ -168,11 +178,9 @@ def _containing_admin1(s: Scored, by_first: dict[int, list[Scored]], tokens: lis
         for g in by_first.get(k, ()):
             if g is s or g.cand.match == "fuzzy":
                 continue
-            contains = g.cand.match == "region" or any(
-                idx.kind[r] == "governorate" or idx.prominence[r] >= 0.9 for r in g.cand.rows)
+            contains = g.cand.match == "region" or any(_contains(r, idx) for r in g.cand.rows)
             if contains and (linked or "ب" in g.cand.clitic or g.cand.match == "region"):
-                return idx.admin1[g.cand.rows[0]] if g.cand.match == "region" else next(
-                    idx.admin1[r] for r in g.cand.rows if idx.kind[r] == "governorate" or idx.prominence[r] >= 0.9)
+                return g
         if tokens[k].text in _CONNECTORS or cue_of(tokens[k].text) is not None:
             linked = True
             k += 1
@@ -267,6 +275,24 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex) ->
             if val > best_val:
                 best, best_val = r, val
         s.row = best
+    # `جبهة الحردانة في ريف حماة الشمالي`: a place said to lie in the north of a governorate
+    # but found well in its south is some other place of that name, missing from the gazetteer.
+    for s in chosen:
+        if s.gov_part and idx.admin1[s.row] == s.gov_after and not _in_part(s.row, s.gov_part, idx):
+            s.score = 0.0
+
+
+def _in_part(r: int, part: str, idx: NameIndex) -> bool:
+    """Whether row r lies in that compass part of its governorate (halves/quadrants about the
+    centre, with PART_SLACK degrees to spare: the border of `northern` is not sharp)."""
+    from gazetteer.admin import DIRECTIONS
+
+    if part not in DIRECTIONS:
+        return True
+    clat, clon = idx.region_points[(idx.admin1[r], None)]
+    sx, sy = DIRECTIONS[part]
+    return ((sx == 0 or sx * (idx.lon[r] - clon) >= -PART_SLACK)
+            and (sy == 0 or sy * (idx.lat[r] - clat) >= -PART_SLACK))
 
 
 def _closeness(lat: float, lon: float, pts: np.ndarray) -> float:

@@ -101,3 +101,11 @@ def test_region_point_lies_in_the_named_part_of_the_governorate():
     north = {m.text: m for m in geoparse("معارك في ريف حماة الشمالي")}["ريف حماة الشمالي"]
     south = {m.text: m for m in geoparse("معارك في ريف حماة الجنوبي")}["ريف حماة الجنوبي"]
     assert north.lat > south.lat
+
+
+def test_a_place_outside_the_stated_part_of_the_governorate_is_doubted():
+    # كفرسجنة lies in southern Idlib: said to be in the north, it must be another, unknown village.
+    south = {m.text for m in geoparse("قصفت المدفعية قرية كفرسجنة بريف إدلب الجنوبي")}
+    north = {m.text for m in geoparse("قصفت المدفعية قرية كفرسجنة بريف إدلب الشمالي")}
+    assert "كفرسجنة" in south
+    assert "كفرسجنة" not in north

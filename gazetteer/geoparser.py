@@ -42,7 +42,7 @@ def geoparse(text: str) -> list[Mention]:
     score_spans(scored, ntext, words, sentence_of, idx)
     chosen = select(scored)
     choose_rows(chosen, sentence_of, idx)
-    return [_mention(s, norm, idx) for s in drop_isolated(chosen, idx)]
+    return [_mention(s, norm, idx) for s in drop_isolated(chosen, idx) if s.score >= THRESHOLD]
 
 
 def tokenize_sentences(ntext: str) -> tuple[list[Token], list[int]]:
