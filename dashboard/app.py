@@ -7,6 +7,7 @@ run, so the address bar always holds the current view.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -16,9 +17,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, detail, mapview, source, urlstate
+from dashboard import data, detail, ingest, mapview, source, urlstate
 from dashboard.data import DATE, Filters
-from dashboard.theme import ARABIC_FONT, TITLE, TYPE_COLOURS, type_colour
+from dashboard.theme import ARABIC_FONT, TITLE, TYPE_COLOURS
+from events.store import sidecar_path
 
 MAP_HEIGHT = 620
 TABLE_ROWS = 1000  # rows shown in the page; the downloads always hold the whole view
@@ -52,8 +54,21 @@ def marker_features(path: str, version: float, filters: Filters) -> list[dict]:
 
 
 def store_version(path: Path) -> float:
-    sidecar = path.with_suffix(".articles.parquet")
+    sidecar = sidecar_path(path)
     return path.stat().st_mtime + (sidecar.stat().st_mtime if sidecar.exists() else 0.0)
+
+
+def ensure_store(path: Path) -> None:
+    """Build the bundled seeds' store on first start (with a progress bar); other stores must exist."""
+    if path.exists():
+        return
+    if not source.is_default(path):
+        st.error(f"No events store at {path}. Build one with `python -m events build ARTICLES... --out {path}`.")
+        st.stop()
+    bar = st.progress(0.0, text="Building the events store from the bundled seed articles…")
+    ingest.add_files(ingest.seed_inputs(source.SEEDS_DIR), path,
+                     lambda done, total, name: bar.progress(done / total, text=f"Processed {name} ({done}/{total})"))
+    bar.empty()
 
 
 # ---------------------------------------------------------------- URL <-> widgets
@@ -267,6 +282,34 @@ def table(view: pd.DataFrame) -> None:
                        mime="application/geo+json")
 
 
+def add_articles(path: Path) -> None:
+    """Uploader: new articles go through the events build into this store; rejects listed with reasons."""
+    with st.sidebar.expander("Add articles", expanded=bool(ss.get("upload_outcome"))):
+        round_ = ss.setdefault("upload_round", 0)
+        files = st.file_uploader("Articles: .txt, or .csv / .jsonl with a text column", type=["txt", "csv", "jsonl"],
+                                 accept_multiple_files=True, key=f"upload-{round_}")
+        if files and st.button("Process uploaded files", key="process-uploads"):
+            folder = ingest.upload_folder()
+            try:
+                saved, rejects = ingest.save_uploads(((f.name, f.getvalue()) for f in files), folder)
+                bar = st.progress(0.0, text="Processing…")
+                outcome = ingest.add_files(saved, path, lambda done, total, name: bar.progress(
+                    done / total, text=f"Processed {name} ({done}/{total})"))
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            outcome.rejects = rejects + outcome.rejects
+            ss["upload_outcome"] = outcome
+            ss["upload_round"] = round_ + 1
+            st.rerun()
+        outcome = ss.get("upload_outcome")
+        if outcome:
+            st.success(f"{outcome.events_new} new events from {outcome.articles_new} new articles"
+                       f" ({outcome.already_stored} already stored).")
+            if outcome.rejects:
+                st.warning(f"{len(outcome.rejects)} inputs rejected:")
+                st.dataframe(pd.DataFrame(outcome.rejects), hide_index=True)
+
+
 # ---------------------------------------------------------------- page
 
 def main() -> None:
@@ -274,9 +317,7 @@ def main() -> None:
     st.html(f"<style>.ar, [dir=rtl] {{ font-family: {ARABIC_FONT}; }}</style>")
     st.title(TITLE)
     path = source.store_path(sys.argv[1:], os.environ)
-    if not path.exists():
-        st.error(f"No events store at {path}. Build one with `python -m events build ARTICLES... --out {path}`.")
-        st.stop()
+    ensure_store(path)
     mapview.install_assets()
     version = store_version(path)
     events, articles = load_store(str(path), version)
@@ -296,6 +337,7 @@ def main() -> None:
     timeline(data.apply_filters(events, replace(filters, start=None, end=None)), bounds)
     map_and_detail(str(path), version, filters)
     table(view)
+    add_articles(path)
 
 
 main()

@@ -55,12 +55,7 @@ class Headline:
 
 def load_store(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Events and articles of a store, through the events package's reader (it owns the format)."""
-    try:
-        from events.store import read_store
-    except ImportError:  # until the events package's reader lands
-        def read_store(p: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-            side = p.with_suffix(".articles.parquet")
-            return pd.read_parquet(p), pd.read_parquet(side) if side.exists() else pd.DataFrame()
+    from events.store import read_store
 
     events, articles = read_store(path)
     return prepare(events), _complete(articles, ARTICLE_COLUMNS)

@@ -83,8 +83,10 @@ def base_map(governorates_geojson: dict | None) -> folium.Map:
 
     Built the same on every rerun, so streamlit-folium keeps the map mounted; the view (centre and
     zoom) and the markers are passed to st_folium separately.
+    keyboard=False: Leaflet's keyboard handler focuses the map on mousedown, which scrolls the page
+    when the map is partly off-screen, so the mouseup lands elsewhere and the marker click is lost.
     """
-    m = folium.Map(location=SYRIA_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True)
+    m = folium.Map(location=SYRIA_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True, keyboard=False)
     m.default_js = _local(MAP_JS)
     m.default_css = _local(MAP_CSS)
     folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)

@@ -27,9 +27,11 @@ import numpy as np
 
 from gazetteer import admin, places
 from gazetteer.foreign import foreign_keys
+from gazetteer.lexicon import cues
+from gazetteer.normalize import name_key
 from gazetteer.tokens import stems
 
-INDEX_VERSION = 5
+INDEX_VERSION = 8
 COMMON_ZIPF = 3.0
 MIN_ZIPF = 2.0  # rarer words count as unknown (Zipf 0): the prior is flat down there
 FUZZY_MIN_LEN = 5
@@ -61,6 +63,7 @@ class NameIndex:
     foreign: frozenset[str] = frozenset()
     governorate_row: dict[str, int] = field(default_factory=dict)
     region_points: dict[tuple[str, str | None], tuple[float, float]] = field(default_factory=dict)
+    seat_of: dict[int, int] = field(default_factory=dict)
 
     def commonness(self, word: str) -> float:
         """Zipf frequency of a normalised word or name as ordinary Arabic (0 when rare or unknown)."""
@@ -76,8 +79,9 @@ class NameIndex:
         cache = self.__dict__.setdefault("_readings", {})
         hit = cache.get(word)
         if hit is None:
-            hit = tuple((off, st, self.lookup(st), st in self.first_words) for off, st in stems(word)
-                        if st in self.first_words or self.lookup(st))
+            hit = tuple((off, st, self.lookup(st) if len(st) >= 3 else (), st in self.first_words)
+                        for off, st in stems(word)
+                        if st in self.first_words or (len(st) >= 3 and self.lookup(st)))
             if len(cache) < 500_000:
                 cache[word] = hit
         return hit
@@ -127,9 +131,11 @@ def build_index() -> NameIndex:
         population=df["population"].astype("Float64").fillna(0).to_numpy(float),
     )
     rows: dict[str, set[int]] = {}
+    cue_words = cues()
     for i, (ar, variants) in enumerate(zip(df["name_ar"], df["variants"])):
-        for name in {ar, *variants}:
-            if not isinstance(name, str) or not _ARABIC.search(name):
+        names = {ar, *variants}
+        for name in names:
+            if not isinstance(name, str) or not _ARABIC.search(name) or _contextual(name, names, cue_words):
                 continue
             for k in places.keys(name):
                 for form in {k, k.replace(" ", "")}:
@@ -150,9 +156,42 @@ def build_index() -> NameIndex:
     prominent = {k for k, r in idx.rows.items() if max(idx.prominence[i] for i in r) >= 0.5}
     idx.foreign = frozenset(foreign_keys() - prominent)
     idx.governorate_row = {idx.admin1[i]: i for i, k in enumerate(idx.kind) if k == "governorate"}
+    idx.seat_of = _seats(idx)
     idx.region_points = {(pcode, part): admin.region_point(pcode, part)
                          for pcode in idx.governorate_row for part in (None, *admin.DIRECTIONS)}
     return idx
+
+
+def _contextual(name: str, names: set[str], cue_words) -> bool:
+    """Variants that spell out context (`حي الخالدية`, `الخالدية في حمص`) rather than a name.
+
+    The geoparser reads the cue word and the city from the text around a name; as part of a
+    name they would make a span swallow them and hide the city from the rest of the article.
+    """
+    words = name.split()
+    if " في " in f" {name} ":
+        return True
+    return len(words) > 1 and name_key(words[0]) in cue_words and " ".join(words[1:]) in names
+
+
+def _seats(idx: NameIndex) -> dict[int, int]:
+    """District/subdistrict row -> the town or city it is named after (its seat), when there is one.
+
+    News that says `كوباني` or `منطقة الباب` means the town; the admin unit only shares its name.
+    """
+    seats = {}
+    for r, kind in enumerate(idx.kind):
+        if kind not in ("district", "subdistrict"):
+            continue
+        key = name_key(idx.name_ar[r]).removeprefix("مركز ").strip()
+        towns = [c for c in idx.lookup(key) if idx.kind[c] in ("city", "town", "village")
+                 and idx.admin1[c] == idx.admin1[r]]
+        if towns:
+            d = [math.hypot(idx.lat[c] - idx.lat[r], idx.lon[c] - idx.lon[r]) for c in towns]
+            best = min(range(len(towns)), key=d.__getitem__)
+            if d[best] < 0.4:  # about 40 km
+                seats[r] = towns[best]
+    return seats
 
 
 def _commonness(rows: dict[str, tuple[int, ...]]) -> dict[str, float]:
@@ -163,8 +202,6 @@ def _commonness(rows: dict[str, tuple[int, ...]]) -> dict[str, float]:
     written (`ثانية` is one letter from a village and far too common to be a typo of it).
     """
     from wordfreq import get_frequency_dict, zipf_frequency
-
-    from gazetteer.normalize import name_key
 
     out: dict[str, float] = {}
     for word, freq in get_frequency_dict("ar").items():

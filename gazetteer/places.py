@@ -26,12 +26,15 @@ _LATIN_ARTICLES = frozenset({"al", "el", "ar", "as", "ad", "an", "ash", "at", "a
 
 
 def key(name: str) -> str:
-    """name_key with Latin diacritics and apostrophes folded away."""
+    """name_key, plus (for Latin-script names only) diacritics and apostrophes folded away.
+
+    Arabic keys are exactly name_key's, so they match `normalize(text).text` in running text.
+    """
     k = name_key(name)
-    if not k.isascii():
-        k = "".join(c for c in unicodedata.normalize("NFKD", k) if unicodedata.category(c) != "Mn")
-        k = unicodedata.normalize("NFC", k)
-    return _SPACES.sub(" ", _MARKS.sub("", k)).strip()
+    if not any(c.isascii() and c.isalpha() for c in k):
+        return k
+    k = "".join(c for c in unicodedata.normalize("NFKD", k) if unicodedata.category(c) != "Mn")
+    return _SPACES.sub(" ", _MARKS.sub("", unicodedata.normalize("NFC", k))).strip()
 
 
 def strip_articles(k: str) -> str:

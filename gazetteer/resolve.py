@@ -24,9 +24,10 @@ from gazetteer.tokens import Token, stems
 
 THRESHOLD = 0.5
 PART_SLACK = 0.1
-_LIST_GAP = re.compile(r"\s*[,،\-/:؛]?\s*(?:و\s+)?")
+_LIST_GAP = re.compile(r"\s*[,،\-/:؛(]?\s*(?:و\s+)?")  # `أ، ب`, `أ و ب`, `عين العرب (كوباني)`
 _PREP_CLITICS = {"ب", "وب", "فب", "ل", "ول", "فل"}
 # Bare names prefer the more specific populated place to the admin unit that shares its name.
+_ADMIN_UNIT_KINDS = {"district", "subdistrict"}
 _KIND_BIAS = {"city": 0.2, "town": 0.12, "governorate": 0.15, "village": 0.0, "neighbourhood": 0.0,
               "district": -0.3, "subdistrict": -0.4}
 
@@ -205,6 +206,8 @@ def _local_score(s: Scored, idx: NameIndex) -> float:
     score = s.prior + s.list_bonus
     if s.cue:
         kinds = {idx.kind[r] for r in s.cand.rows}
+        if not kinds & set(s.cue.kinds) and kinds <= _ADMIN_UNIT_KINDS:
+            return 0.0  # `حي الوعر` is a neighbourhood, whatever admin unit shares its name
         score += 0.25 + (0.2 if kinds & set(s.cue.kinds) else 0.0)
     if s.prep:
         score += 0.15
@@ -242,44 +245,48 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex) ->
         a1s = {idx.admin1[r] for r in s.cand.rows}
         if len(a1s) == 1:
             a1 = a1s.pop()
-            w = 1.0 if s.row >= 0 else 0.5
-            art_admin1[a1] = art_admin1.get(a1, 0.0) + w
+            art_admin1[a1] = art_admin1.get(a1, 0.0) + (1.0 if s.row >= 0 else 0.5)
             sent_admin1.setdefault(sentence_of[s.cand.first], set()).add(a1)
+    total = sum(art_admin1.values()) or 1.0
+    art_share = {a1: w / total for a1, w in art_admin1.items()}
     anchor_pts = np.array([(idx.lat[s.row], idx.lon[s.row]) for s in anchors
                            if idx.kind[s.row] not in ("governorate", "region")] or [(np.nan, np.nan)])
-    total = sum(art_admin1.values()) or 1.0
+    for s in chosen:
+        if s.row < 0:
+            s.row = _best_row(s, sent_admin1.get(sentence_of[s.cand.first], set()), art_share, anchor_pts, idx)
     # One sense per discourse: once the article speaks of a governorate (`ريف حماة`, `محافظة
     # درعا`), its bare name (`معارك إدلب وحماة`) is that governorate, not its capital city.
-    gov_named = {idx.admin1[s.row] for s in anchors if s.cand.match == "region" or idx.kind[s.row] == "governorate"}
+    gov_named = {idx.admin1[s.row] for s in chosen if s.cand.match == "region" or idx.kind[s.row] == "governorate"}
     for s in chosen:
-        if s.row >= 0:
-            continue
-        if not (s.cue and "city" in s.cue.kinds):
-            gov = [r for r in s.cand.rows if idx.kind[r] == "governorate" and idx.admin1[r] in gov_named]
-            if gov:
-                s.row = gov[0]
-                continue
-        sent = sent_admin1.get(sentence_of[s.cand.first], set())
-        best, best_val = s.cand.rows[0], -math.inf
-        for r in s.cand.rows:
-            a1 = idx.admin1[r]
-            val = _KIND_BIAS.get(idx.kind[r], 0.0) + 0.3 * idx.prominence[r]
-            if s.cue and idx.kind[r] in s.cue.kinds:
-                val += 0.5
-            if s.gov_after == a1:
-                val += 0.8
-            if a1 in sent:
-                val += 0.5
-            val += 0.4 * art_admin1.get(a1, 0.0) / total
-            val += 0.4 * _closeness(idx.lat[r], idx.lon[r], anchor_pts)
-            if val > best_val:
-                best, best_val = r, val
-        s.row = best
+        if idx.kind[s.row] == "city" and not (s.cue and "city" in s.cue.kinds):
+            s.row = next((r for r in s.cand.rows if idx.kind[r] == "governorate" and idx.admin1[r] in gov_named),
+                         s.row)
+        elif idx.kind[s.row] in _ADMIN_UNIT_KINDS and not (s.cue and set(s.cue.kinds) & _ADMIN_UNIT_KINDS):
+            s.row = idx.seat_of.get(s.row, s.row)
     # `جبهة الحردانة في ريف حماة الشمالي`: a place said to lie in the north of a governorate
     # but found well in its south is some other place of that name, missing from the gazetteer.
     for s in chosen:
         if s.gov_part and idx.admin1[s.row] == s.gov_after and not _in_part(s.row, s.gov_part, idx):
             s.score = 0.0
+
+
+def _best_row(s: Scored, sentence: set[str], art_share: dict[str, float], anchor_pts: np.ndarray,
+              idx: NameIndex) -> int:
+    """The row that best fits the cue, the governorates around the span and the article's places."""
+    rows = s.cand.rows
+    if s.cue and not set(s.cue.kinds) & _ADMIN_UNIT_KINDS:
+        rows = tuple(r for r in rows if idx.kind[r] not in _ADMIN_UNIT_KINDS) or rows
+
+    def fit(r: int) -> float:
+        a1 = idx.admin1[r]
+        return (_KIND_BIAS.get(idx.kind[r], 0.0) + 0.3 * idx.prominence[r]
+                + (0.5 if s.cue and idx.kind[r] in s.cue.kinds else 0.0)
+                + (0.8 if s.gov_after == a1 else 0.0)
+                + (0.5 if a1 in sentence else 0.0)
+                + 0.4 * art_share.get(a1, 0.0)
+                + 0.4 * _closeness(idx.lat[r], idx.lon[r], anchor_pts))
+
+    return max(rows, key=fit)
 
 
 def _in_part(r: int, part: str, idx: NameIndex) -> bool:
@@ -310,19 +317,23 @@ def drop_isolated(chosen: list[Scored], idx: NameIndex) -> list[Scored]:
 
     A word that happens to be a village name (`المقتلة` the carnage, `بجروح` with wounds) is only
     believed when something supports it: a cue word, a list, a governorate named beside it,
-    prominence, or the article's geography (another place within ~50 km).
+    prominence, or the article's geography (another place within ~50 km). A one-letter match
+    (fuzzy) must always fit the article's geography, and the kind its cue word announces.
     """
     kept = []
     for s in chosen:
         r = s.row
         others = [o for o in chosen if o.cand.key != s.cand.key]
-        if (s.cand.match == "region" or s.cue or s.list_bonus or s.gov_after
-                or idx.prominence[r] >= 0.5 or not others):
+        fuzzy = s.cand.match == "fuzzy"
+        if fuzzy and s.cue and idx.kind[r] not in s.cue.kinds:
+            continue
+        if not fuzzy and (s.cand.match == "region" or s.cue or s.list_bonus or s.gov_after
+                          or idx.prominence[r] >= 0.5) or not others:
             kept.append(s)
             continue
         pts = np.array([(idx.lat[o.row], idx.lon[o.row]) for o in others
                         if idx.kind[o.row] != "governorate" and o.cand.match != "region"] or [(np.nan, np.nan)])
-        if np.isnan(pts[0, 0]):
+        if np.isnan(pts[0, 0]) or (fuzzy and s.gov_after):
             near = idx.admin1[r] in {idx.admin1[o.row] for o in others}
         else:
             near = _closeness(idx.lat[r], idx.lon[r], pts) > 0.3

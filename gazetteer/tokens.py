@@ -14,7 +14,7 @@ _WORD = re.compile(r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3A-Za-z0-9]+")
 
 # Proclitic sequences without the article, longest first; the article is handled separately.
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
-MIN_STEM = 3
+MIN_STEM = 2  # `وتل تمر`: a two-letter first word of a multi-word name
 
 
 class Token(NamedTuple):

@@ -22,7 +22,7 @@ FINDS = [
     ("استهدفت الفصائل مطار الثعلة العسكري بقذائف الهاون", "مطار الثعلة العسكري", {"X-airbase-thaala"}, "airbase"),
     ("اشتباكات عنيفة في جبل التركمان منذ الفجر", "جبل التركمان", {"X-mountain-jabal-turkman"}, "mountain"),
     ("حملة عسكرية على وادي بردى", "وادي بردى", {"X-valley-wadi-barada"}, "valley"),
-    ("أعلن مجلس محافظة حماة عن خطة جديدة", "محافظة حماة", {"SY05"}, "governorate"),
+    ("أعلن مجلس محافظة حماة عن خطة جديدة", "حماة", {"SY05"}, "governorate"),
     ("تجول الوفد في مدينة حماة القديمة", "حماة", {"C2987"}, "city"),
     # region phrases: the governorate's countryside, not the city
     ("تقدمت قوات النظام في ريف حماة الشمالي", "ريف حماة الشمالي", {"SY05"}, "region"),
@@ -32,8 +32,8 @@ FINDS = [
     # disambiguation by the governorate named beside it
     ("اعتقلت دورية شابين من الهامة بريف دمشق", "الهامة", {"C2323"}, None),
     ("اعتقلت القوات شابين في الهامة بريف الحسكة", "الهامة", {"C4805"}, None),
-    ("سيطرت القوات على الخالدية في حمص", "الخالدية", {"C2522", "C2734"}, None),
-    ("دارت اشتباكات في حي الخالدية بمدينة حلب", "الخالدية", None, "neighbourhood"),
+    ("سيطرت القوات على الخالدية في حمص", "الخالدية", {"X-nbhd-homs-khalidiya", "C2522", "C2734"}, None),
+    ("دارت اشتباكات في حي الخالدية بمدينة حلب", "الخالدية", {"X-nbhd-aleppo-khalidiya"}, "neighbourhood"),
     # a bare governorate name is the governorate or its capital, never a village elsewhere
     ("وصلت التعزيزات إلى القنيطرة", "القنيطرة", {"C6268", "SY14"}, None),
     # a name the gazetteer lacks does not hide the others

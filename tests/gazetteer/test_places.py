@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from gazetteer import admin, build, places
+from gazetteer.normalize import name_key
 
 # OCHA's own points sit up to 3.4 km outside OCHA's own border (Mazraet Deir al-Ashayer, on the
 # Lebanese frontier); anything farther off must be a curated place with a stated reason.
@@ -205,6 +206,14 @@ def test_by_key_indexes_every_name_and_article_free_form(table):
     positions = {i for v in index.values() for i in v}
     assert positions == set(range(len(table)))
     assert "قرداحه" in index and "القرداحه" in index
+    # Arabic keys are exactly normalize.name_key, so the geoparser can match them in running text.
+    for row in table.itertuples():
+        assert name_key(row.name_ar) in index
+
+
+@pytest.mark.parametrize("latin, arabic", [("Ḩamāh", "حماة"), ("‘Ayn al Fījah", "عين الفيجة")])
+def test_latin_diacritics_and_ayn_marks_fold(latin, arabic):
+    assert {c["place_id"] for c in places.candidates(latin)} & {c["place_id"] for c in places.candidates(arabic)}
 
 
 def test_compound_names_are_split_but_not_on_qualifiers():
