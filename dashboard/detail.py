@@ -61,8 +61,8 @@ def highlight(text: str, spans: Iterable[Span], offset: int = 0) -> str:
     """
     out, pos = [], 0
     for s in sorted(spans, key=lambda s: (s.start, -s.end)):
-        start, end = max(s.start - offset, pos), min(s.end - offset, len(text))
-        if start >= end:
+        start, end = max(s.start - offset, 0), min(s.end - offset, len(text))
+        if start < pos or start >= end:
             continue
         out.append(html.escape(text[pos:start]))
         title = f' title="{html.escape(s.title)}"' if s.title else ""

@@ -80,30 +80,39 @@ def _degrees_to_km(deg: float, lat: float) -> float:
     return round(deg * 111.32 * max(math.cos(math.radians(lat)), 0.5), 3)
 
 
-def region_point(admin1_pcode: str, direction: str | None = None) -> tuple[float, float]:
+def region_point(admin1_pcode: str, direction: str | None = None,
+                 around: tuple[float, float] | None = None, radius_km: float = 60.0) -> tuple[float, float]:
     """(lat, lon) of a point in the named part of a governorate ('ريف حماة الشمالي' -> SY05, north).
 
     The governorate is cut through its centroid (a half for north/south/east/west, a quadrant
     for northeast...) and the part's centroid is returned, or a representative point when the
     centroid falls outside an oddly shaped part. None/'centre' gives the whole governorate's.
+    With `around` (lat, lon), usually the governorate's capital, the polygon is first clipped to
+    `radius_km` around it and cut through that point: news means the countryside of the city
+    (`ريف حمص الشمالي` is al-Rastan, not the desert that makes up most of Homs governorate).
     """
     g = governorates()
     match = g.loc[g["admin1_pcode"] == admin1_pcode]
     if match.empty:
         raise KeyError(f"unknown governorate pcode {admin1_pcode!r} (expected SY01..SY14)")
     poly = match.geometry.iloc[0]
-    part = poly if direction is None or direction in CENTRE else _part(poly, direction)
+    centre = None
+    if around is not None:
+        centre = Point(around[1], around[0])
+        near = poly.intersection(centre.buffer(radius_km / 111.32))
+        poly = near if not near.is_empty else poly
+    part = poly if direction is None or direction in CENTRE else _part(poly, direction, centre)
     c = part.centroid
     p = c if part.contains(c) else part.representative_point()
     return (round(p.y, 5), round(p.x, 5))
 
 
-def _part(poly: BaseGeometry, direction: str) -> BaseGeometry:
+def _part(poly: BaseGeometry, direction: str, centre: Point | None = None) -> BaseGeometry:
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}; use one of {sorted(DIRECTIONS)} or 'centre'/None")
     sx, sy = DIRECTIONS[direction]
     minx, miny, maxx, maxy = poly.bounds
-    c = poly.centroid
+    c = centre or poly.centroid
     x0, x1 = (c.x, maxx) if sx > 0 else (minx, c.x) if sx < 0 else (minx, maxx)
     y0, y1 = (c.y, maxy) if sy > 0 else (miny, c.y) if sy < 0 else (miny, maxy)
     part = poly.intersection(box(x0, y0, x1, y1))

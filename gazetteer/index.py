@@ -31,7 +31,7 @@ from gazetteer.lexicon import cues
 from gazetteer.normalize import name_key
 from gazetteer.tokens import stems
 
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 COMMON_ZIPF = 3.0
 MIN_ZIPF = 2.0  # rarer words count as unknown (Zipf 0): the prior is flat down there
 FUZZY_MIN_LEN = 5
@@ -64,6 +64,7 @@ class NameIndex:
     governorate_row: dict[str, int] = field(default_factory=dict)
     region_points: dict[tuple[str, str | None], tuple[float, float]] = field(default_factory=dict)
     seat_of: dict[int, int] = field(default_factory=dict)
+    region_centres: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def commonness(self, word: str) -> float:
         """Zipf frequency of a normalised word or name as ordinary Arabic (0 when rare or unknown)."""
@@ -157,7 +158,8 @@ def build_index() -> NameIndex:
     idx.foreign = frozenset(foreign_keys() - prominent)
     idx.governorate_row = {idx.admin1[i]: i for i, k in enumerate(idx.kind) if k == "governorate"}
     idx.seat_of = _seats(idx)
-    idx.region_points = {(pcode, part): admin.region_point(pcode, part)
+    idx.region_centres = _capitals(idx)
+    idx.region_points = {(pcode, part): admin.region_point(pcode, part, idx.region_centres.get(pcode))
                          for pcode in idx.governorate_row for part in (None, *admin.DIRECTIONS)}
     return idx
 
@@ -172,6 +174,22 @@ def _contextual(name: str, names: set[str], cue_words) -> bool:
     if " في " in f" {name} ":
         return True
     return len(words) > 1 and name_key(words[0]) in cue_words and " ".join(words[1:]) in names
+
+
+def _capitals(idx: NameIndex) -> dict[str, tuple[float, float]]:
+    """Governorate pcode -> (lat, lon) of the city its countryside (`ريف X`) surrounds.
+
+    That is the city of the governorate's own name (`ريف دمشق` surrounds دمشق, a governorate of
+    its own), so `ريف X الشمالي` is north of the city, not of the polygon's centroid.
+    """
+    out = {}
+    for pcode, g in idx.governorate_row.items():
+        key = name_key(idx.name_ar[g]).removeprefix("ريف ").strip()
+        cities = [r for r in idx.lookup(key) if idx.kind[r] == "city"]
+        if cities:
+            best = max(cities, key=lambda r: idx.prominence[r])
+            out[pcode] = (float(idx.lat[best]), float(idx.lon[best]))
+    return out
 
 
 def _seats(idx: NameIndex) -> dict[int, int]:

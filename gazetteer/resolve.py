@@ -291,12 +291,12 @@ def _best_row(s: Scored, sentence: set[str], art_share: dict[str, float], anchor
 
 def _in_part(r: int, part: str, idx: NameIndex) -> bool:
     """Whether row r lies in that compass part of its governorate (halves/quadrants about the
-    centre, with PART_SLACK degrees to spare: the border of `northern` is not sharp)."""
+    capital, as `ريف X الشمالي` means; PART_SLACK degrees to spare: `northern` is not sharp)."""
     from gazetteer.admin import DIRECTIONS
 
     if part not in DIRECTIONS:
         return True
-    clat, clon = idx.region_points[(idx.admin1[r], None)]
+    clat, clon = idx.region_centres.get(idx.admin1[r]) or idx.region_points[(idx.admin1[r], None)]
     sx, sy = DIRECTIONS[part]
     return ((sx == 0 or sx * (idx.lon[r] - clon) >= -PART_SLACK)
             and (sy == 0 or sy * (idx.lat[r] - clat) >= -PART_SLACK))

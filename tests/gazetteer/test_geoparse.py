@@ -109,3 +109,10 @@ def test_a_place_outside_the_stated_part_of_the_governorate_is_doubted():
     north = {m.text for m in geoparse("قصفت المدفعية قرية كفرسجنة بريف إدلب الشمالي")}
     assert "كفرسجنة" in south
     assert "كفرسجنة" not in north
+
+
+def test_countryside_is_around_the_city_not_the_whole_governorate():
+    # Homs governorate is mostly desert to the east; its northern countryside is al-Rastan's area.
+    m = {m.text: m for m in geoparse("قصف على ريف حمص الشمالي")}["ريف حمص الشمالي"]
+    homs_lat, homs_lon = 34.7227, 36.7148
+    assert 0 < m.lat - homs_lat < 0.5 and abs(m.lon - homs_lon) < 0.4

@@ -1,0 +1,34 @@
+"""Shared fixtures: small events tables written by hand, and synthetic stores on disk."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import data
+from tests.dashboard.synthetic import make_store, write_store
+
+
+def event(**fields) -> dict:
+    """One event row with every design column; fields given override the neutral defaults."""
+    row = {c: None for c in data.EVENT_COLUMNS}
+    row.update(event_id="e", doc="a.txt", article_id="a", source="Outlet", event_type="other",
+               event_date="2015-06-01", time_precision=1, evidence="", evidence_start=0, evidence_end=0)
+    row.update(fields)
+    return row
+
+
+def table(*rows: dict) -> pd.DataFrame:
+    """A prepared events table (as the app holds it) from event() rows."""
+    df = pd.DataFrame(list(rows), columns=data.EVENT_COLUMNS)
+    for col in ("count", "latitude", "longitude"):
+        df[col] = df[col].astype(float)
+    return data.prepare(df)
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(tmp_path_factory) -> Path:
+    """A 60-event store at real gazetteer places (a few undated and unlocated)."""
+    path = tmp_path_factory.mktemp("store") / "events.parquet"
+    return write_store(path, *make_store(60, seed=7, undated=0.1, unlocated=0.1))

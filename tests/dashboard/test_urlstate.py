@@ -1,0 +1,79 @@
+"""URL query parameters <-> view state: round trips, and tolerance of hand-edited URLs."""
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard.data import Filters
+from dashboard.urlstate import ViewState, from_query, to_query
+
+words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12).map(
+    str.strip).filter(bool)
+dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
+
+
+@st.composite
+def views(draw) -> ViewState:
+    start, end = sorted([draw(dates), draw(dates)])
+    filters = Filters(
+        start=draw(st.none() | st.just(start)), end=draw(st.none() | st.just(end)),
+        types=tuple(draw(st.lists(words, max_size=3, unique=True))),
+        governorates=tuple(draw(st.lists(words, max_size=3, unique=True))),
+        sources=tuple(draw(st.lists(words, max_size=2, unique=True))),
+        search=draw(st.just("") | words), min_count=draw(st.integers(0, 10_000)),
+        include_undated=draw(st.booleans()), include_unlocated=draw(st.booleans()),
+    )
+    centre = draw(st.none() | st.tuples(st.integers(-900_000, 900_000), st.integers(-1_800_000, 1_800_000)).map(
+        lambda t: (t[0] / 10_000, t[1] / 10_000)))
+    return ViewState(filters=filters, event=draw(st.none() | words), centre=centre,
+                     zoom=draw(st.none() | st.integers(1, 19)))
+
+
+def as_url_and_back(query: dict) -> dict[str, list[str]]:
+    """What a browser hands back after the query went through a real URL string."""
+    return parse_qs(urlencode(query, doseq=True), keep_blank_values=True)
+
+
+@given(views())
+def test_round_trip_through_a_url(state: ViewState) -> None:
+    parsed, problems = from_query(as_url_and_back(to_query(state)))
+    assert problems == []
+    assert parsed == state
+
+
+def test_defaults_give_an_empty_query() -> None:
+    assert to_query(ViewState()) == {}
+    assert from_query({}) == (ViewState(), [])
+
+
+def test_readable_parameter_names() -> None:
+    state = ViewState(Filters(start=date(2012, 1, 1), end=date(2012, 12, 31), types=("defection", "desertion"),
+                              governorates=("Hama",), search="حماة"), event="ev1", centre=(35.1, 36.75), zoom=9)
+    assert to_query(state) == {"from": "2012-01-01", "to": "2012-12-31", "types": ["defection", "desertion"],
+                               "gov": ["Hama"], "q": "حماة", "ev": "ev1", "lat": "35.1000", "lon": "36.7500",
+                               "z": "9"}
+
+
+@pytest.mark.parametrize("query, problem", [
+    ({"from": ["2012-13-01"]}, "from"),
+    ({"to": ["yesterday"]}, "to"),
+    ({"from": ["2014-01-01"], "to": ["2013-01-01"]}, "after"),
+    ({"min": ["-3"]}, "min"),
+    ({"min": ["many"]}, "min"),
+    ({"z": ["40"]}, "z"),
+    ({"lat": ["95"], "lon": ["36"]}, "lat"),
+])
+def test_bad_values_are_dropped_and_reported(query: dict, problem: str) -> None:
+    state, problems = from_query(query)
+    assert len(problems) == 1 and problem in problems[0]
+    assert state == ViewState()
+
+
+def test_half_a_centre_is_no_centre_and_repeated_values_are_deduplicated() -> None:
+    state, _ = from_query({"lat": ["35"], "types": ["shelling", "shelling", " ", "airstrike"]})
+    assert state.centre is None
+    assert state.filters.types == ("shelling", "airstrike")
