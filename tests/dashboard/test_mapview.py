@@ -1,0 +1,96 @@
+"""Map building: offline assets, one feature per event or per place, escaping of tooltips/popups."""
+from __future__ import annotations
+
+import re
+
+import folium
+import pytest
+
+from dashboard import mapview
+from tests.dashboard.conftest import event, table
+
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+def located(n: int, places: int) -> list[dict]:
+    return [event(event_id=f"e{i}", place_id=f"P{i % places}", latitude=33 + (i % places) * 0.01,
+                  longitude=36 + (i % places) * 0.01, location_ar="قرية", location_en=f"Village {i % places}",
+                  event_type="shelling" if i % 3 else "airstrike", count=i)
+            for i in range(n)]
+
+
+def test_one_feature_per_located_event_below_the_threshold() -> None:
+    rows = located(12, places=4) + [event(event_id="nowhere")]
+    features = mapview.marker_features(table(*rows))
+    assert sorted(f["properties"]["id"] for f in features) == sorted(f"e{i}" for i in range(12))
+    first = next(f for f in features if f["properties"]["id"] == "e4")
+    assert first["geometry"]["coordinates"] == [36.0, 33.0]
+    assert "ev-e4" in first["properties"]["cls"]
+
+
+def test_one_bubble_per_place_above_the_threshold(monkeypatch) -> None:
+    monkeypatch.setattr(mapview, "AGGREGATE_ABOVE", 10)
+    features = mapview.marker_features(table(*located(30, places=4)))
+    assert len(features) == 4
+    by_place = {f["properties"]["place"]: f["properties"] for f in features}
+    assert set(by_place) == {"P0", "P1", "P2", "P3"}
+    # P0 holds e0, e4, ... e28: i % 3 == 0 -> airstrike for e0, e12, e24 (3 of 8): shelling dominates
+    assert by_place["P0"]["c"] == mapview.type_colour("shelling")
+    assert "8 events" in by_place["P0"]["tip"]
+
+
+def test_clustering_only_when_dense(monkeypatch) -> None:
+    monkeypatch.setattr(mapview, "CLUSTER_ABOVE", 5)
+    few = mapview.markers_layer(mapview.marker_features(table(*located(5, places=5))))
+    many = mapview.markers_layer(mapview.marker_features(table(*located(6, places=6))))
+    kinds = lambda group: {type(c).__name__ for c in group._children.values()}  # noqa: E731
+    assert kinds(few) == {"PointLayer"}
+    assert kinds(many) == {"MarkerCluster"}
+
+
+def test_tooltips_and_popups_are_escaped() -> None:
+    rows = [event(event_id="x", place_id="P", latitude=33.0, longitude=36.0, location_ar=EVIL, location_en=EVIL,
+                  source=EVIL, event_type=EVIL, event_date=None)]
+    props = mapview.marker_features(table(*rows))[0]["properties"]
+    for html in (props["tip"], props["pop"]):
+        assert "<img" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_marker_class_is_css_safe() -> None:
+    assert mapview.marker_class('a b"<c>/d') == "ev-a_b__c__d"
+
+
+def test_base_map_loads_no_script_or_stylesheet_from_the_internet(tmp_path) -> None:
+    m = mapview.base_map({"type": "FeatureCollection", "features": []})
+    group = mapview.markers_layer(mapview.marker_features(table(*located(400, places=400))))
+    group.add_to(m)
+    page = m.get_root().render()
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert assets and all(a.startswith(mapview.STATIC_URL + "/") for a in assets)
+    assert {a.rsplit("/", 1)[1] for a in assets} >= {"leaflet.js", "leaflet.css", "leaflet.markercluster.js"}
+
+
+def test_install_assets_copies_every_linked_file(tmp_path) -> None:
+    mapview.install_assets(tmp_path)
+    for _, path in mapview.MAP_JS + mapview.MAP_CSS:
+        assert (tmp_path / path).stat().st_size > 1000
+    assert (tmp_path / "leaflet" / "images" / "layers.png").exists()
+    before = (tmp_path / "leaflet" / "leaflet.js").stat().st_mtime_ns
+    mapview.install_assets(tmp_path)  # idempotent: nothing rewritten
+    assert (tmp_path / "leaflet" / "leaflet.js").stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("centre, zoom, moved", [
+    (mapview.SYRIA_CENTRE, mapview.DEFAULT_ZOOM, False),
+    ((mapview.SYRIA_CENTRE[0] + 0.006, mapview.SYRIA_CENTRE[1] - 0.002), mapview.DEFAULT_ZOOM, False),
+    ((mapview.SYRIA_CENTRE[0] + 1, mapview.SYRIA_CENTRE[1]), mapview.DEFAULT_ZOOM, True),
+    (mapview.SYRIA_CENTRE, mapview.DEFAULT_ZOOM + 1, True),
+])
+def test_moved(centre, zoom, moved) -> None:
+    assert mapview.moved(centre, zoom) is moved
+
+
+def test_governorate_layer_does_not_take_clicks() -> None:
+    m = mapview.base_map({"type": "FeatureCollection", "features": []})
+    layers = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+    assert len(layers) == 1 and layers[0].options["interactive"] is False
