@@ -284,7 +284,8 @@ def _best_row(s: Scored, sentence: set[str], art_share: dict[str, float], anchor
                 + (0.8 if s.gov_after == a1 else 0.0)
                 + (0.5 if a1 in sentence else 0.0)
                 + 0.4 * art_share.get(a1, 0.0)
-                + 0.4 * _closeness(idx.lat[r], idx.lon[r], anchor_pts))
+                + (0.0 if idx.kind[r] in ("governorate", *_ADMIN_UNIT_KINDS)  # no point to be near
+                   else 0.4 * _closeness(idx.lat[r], idx.lon[r], anchor_pts)))
 
     return max(rows, key=fit)
 

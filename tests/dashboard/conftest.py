@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard import data
-from tests.dashboard.synthetic import make_store, write_store
+from tests.dashboard.synthetic import make_store, places, write_store
 
 
 def event(**fields) -> dict:
@@ -29,6 +29,7 @@ def table(*rows: dict) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def synthetic_store(tmp_path_factory) -> Path:
-    """A 60-event store at real gazetteer places (a few undated and unlocated)."""
+    """A 60-event store at 20 real gazetteer places (so places repeat), some undated and unlocated."""
     path = tmp_path_factory.mktemp("store") / "events.parquet"
-    return write_store(path, *make_store(60, seed=7, undated=0.1, unlocated=0.1))
+    twenty = places().sample(20, random_state=7)
+    return write_store(path, *make_store(60, seed=7, undated=0.1, unlocated=0.1, place_table=twenty))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import folium
 import pytest
@@ -71,9 +72,13 @@ def test_base_map_loads_no_script_or_stylesheet_from_the_internet(tmp_path) -> N
 
 
 def test_install_assets_copies_every_linked_file(tmp_path) -> None:
+    import xstatic.pkg.leaflet_markercluster as cluster
+
     mapview.install_assets(tmp_path)
     for _, path in mapview.MAP_JS + mapview.MAP_CSS:
-        assert (tmp_path / path).stat().st_size > 1000
+        assert (tmp_path / path).stat().st_size > 0
+    copied = (tmp_path / "markercluster" / "MarkerCluster.css").read_bytes()
+    assert copied == (Path(cluster.BASE_DIR) / "MarkerCluster.css").read_bytes()
     assert (tmp_path / "leaflet" / "images" / "layers.png").exists()
     before = (tmp_path / "leaflet" / "leaflet.js").stat().st_mtime_ns
     mapview.install_assets(tmp_path)  # idempotent: nothing rewritten

@@ -1,0 +1,134 @@
+"""The Streamlit app through AppTest: filters, URL state both ways, the detail panel."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data
+from dashboard.data import Filters
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+@pytest.fixture
+def store(synthetic_store, monkeypatch) -> tuple[Path, object]:
+    monkeypatch.setenv("EVENTS_STORE", str(synthetic_store))
+    events, _ = data.load_store(synthetic_store)
+    return synthetic_store, events
+
+
+def run_app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> int:
+    return int(next(m for m in at.metric if m.label == label).value.replace(",", ""))
+
+
+def figures(at: AppTest) -> tuple[int, int, int, int]:
+    return tuple(metric(at, k) for k in ("Events", "Defectors reported", "Articles", "Places"))
+
+
+def expected_figures(events, filters: Filters) -> tuple[int, int, int, int]:
+    h = data.headline(data.apply_filters(events, filters))
+    return h.events, h.defectors, h.articles, h.places
+
+
+def panel(at: AppTest) -> str:
+    """The detail panel as the reader sees it: text only, tags dropped, entities decoded."""
+    markup = "".join(h.value for h in at.get("html") if 'class="ev-detail"' in h.value)
+    return html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", "", markup, flags=re.S))
+
+
+def test_widgets_filter_the_view_and_write_the_url(store) -> None:
+    _, events = store
+    at = run_app()
+    assert figures(at) == expected_figures(events, Filters())
+    assert dict(at.query_params) == {}
+    types = sorted(events["event_type"].unique())[:2]
+    gov = data.choices(events, "admin1")[0]
+    at.multiselect(key="f_types").set_value(types)
+    at.multiselect(key="f_gov").set_value([gov])
+    at.run()
+    assert figures(at) == expected_figures(events, Filters(types=tuple(types), governorates=(gov,)))
+    assert at.query_params["types"] == types and at.query_params["gov"] == gov
+    at.toggle(key="f_undated").set_value(False).run()
+    assert figures(at) == expected_figures(events, Filters(types=tuple(types), governorates=(gov,),
+                                                           include_undated=False))
+    assert at.query_params["undated"] == "0"
+
+
+def test_date_slider_narrows_dated_events_and_sets_from_to(store) -> None:
+    _, events = store
+    at = run_app()
+    lo, hi = data.date_bounds(events)
+    assert at.slider(key="f_dates").value == (lo, hi)
+    start, end = lo + timedelta(days=900), hi - timedelta(days=1500)
+    at.slider(key="f_dates").set_value((start, end)).run()
+    assert figures(at) == expected_figures(events, Filters(start=start, end=end))
+    assert (at.query_params["from"], at.query_params["to"]) == (start.isoformat(), end.isoformat())
+
+
+def test_url_opens_the_same_view_in_a_new_session(store) -> None:
+    _, events = store
+    first = run_app()
+    lo, _ = data.date_bounds(events)
+    chosen = events[events[data.LOCATED] & events[data.DATE].notna()].iloc[5]
+    first.slider(key="f_dates").set_value((lo + timedelta(days=400), chosen[data.DATE].date()))
+    first.text_input(key="f_q").set_value(str(chosen["location_ar"]))
+    first.run()
+    # a marker click is a browser event; here the event is chosen from the "same place" list instead
+    query = dict(first.query_params) | {"ev": chosen["event_id"], "lat": "35.2000", "lon": "37.1000", "z": "8"}
+    second = run_app(query)
+    assert dict(second.query_params) == query  # nothing lost or rewritten
+    assert figures(second) == figures(first)
+    assert second.slider(key="f_dates").value == first.slider(key="f_dates").value
+    assert second.text_input(key="f_q").value == chosen["location_ar"]
+    assert chosen["evidence"] in panel(second)
+
+
+def test_detail_panel_lists_events_at_the_place_and_switches_between_them(store) -> None:
+    _, events = store
+    located = events[events[data.LOCATED]]
+    shared = located[located.duplicated("place_id", keep=False)]
+    first = shared.sort_values("place_id").iloc[0]
+    others = located[(located["place_id"] == first["place_id"]) & (located["event_id"] != first["event_id"])]
+    second = others.iloc[0]
+    at = run_app({"ev": first["event_id"]})
+    assert first["evidence"] in panel(at)
+    assert any(md.value.startswith("**Events at this place**") for md in at.markdown)
+    button = next(b for b in at.button if b.key == f"Events at this place-{second['event_id']}")
+    button.click().run()
+    assert at.query_params["ev"] == second["event_id"]
+    assert second["evidence"] in panel(at) and first["evidence"] not in panel(at)
+
+
+def test_bad_url_values_are_reported_not_fatal(store) -> None:
+    at = run_app({"from": "2099-99-99", "types": ["no-such-type"], "ev": "no-such-event"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "from='2099-99-99'" in warnings and "no-such-type" in warnings and "no-such-event" in warnings
+    assert "from" not in at.query_params and "types" not in at.query_params
+
+
+def test_undated_and_unlocated_counts_are_shown(store) -> None:
+    _, events = store
+    at = run_app()
+    labels = [t.label for t in at.toggle]
+    assert f"Include undated events ({int(events[data.DATE].isna().sum())})" in labels
+    assert any(label.startswith(f"Include unlocated events ({int((~events[data.LOCATED]).sum())},")
+               for label in labels)
+
+
+def test_missing_store_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("EVENTS_STORE", str(tmp_path / "nowhere.parquet"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert "No events store at" in at.error[0].value
