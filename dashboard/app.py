@@ -95,6 +95,7 @@ def seed_from_url(events: pd.DataFrame, bounds) -> None:
         ss["f_dates"] = (_clamp(f.start or bounds[0], bounds), _clamp(f.end or bounds[1], bounds))
     ss["ev"] = state.event
     ss["map_view"] = (state.centre, state.zoom)
+    ss["map_origin"] = (state.centre or mapview.SYRIA_CENTRE, state.zoom or mapview.DEFAULT_ZOOM)
     ss["url_problems"] = problems
 
 
@@ -201,10 +202,9 @@ def map_and_detail(path: str, version: float, filters: Filters) -> None:
     features = marker_features(path, version, filters)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        centre, zoom = ss.get("map_view", (None, None))
         out = st_folium(
-            mapview.base_map(governorates_geojson()), key="map", height=MAP_HEIGHT, use_container_width=True,
-            center=centre, zoom=zoom, feature_group_to_add=mapview.markers_layer(features),
+            mapview.base_map(governorates_geojson(), *ss["map_origin"]), key="map", height=MAP_HEIGHT,
+            use_container_width=True, feature_group_to_add=mapview.markers_layer(features),
             returned_objects=["last_object_clicked", "last_active_drawing", "center", "zoom"])
         take_map_output(out or {})
         aggregated = len(view[view[data.LOCATED]]) > mapview.AGGREGATE_ABOVE
@@ -229,7 +229,8 @@ def take_map_output(out: dict) -> None:
     centre, zoom = out.get("center"), out.get("zoom")
     if centre and zoom:
         c = (round(centre["lat"], urlstate.LATLON_DECIMALS), round(centre["lng"], urlstate.LATLON_DECIMALS))
-        if ss.get("map_view", (None, None))[0] is not None or mapview.moved(c, int(zoom)):
+        before = ss["map_view"] if ss["map_view"][0] is not None else (mapview.SYRIA_CENTRE, mapview.DEFAULT_ZOOM)
+        if mapview.moved(c, int(zoom), before):
             ss["map_view"] = (c, int(zoom))
 
 

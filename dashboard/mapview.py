@@ -78,15 +78,16 @@ def _local(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(name, f"{STATIC_URL}/{path}") for name, path in links]
 
 
-def base_map(governorates_geojson: dict | None) -> folium.Map:
+def base_map(governorates_geojson: dict | None, centre: tuple[float, float] = SYRIA_CENTRE,
+             zoom: int = DEFAULT_ZOOM) -> folium.Map:
     """Syria with governorate outlines (drawn even offline) under OpenStreetMap tiles (when online).
 
-    Built the same on every rerun, so streamlit-folium keeps the map mounted; the view (centre and
-    zoom) and the markers are passed to st_folium separately.
+    Built the same on every rerun of a session (its view is where the session started), so
+    streamlit-folium keeps the map mounted; the markers are passed to st_folium separately.
     keyboard=False: Leaflet's keyboard handler focuses the map on mousedown, which scrolls the page
     when the map is partly off-screen, so the mouseup lands elsewhere and the marker click is lost.
     """
-    m = folium.Map(location=SYRIA_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True, keyboard=False)
+    m = folium.Map(location=centre, zoom_start=zoom, tiles=None, control_scale=True, keyboard=False)
     m.default_js = _local(MAP_JS)
     m.default_css = _local(MAP_CSS)
     folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
@@ -152,11 +153,15 @@ def markers_layer(features: list[dict]) -> folium.FeatureGroup:
     return group
 
 
-def moved(centre: tuple[float, float], zoom: int) -> bool:
-    """Whether a map view differs from the default one by more than ~2 pixels (Leaflet's own rounding)."""
+def moved(centre: tuple[float, float], zoom: int,
+          before: tuple[tuple[float, float], int] = (SYRIA_CENTRE, DEFAULT_ZOOM)) -> bool:
+    """Whether a map view differs from `before` by more than ~2 pixels (Leaflet's own rounding).
+
+    Views within that tolerance count as the same, so a restored URL is not rewritten by a pixel.
+    """
+    (lat, lon), z = before
     tolerance = 2 * 360 / (256 * 2**zoom)
-    return (zoom != DEFAULT_ZOOM or abs(centre[0] - SYRIA_CENTRE[0]) > tolerance
-            or abs(centre[1] - SYRIA_CENTRE[1]) > tolerance)
+    return zoom != z or abs(centre[0] - lat) > tolerance or abs(centre[1] - lon) > tolerance
 
 
 def marker_class(event_id: str) -> str:

@@ -8,6 +8,7 @@ A vague amount (`عشرات`, `أعداد كبيرة`) has value None but keeps 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from events.lexicon import Token, person_nouns, stems
 
@@ -29,6 +30,9 @@ _SCALES = {"الف": 1000, "الفا": 1000, "الاف": 1000, "الفان": 200
 _VAGUE = [("عشرات",), ("ميات",), ("الاف",), ("الوف",), ("اعداد", "كبيره"), ("اعدادا", "كبيره"),
           ("اعداد", "ضخمه"), ("اعدادا", "ضخمه"), ("عدد", "كبير"), ("عددا", "كبيرا"), ("عدد", "من"),
           ("عددا", "من"), ("العديد",), ("عده",), ("مجموعه", "من"), ("بعض",), ("دفعه",)]
+_VAGUE_BY_HEAD: dict[str, list[tuple[str, ...]]] = {}
+for _v in sorted(_VAGUE, key=len, reverse=True):
+    _VAGUE_BY_HEAD.setdefault(_v[0], []).append(_v)
 _QUALIFIERS = [q.split() for q in (
     "نحو", "قرابه", "حوالي", "زهاء", "اكثر من", "ما لا يقل عن", "لا يقل عن", "ما يزيد عن", "ما يزيد علي",
     "يزيد عن", "اقل من", "تجاوز", "تجاوزت", "يتجاوز", "فاق", "فاقت", "يفوق", "بلغ", "بلغت", "ما يقارب",
@@ -48,6 +52,7 @@ class Count:
     person: bool
 
 
+@lru_cache(maxsize=1 << 16)
 def _number_word(word: str) -> tuple[str, int] | None:
     for s in stems(word) | {word}:
         for cls, table in (("unit", _UNITS), ("ten", _TENS), ("hundred", _HUNDREDS), ("scale", _SCALES)):
@@ -127,7 +132,8 @@ def find_counts(toks: list[Token]) -> list[Count]:
     nouns = person_nouns()
     i = 0
     while i < len(toks):
-        vague = next((v for v in _VAGUE if _match_seq(toks, i, v)), None)
+        heads = stems(toks[i].text) | {toks[i].text}
+        vague = next((v for h in heads for v in _VAGUE_BY_HEAD.get(h, ()) if _match_seq(toks, i, v)), None)
         parsed = None if vague else _parse_number(toks, i)
         if vague:
             last = i + len(vague) - 1

@@ -1,19 +1,23 @@
 """Sentences -> events: type, count, date, actors and place, one event per (incident, place).
 
 How a sentence becomes events:
-- it is cut into clauses at connectives that start a separate incident (فيما، في حين، بينما،
+- it is cut into clauses at connectives that start another incident (فيما، في حين، بينما،
   تزامنا مع…); commas are kept, because they mostly separate list items and asides;
-- in a clause, place mentions that merely contain another mention of the sentence (the
-  governorate or countryside of a named town) are dropped, and adjacent places form groups
-  ("A، B وC"); each group's scope runs from the previous group to it (the last one to the clause
-  end), so "طفلين قتلا بقصف على A وشخص آخر بقصف طال B" gives 2 at A and 1 at B;
-- a group's type is the highest-priority trigger in its scope (else the previous group's in the
-  clause), its count the first number of people there (else the clause's), its date the first
-  date of the clause (else the sentence's, else the publication date at week precision);
+- place mentions that merely contain another one of the sentence (the governorate or countryside
+  of a named town) are dropped, and so are battle fronts (`في معارك ريف حماة`) when another place
+  is named; adjacent places form groups ("A، B وC"), one event per place; a group after "from the
+  sons of" (من أبناء) is the people's origin: one approximate event at its first place;
+- groups split the clause into scopes at the last comma (else the first و-word) between them, so
+  "طفلين قتلا بقصف على A وشخص آخر بقصف طال B" gives 2 at A and 1 at B;
+- a scope's type comes from its triggers (else the clause's): an attack or defection named by its
+  cue, then a bare "shelling" (an aircraft makes it an airstrike), then outcomes (killing…);
+  a trigger right after a negation, fear or demonstrative cue (خوفا من، هذه) does not count;
+  its count is the first number of people there; its date the clause's, else the sentence's,
+  else the publication date at week precision;
 - a clause with triggers but no place takes the nearest preceding place of the paragraph, else the
-  title's; with none the event is kept unlocated;
-- finally, reports of the same kind of incident at the same place in one article are merged, and a
-  placeless follow-up (`عدد المنشقين بلغ 40`) fills in the count and date of the preceding report.
+  headline's; with none the event is kept unlocated;
+- finally, reports of the same incident at the same place in one article are merged, and a
+  placeless follow-up (`عدد المنشقين بلغ 40`) fills in the count and date of the report before it.
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from dataclasses import dataclass, replace
 from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
-from events.lexicon import Match, Token, Trigger, actors, cues, tokenize, triggers
+from events.lexicon import Match, Token, Trigger, lexicon, tokenize
 from gazetteer.mention import Mention
 from gazetteer.normalize import Normalized, normalize
 
@@ -44,6 +48,11 @@ _PRECISION = {"country": 3, "governorate": 3, "district": 3, "subdistrict": 2, "
 _SENTENCE = re.compile(r".+?(?:[.!?؟؛;]+(?=\s)|[.!?؟؛;]*$)")
 _CONNECTIVES = [tuple(c.split()) for c in ("فيما", "في حين", "بينما", "تزامنا مع", "بالتزامن مع", "حيث", "وسط",
                                             "في غضون ذلك", "الي ذلك", "من جهه اخري", "من ناحيه اخري")]
+_CONNECTIVE_HEADS: dict[str, list[tuple[str, ...]]] = {}
+for _c in _CONNECTIVES:
+    _CONNECTIVE_HEADS.setdefault(_c[0], []).append(_c)
+    if len(_c) == 1:
+        _CONNECTIVE_HEADS.setdefault("و" + _c[0], []).append(_c)
 _LIST_WORDS = {"و", "في", "من", "مدن", "بلدات", "قري", "مدينه", "بلده", "قريه", "بلدتي", "قريتي", "مدينتي",
                "اطراف", "حي", "احياء", "منطقه", "مناطق", "كل", "ومدن", "وبلدات", "وقري", "واطراف"}
 # After a bare number (no people noun), these still let it count people: "نحو 21 ألفا، إلا أن…".
@@ -67,10 +76,13 @@ class _Draft:
         return FAMILY.get(self.row["event_type"], self.row["event_type"])
 
 
-def _between(items, start: int, end: int, key=lambda x: x.start):
-    """Items whose key lies in [start, end) (items sorted by that key)."""
-    keys = [key(x) for x in items]
-    return items[bisect.bisect_left(keys, start):bisect.bisect_left(keys, end)]
+def _between(items: list, start: int, end: int) -> list:
+    """Items (sorted by .start, or by [0] for places) that start in [start, end)."""
+    if not items:
+        return []
+    key = (lambda x: x[0]) if isinstance(items[0], tuple) else (lambda x: x.start)
+    lo = bisect.bisect_left(items, start, key=key)
+    return items[lo:bisect.bisect_left(items, end, lo=lo, key=key)]
 
 
 def _contains(a: Mention, b: Mention) -> bool:
@@ -107,21 +119,23 @@ class _Doc:
         self.pub = dt.date.fromisoformat(article.published) if article.published else None
         self.toks: list[Token] = tokenize(self.text)
         self.tok_starts = [t.start for t in self.toks]
-        self.triggers: list[Match[Trigger]] = list(triggers().find(self.toks))
-        self.negations = list(cues("negation").find(self.toks))
-        self.injury = list(cues("injury").find(self.toks)) + list(cues("subset").find(self.toks))
-        self.near = list(cues("near").find(self.toks))
-        self.fronts = list(cues("front").find(self.toks))
-        self.origins = list(cues("origin").find(self.toks))
-        self.actors = list(actors().find(self.toks))
+        found = lexicon().find(self.toks)
+        self.triggers: list[Match[Trigger]] = found.get("trigger", [])
+        self.actors: list[Match[str]] = found.get("actor", [])
+        self.negations = found.get("negation", [])
+        self.injury = found.get("injury", []) + found.get("subset", [])
+        self.near = found.get("near", [])
+        self.fronts = found.get("front", [])
+        self.origins = found.get("origin", [])
+        self.connectives = _connectives(self.toks)
         self.dates: list[DateHit] = [d for d in find_dates(self.text, self.pub)
                                      if self.pub is None or d.date <= self.pub + dt.timedelta(days=1)]
         self.counts: list[Count] = [c for c in find_counts(self.toks) if not self._in_date(c)]
-        spans = [(self._to_norm(m.start), self._to_norm(m.end), m) for m in mentions]
-        found = [p for p in spans if not self._is_dateline(p[2])]
-        self.places: list[Place] = sorted(found + self._repeats(found, spans), key=lambda p: p[0])
+        spans = [(self.to_norm(m.start), self.to_norm(m.end), m) for m in mentions]
+        located = [p for p in spans if not self._is_dateline(p[2])]
+        self.places: list[Place] = sorted(located + self._repeats(located, spans), key=lambda p: p[0])
 
-    def _to_norm(self, offset: int) -> int:
+    def to_norm(self, offset: int) -> int:
         return bisect.bisect_left(self.norm.index, offset)
 
     def _in_date(self, c: Count) -> bool:
@@ -138,14 +152,17 @@ class _Doc:
         place where it occurs again (with a clitic و/ب/ل/ف) and was left unresolved."""
         extra: list[Place] = []
         taken = [(s, e) for s, e, _ in spans]
-        for key, (s0, e0, m) in {self.text[s:e]: (s, e, m) for s, e, m in found if e - s >= 4}.items():
-            for hit in re.finditer(rf"(?<!\w)(?:[وبلف]{{1,2}})?({re.escape(key)})(?!\w)", self.text):
-                s, e = hit.span(1)
-                if any(s < te and ts < e for ts, te in taken):
-                    continue
-                os_, oe = self.norm.span(s, e)
-                extra.append((s, e, replace(m, start=os_, end=oe, text=self.article.text[os_:oe])))
-                taken.append((s, e))
+        by_name = {self.text[s:e]: m for s, e, m in found if e - s >= 4}
+        if not by_name:
+            return extra
+        names = "|".join(re.escape(k) for k in sorted(by_name, key=len, reverse=True))
+        for hit in re.finditer(rf"(?<!\w)(?:[وبلف]{{1,2}})?({names})(?!\w)", self.text):
+            s, e = hit.span(1)
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            os_, oe = self.norm.span(s, e)
+            extra.append((s, e, replace(by_name[hit.group(1)], start=os_, end=oe, text=self.article.text[os_:oe])))
+            taken.append((s, e))
         return extra
 
     def tok_index(self, char: int) -> int:
@@ -174,15 +191,20 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
 
 def _clauses(doc: _Doc, start: int, end: int) -> list[tuple[int, int]]:
     """Cut a sentence before connectives that start another incident (فيما، في حين، تزامنا مع…)."""
-    toks = doc.toks[doc.tok_index(start):doc.tok_index(end)]
-    cuts = [start]
-    for i, t in enumerate(toks[1:], start=1):
-        for conn in _CONNECTIVES:
-            if tuple(x.text for x in toks[i:i + len(conn)]) == conn or (len(conn) == 1 and t.text == "و" + conn[0]):
-                cuts.append(t.start)
-                break
-    cuts.append(end)
+    cuts = [start] + [c for c in doc.connectives[bisect.bisect_right(doc.connectives, start):
+                                                 bisect.bisect_left(doc.connectives, end)]] + [end]
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _connectives(toks: list[Token]) -> list[int]:
+    """Start offsets of the connective words of a text."""
+    out = []
+    for i, t in enumerate(toks):
+        for conn in _CONNECTIVE_HEADS.get(t.text, ()):
+            if len(conn) == 1 or tuple(x.text for x in toks[i:i + len(conn)]) == conn:
+                out.append(t.start)
+                break
+    return out
 
 
 def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
@@ -320,55 +342,67 @@ def _scopes(doc: _Doc, places: list[Place], cs: int, ce: int) -> list[tuple[list
     return [(g, cuts[i], cuts[i + 1]) for i, g in enumerate(groups)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """What the clauses of one sentence share."""
+
+    index: int
+    start: int
+    end: int
+    para_start: int
+    places: list[Place]
+    dates: list[DateHit]
+    actors: list[str]
+
+
 def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,
                      title_place: Place | None) -> list[_Draft]:
-    sent_trigs = _live_triggers(doc, start, end)
-    if not sent_trigs:
+    if not _live_triggers(doc, start, end):
         return []
     names: list[str] = []
     for m in _between(doc.actors, start, end):
         if m.payload not in names:
             names.append(m.payload)
-    sent_places = [p for p in doc.places if start <= p[0] < end]
-    sent_places = [p for p in sent_places if not any(_contains(p[2], q[2]) for q in sent_places)]
-    sent_places = _drop_fronts(doc, sent_places)
-    sent_dates = _between(doc.dates, start, end)
+    places = _between(doc.places, start, end)
+    places = _drop_fronts(doc, [p for p in places if not any(_contains(p[2], q[2]) for q in places)])
+    sent = _Sentence(index, start, end, para_start, places, _between(doc.dates, start, end), names)
+    return [d for cs, ce in _clauses(doc, start, end) for d in _clause_drafts(doc, sent, cs, ce, title_place)]
+
+
+def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Place | None) -> list[_Draft]:
+    trigs = _live_triggers(doc, cs, ce)
+    clause_counts = _valid_counts(doc, cs, ce, trigs)
+    clause_dates = [d for d in _between(doc.dates, cs, ce) if not d.since]
+    if not trigs or not any(t.payload.strong for t in trigs) and not clause_dates and \
+            not any(c.value is not None for c in clause_counts):
+        return []  # nothing, or only background words ("the defectors", "battles") with nothing new
+    date = next(iter(clause_dates), None) or next((d for d in sent.dates if not d.since), None) or \
+        next(iter(sent.dates), None)
+    dated = date is not None and not date.since
+    places = [p for p in sent.places if cs <= p[0] < ce]
+    if places:
+        scopes = _scopes(doc, places, cs, ce)
+    else:
+        before = _between(doc.places, sent.para_start, cs)
+        fallback = before[-1] if before else title_place
+        scopes = [([fallback] if fallback else [], cs, ce)]
     drafts: list[_Draft] = []
-    for cs, ce in _clauses(doc, start, end):
-        trigs = _live_triggers(doc, cs, ce)
-        clause_counts = _valid_counts(doc, cs, ce, trigs)
-        clause_dates = _between(doc.dates, cs, ce)
-        if not trigs or not any(t.payload.strong for t in trigs) and not clause_dates and \
-                not any(c.value is not None for c in clause_counts):
-            continue  # nothing, or only background words ("the defectors", "battles") with nothing new
-        date = next((d for d in clause_dates if not d.since), None) or \
-            next((d for d in sent_dates if not d.since), None) or next(iter(sent_dates), None)
-        places = [p for p in sent_places if cs <= p[0] < ce]
-        if places:
-            scopes = _scopes(doc, places, cs, ce)
-        else:
-            before = [p for p in doc.places if para_start <= p[0] < cs]
-            fallback = before[-1] if before else title_place
-            scopes = [([fallback] if fallback else [], cs, ce)]
-        for group, s, e in scopes:
-            scope_trigs = [t for t in trigs if s <= t.start < e]
-            typed = _event_type(scope_trigs) or _event_type(trigs)
-            if typed is None:
-                continue
-            etype, generic = typed
-            count = _pick_count(_valid_counts(doc, s, e, scope_trigs or trigs)) or \
-                (_pick_count(clause_counts) if len(scopes) == 1 else None)
-            rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
-            dated = date is not None and not date.since
-            if len(group) > 1 and rank < 2 and not any(not d.since for d in clause_dates) and \
-                    any(_PRECISION.get(p[2].kind, 1) > 1 for p in group):
-                continue  # "across the countrysides of A and B", with no number or date: background
-            for p in group or [None]:
-                mention = p[2] if p else None
-                near = p is not None and (any(0 < doc.tok_index(p[0]) - n.last <= 3 for n in doc.near)
-                                          or _is_origin(doc, [p]))
-                row = _row(doc, etype, mention, near, count, date, (start, end), names)
-                drafts.append(_Draft(row, index, rank, dated, generic))
+    for group, s, e in scopes:
+        scope_trigs = [t for t in trigs if s <= t.start < e]
+        typed = _event_type(scope_trigs) or _event_type(trigs)
+        if typed is None:
+            continue
+        etype, generic = typed
+        count = _pick_count(_valid_counts(doc, s, e, scope_trigs or trigs)) or \
+            (_pick_count(clause_counts) if len(scopes) == 1 else None)
+        rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
+        if len(group) > 1 and rank < 2 and not clause_dates and any(_PRECISION.get(p[2].kind, 1) > 1 for p in group):
+            continue  # "across the countrysides of A and B", with no number or date: background
+        for p in group or [None]:
+            near = p is not None and (any(0 < doc.tok_index(p[0]) - n.last <= 3 for n in doc.near)
+                                      or _is_origin(doc, [p]))
+            row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors)
+            drafts.append(_Draft(row, sent.index, rank, dated, generic))
     return drafts
 
 
@@ -431,7 +465,7 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
     at = doc.article.text.find(title) if title else -1
     if at < 0 or not is_headline(title, min_words=1):
         return None
-    return doc._to_norm(at), doc._to_norm(at + len(title))
+    return doc.to_norm(at), doc.to_norm(at + len(title))
 
 
 def extract(article: Article, mentions: list[Mention]) -> list[dict]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Generic, Iterator, TypeVar
+from typing import Generic, TypeVar
 
 from gazetteer.normalize import name_key
 
@@ -45,8 +45,10 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def stems(word: str) -> set[str]:
-    """The word and what is left after removing one clitic prefix (kept >= 2 letters), article-free."""
+@lru_cache(maxsize=1 << 16)
+def stems(word: str) -> frozenset[str]:
+    """The word and what is left after removing one clitic prefix (kept >= 2 letters), article-free.
+    Cached: news vocabulary repeats, and this runs for every token against every lexicon."""
     out = {word}
     for p in _PREFIXES:
         if word.startswith(p) and len(word) - len(p) >= 2:
@@ -54,15 +56,21 @@ def stems(word: str) -> set[str]:
             out.add(rest)
             if p.endswith("لل"):  # لل = ل + ال with the alef dropped
                 out.add("ال" + rest)
-    return {w[2:] if w.startswith("ال") and len(w) > 4 else w for w in out}
+    return frozenset(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in out)
 
 
-def _suffix_free(word: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _suffix_free(word: str) -> frozenset[str]:
     out = {word}
     for s in _SUFFIXES:
         if word.endswith(s) and len(word) - len(s) >= 3:
             out.add(word[: -len(s)])
-    return out
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _loose(word: str) -> frozenset[str]:
+    return frozenset(x for s in stems(word) for x in _suffix_free(s))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,20 +85,22 @@ class Match(Generic[P]):
 
 
 class PhraseMatcher(Generic[P]):
-    """Finds lexicon phrases in token lists, longest match first, without overlaps."""
+    """Finds lexicon phrases of several categories in one pass over the tokens; within a category,
+    longest match first and without overlaps (categories may overlap each other)."""
 
-    def __init__(self, phrases: list[tuple[str, P]]):
-        self._by_head: dict[str, list[tuple[tuple[str, ...], P]]] = {}
-        for phrase, payload in phrases:
+    def __init__(self, phrases: list[tuple[str, str, P]]):
+        self._by_head: dict[str, list[tuple[tuple[str, ...], str, P]]] = {}
+        for phrase, category, payload in phrases:
             words = tuple(name_key(phrase).split())
             if not words:
                 continue
             head = words[0][2:] if words[0].startswith("ال") and len(words[0]) > 4 else words[0]
-            self._by_head.setdefault(head, []).append((words, payload))
+            self._by_head.setdefault(head, []).append((words, category, payload))
         for entries in self._by_head.values():
             entries.sort(key=lambda e: len(e[0]), reverse=True)
 
-    def _fits(self, words: tuple[str, ...], toks: list[Token], i: int) -> bool:
+    @staticmethod
+    def _fits(words: tuple[str, ...], toks: list[Token], i: int) -> bool:
         if i + len(words) > len(toks):
             return False
         for k in range(1, len(words)):
@@ -102,28 +112,26 @@ class PhraseMatcher(Generic[P]):
                 return False
         return True
 
-    def find(self, toks: list[Token]) -> Iterator[Match[P]]:
-        """Every phrase occurrence, left to right; at each position the longest phrase wins."""
-        i = 0
-        while i < len(toks):
-            full = stems(toks[i].text)
-            loose = {x for s in full for x in _suffix_free(s)}
-            best: tuple[tuple[str, ...], P] | None = None
-            for head in loose:
-                for words, payload in self._by_head.get(head, ()):
-                    if len(words) > 1 and head not in full:
-                        continue  # only a phrase's last word carries a pronoun suffix
-                    if best is not None and len(words) <= len(best[0]):
-                        break
+    def find(self, toks: list[Token]) -> dict[str, list[Match[P]]]:
+        """Category -> its phrase occurrences, left to right."""
+        found: dict[str, list[Match[P]]] = {}
+        free: dict[str, int] = {}  # per category, the first token not inside an earlier match
+        for i, tok in enumerate(toks):
+            full = stems(tok.text)
+            best: dict[str, tuple[str, ...] | P] = {}
+            for head in _loose(tok.text):
+                for words, category, payload in self._by_head.get(head, ()):
+                    if free.get(category, 0) > i or len(words) > 1 and head not in full:
+                        continue  # inside a match, or a pronoun suffix on a phrase's first word
+                    if category in best and len(words) <= len(best[category][0]):
+                        continue
                     if self._fits(words, toks, i):
-                        best = (words, payload)
-                        break
-            if best is None:
-                i += 1
-                continue
-            last = i + len(best[0]) - 1
-            yield Match(i, last, toks[i].start, toks[last].end, best[1])
-            i = last + 1
+                        best[category] = (words, payload)
+            for category, (words, payload) in best.items():
+                last = i + len(words) - 1
+                found.setdefault(category, []).append(Match(i, last, tok.start, toks[last].end, payload))
+                free[category] = last + 1
+        return found
 
 
 def read_tsv(name: str) -> list[dict[str, str]]:
@@ -146,22 +154,17 @@ class Trigger:
 
 
 @lru_cache(maxsize=None)
-def triggers() -> PhraseMatcher[Trigger]:
-    """Event cues by type (events/data/triggers.tsv)."""
-    return PhraseMatcher([(r["phrase"], Trigger(r["type"], r["strength"])) for r in read_tsv("triggers.tsv")])
-
-
-@lru_cache(maxsize=None)
-def actors() -> PhraseMatcher[str]:
-    """Actor names and their variants, each mapped to one canonical name (events/data/actors.tsv)."""
-    return PhraseMatcher([(r["variant"], r["actor"]) for r in read_tsv("actors.tsv")])
-
-
-@lru_cache(maxsize=None)
-def cues(kind: str) -> PhraseMatcher[str]:
-    """Context cues (events/data/cues.tsv): `negation` before a trigger cancels it, `injury`
-    before a number says it counts the wounded, `near` before a place makes it approximate."""
-    return PhraseMatcher([(r["phrase"], r["kind"]) for r in read_tsv("cues.tsv") if r["kind"] == kind])
+def lexicon() -> PhraseMatcher:
+    """Every lexicon in one matcher. Categories: `trigger` (triggers.tsv: event cues, payload a
+    Trigger), `actor` (actors.tsv: payload the canonical name) and the context cues of cues.tsv
+    by kind: `negation` before a trigger cancels it, `injury`/`subset` before a number say it is
+    not the event's count, `near` before a place makes it approximate, `front` and `origin` mark
+    places that are not where the incident happened."""
+    phrases: list[tuple[str, str, object]] = [
+        (r["phrase"], "trigger", Trigger(r["type"], r["strength"])) for r in read_tsv("triggers.tsv")]
+    phrases += [(r["variant"], "actor", r["actor"]) for r in read_tsv("actors.tsv")]
+    phrases += [(r["phrase"], r["kind"], r["kind"]) for r in read_tsv("cues.tsv")]
+    return PhraseMatcher(phrases)
 
 
 @lru_cache(maxsize=None)

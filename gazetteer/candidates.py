@@ -72,6 +72,8 @@ def region_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Ca
     out: list[Candidate] = []
     compass = directions()
     for i, tok in enumerate(tokens[:-1]):
+        if "ريف" not in tok.text:
+            continue
         hit = next(((off, s) for off, s in stems(tok.text) if s in ("ريف", "ريفي")), None)
         if hit is None:
             continue

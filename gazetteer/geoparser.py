@@ -7,6 +7,7 @@ Mentions. A name the gazetteer lacks simply yields no candidate; it never distur
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
 from gazetteer.index import NameIndex, get_index
@@ -51,11 +52,7 @@ def tokenize_sentences(ntext: str) -> tuple[list[Token], list[int]]:
 
     words = tokenize(ntext)
     ends = [m.start() for m in _SENTENCE_END.finditer(ntext)]
-    sentence_of, k = [], 0
-    for w in words:
-        while k < len(ends) and ends[k] < w.start:
-            k += 1
-        sentence_of.append(k)
+    sentence_of = [bisect_left(ends, w.start) for w in words]
     return words, sentence_of
 
 

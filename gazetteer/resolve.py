@@ -148,11 +148,9 @@ def score_spans(scored: list[Scored], text: str, tokens: list[Token], sentence_o
         s.score = _local_score(s, idx)
     # Lists: a member of an enumeration that holds a confident place (or follows a plural cue)
     # is a place too; two passes let confidence travel along the list.
+    live = [(s, _list_neighbours(s, by_first, text, tokens)) for s in scored if not s.vetoed]
     for _ in range(2):
-        for s in scored:
-            if s.vetoed:
-                continue
-            neighbours = _list_neighbours(s, by_first, text, tokens)
+        for s, neighbours in live:
             strong = any(n.score >= THRESHOLD + 0.1 and not n.vetoed for n in neighbours)
             s.list_bonus = 0.3 if strong or (s.cue and s.cue.plural) else 0.0
             s.score = _local_score(s, idx)

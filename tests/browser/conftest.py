@@ -104,29 +104,61 @@ def _wait_healthy(url: str, proc: subprocess.Popen) -> None:
     raise TimeoutError(f"streamlit did not become healthy at {url} in {STARTUP_TIMEOUT_S}s")
 
 
-@pytest.fixture
-def new_page(playwright_instance, request) -> Iterator[Callable[[], object]]:
-    """Factory of pages, each in a fresh browser (own user-data dir: no shared cookies or storage).
+def _launch(pw) -> tuple[object, object, tempfile.TemporaryDirectory]:
+    """A fresh chromium (own user-data dir: no shared cookies, storage or cache) and its page."""
+    profile = tempfile.TemporaryDirectory(prefix="chromium-profile-")
+    context = pw.chromium.launch_persistent_context(
+        profile.name, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1400, "height": 1000},
+    )
+    page = context.pages[0] if context.pages else context.new_page()
+    return context, page, profile
 
-    Every page is screenshotted into test-artifacts/ when the test ends, pass or fail.
-    """
-    contexts: list[tuple[object, object, tempfile.TemporaryDirectory]] = []
 
-    def make() -> object:
-        profile = tempfile.TemporaryDirectory(prefix="chromium-profile-")
-        context = playwright_instance.chromium.launch_persistent_context(
-            profile.name, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        page = context.pages[0] if context.pages else context.new_page()
-        contexts.append((context, page, profile))
-        return page
-
-    yield make
-    ARTIFACTS.mkdir(exist_ok=True)
-    for i, (context, page, profile) in enumerate(contexts):
-        suffix = f"-{i}" if len(contexts) > 1 else ""
+@contextlib.contextmanager
+def browser_page(pw, screenshot: str) -> Iterator[object]:
+    """A page in a fresh browser, screenshotted into test-artifacts/ when done, pass or fail."""
+    context, page, profile = _launch(pw)
+    try:
+        yield page
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
         with contextlib.suppress(Exception):
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}{suffix}.png"), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / f"{screenshot}.png"), full_page=True)
         context.close()
         profile.cleanup()
+
+
+@pytest.fixture
+def new_page(playwright_instance, request) -> Iterator[Callable[[], object]]:
+    """Factory of pages, each in a fresh browser; screenshots are named after the test."""
+    stack = contextlib.ExitStack()
+    count = 0
+
+    def make() -> object:
+        nonlocal count
+        count += 1
+        suffix = f"-{count}" if count > 1 else ""
+        return stack.enter_context(browser_page(playwright_instance, f"{request.node.name}{suffix}"))
+
+    with stack:
+        yield make
+
+
+def build_store(inputs: list[Path], out: Path) -> Path:
+    """An events store built by the project's own CLI, as a user would."""
+    subprocess.run([sys.executable, "-m", "events", "build", *map(str, inputs), "--out", str(out)],
+                   cwd=REPO, check=True, capture_output=True, text=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seeds_store(tmp_path_factory) -> Path:
+    return build_store([REPO / "seeds"], tmp_path_factory.mktemp("seeds") / "events.parquet")
+
+
+@pytest.fixture(scope="session")
+def seeds_app(playwright_instance, seeds_store) -> Iterator[str]:
+    """One dashboard server on the seeds store, shared by the tests that only read from it."""
+    with streamlit_app(seeds_store, "seeds") as url:
+        yield url

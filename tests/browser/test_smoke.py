@@ -4,11 +4,9 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from dashboard.theme import TITLE
-from tests.browser.conftest import streamlit_app
 
 
-def test_page_renders_title(new_page) -> None:
-    with streamlit_app(None, "smoke") as url:
-        page = new_page()
-        page.goto(url)
-        expect(page.get_by_role("heading", name=TITLE)).to_be_visible(timeout=60_000)
+def test_page_renders_title(seeds_app, new_page) -> None:
+    page = new_page()
+    page.goto(seeds_app)
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible(timeout=60_000)

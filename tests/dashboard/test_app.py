@@ -109,7 +109,7 @@ def test_detail_panel_lists_events_at_the_place_and_switches_between_them(store)
     button = next(b for b in at.button if b.key == f"Events at this place-{second['event_id']}")
     button.click().run()
     assert at.query_params["ev"] == second["event_id"]
-    assert second["evidence"] in panel(at) and first["evidence"] not in panel(at)
+    assert second["evidence"] in panel(at) and first["event_id"] not in panel(at)
 
 
 def test_bad_url_values_are_reported_not_fatal(store) -> None:
