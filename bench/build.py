@@ -3,7 +3,9 @@
 Corpus: the bundled seed articles repeated with their paragraphs shuffled (so every copy is a new
 article id and nothing is deduplicated), each with the seed's metadata row, >= 2,000 articles by
 default. Prints articles/s on one core and with --workers 2 (fresh stores, the gazetteer already
-loaded), and their ratio; also the time spent reading alone, and geoparse vs extraction on one core.
+loaded), and their ratio; also the time spent reading alone, geoparse vs extraction on one core, and
+the CPU time per article of both builds: on a shared machine the wall-clock ratio depends on what
+else runs (the load average is printed), while equal CPU per article shows the workers add no work.
 
     .venv/bin/python bench/build.py [--n 2000] [--workers 2]
 """
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -55,6 +59,16 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> None:
         w.writerows(rows)
 
 
+def timed_build(folder: Path, out: Path, workers: int):
+    """build() and the CPU seconds it took in this process and its workers."""
+    def cpu() -> float:
+        return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                     resource.getrusage(resource.RUSAGE_CHILDREN)))
+    before = cpu()
+    summary = build([folder], out, workers=workers, progress=False)
+    return summary, cpu() - before
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2000)
@@ -78,8 +92,8 @@ def main() -> int:
         n_events = sum(len(extract(a, m)) for a, m in zip(articles, mentions))
         ext_s = time.perf_counter() - t
 
-        one = build([folder], Path(tmp) / "one.parquet", workers=1, progress=False)
-        many = build([folder], Path(tmp) / "many.parquet", workers=args.workers, progress=False)
+        one, cpu_one = timed_build(folder, Path(tmp) / "one.parquet", 1)
+        many, cpu_many = timed_build(folder, Path(tmp) / "many.parquet", args.workers)
 
     n = len(articles)
     print(f"corpus: {n} articles (seeds with shuffled paragraphs), {n_events} events, {len(rejects)} rejects")
@@ -91,6 +105,8 @@ def main() -> int:
     print(f"full build, 1 worker: {r1:8.0f} articles/s ({one.seconds:.1f} s, {one.events_total} events)")
     print(f"full build, {args.workers} workers: {rn:7.0f} articles/s ({many.seconds:.1f} s, {many.events_total} events)")
     print(f"speed-up {args.workers} workers / 1 worker: {rn / r1:.2f}x")
+    print(f"CPU per article: {1000 * cpu_one / n:.1f} ms (1 worker), {1000 * cpu_many / n:.1f} ms ({args.workers} workers, "
+          f"all processes); load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 
 

@@ -11,6 +11,7 @@ import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
@@ -24,7 +25,7 @@ from events.store import sidecar_path
 
 MAP_HEIGHT = 620
 TABLE_ROWS = 1000  # rows shown in the page; the downloads always hold the whole view
-LIST_LIMIT = 30  # events listed per "same place" / "same article" list
+LIST_LIMIT = 50  # events listed per "same place" / "same article" list
 ss = st.session_state
 
 
@@ -47,10 +48,19 @@ def governorates_geojson() -> dict | None:
         return None
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def marker_features(path: str, version: float, filters: Filters) -> list[dict]:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def options(path: str, version: float) -> dict[str, list[str]]:
+    """The choices of the event type, governorate and source filters."""
     events, _ = load_store(path, version)
-    return mapview.marker_features(data.apply_filters(events, filters))
+    return {column: data.choices(events, column) for column in ("event_type", "admin1", "source")}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def markers(path: str, version: float, filters: Filters, _view: pd.DataFrame) -> tuple[str, int]:
+    """The markers of a view as serialised GeoJSON, and how many: built once per filter setting
+    (`_view`, the events those filters keep, is not part of the cache key)."""
+    features = mapview.marker_features(_view)
+    return mapview.features_json(features), len(features)
 
 
 def store_version(path: Path) -> float:
@@ -77,7 +87,7 @@ def query_dict() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
-def seed_from_url(events: pd.DataFrame, bounds) -> None:
+def seed_from_url(choices: dict[str, list[str]], bounds) -> None:
     """First run of a browser session: the URL's view becomes the widgets' initial state."""
     if ss.get("_seeded"):
         return
@@ -86,9 +96,9 @@ def seed_from_url(events: pd.DataFrame, bounds) -> None:
     f = state.filters
     for key, wanted, column in (("f_types", f.types, "event_type"), ("f_gov", f.governorates, "admin1"),
                                 ("f_src", f.sources, "source")):
-        options = set(data.choices(events, column))
-        ss[key] = [v for v in wanted if v in options]
-        problems += [f"ignored unknown {column} {v!r}" for v in wanted if v not in options]
+        known = set(choices[column])
+        ss[key] = [v for v in wanted if v in known]
+        problems += [f"ignored unknown {column} {v!r}" for v in wanted if v not in known]
     ss["f_q"], ss["f_min"] = f.search, f.min_count
     ss["f_undated"], ss["f_unlocated"] = f.include_undated, f.include_unlocated
     if bounds:
@@ -126,8 +136,6 @@ def write_url(filters: Filters) -> None:
 
 
 def share_url(filters: Filters) -> str:
-    from urllib.parse import urlencode
-
     base = st.context.url or "http://localhost:8501/"
     query = urlencode(urlstate.to_query(view_state(filters)), doseq=True)
     return f"{base}?{query}" if query else base
@@ -135,15 +143,15 @@ def share_url(filters: Filters) -> str:
 
 # ---------------------------------------------------------------- page parts
 
-def sidebar(events: pd.DataFrame, filters_without_toggles: pd.DataFrame) -> None:
+def sidebar(choices: dict[str, list[str]], filters_without_toggles: pd.DataFrame) -> None:
     st.sidebar.header("Filters")
-    st.sidebar.multiselect("Event types", data.choices(events, "event_type"), key="f_types",
+    st.sidebar.multiselect("Event types", choices["event_type"], key="f_types",
                            placeholder="All types")
     in_view = filters_without_toggles["event_type"].fillna("other").value_counts()
     st.sidebar.html(_legend(in_view))
-    st.sidebar.multiselect("Governorates", data.choices(events, "admin1"), key="f_gov",
+    st.sidebar.multiselect("Governorates", choices["admin1"], key="f_gov",
                            placeholder="All governorates")
-    st.sidebar.multiselect("Sources", data.choices(events, "source"), key="f_src", placeholder="All sources")
+    st.sidebar.multiselect("Sources", choices["source"], key="f_src", placeholder="All sources")
     st.sidebar.text_input("Search evidence and place names", key="f_q", placeholder="e.g. حماة or Hama")
     st.sidebar.number_input("Minimum count", min_value=0, step=1, key="f_min",
                             help="Keeps events whose reported count is at least this (0: all, even without a count)")
@@ -195,20 +203,19 @@ def timeline(undated_view: pd.DataFrame, bounds) -> None:
 
 
 @st.fragment
-def map_and_detail(path: str, version: float, filters: Filters) -> None:
+def map_and_detail(path: str, version: float, filters: Filters, view: pd.DataFrame) -> None:
     """The map, the detail panel and the share box: a map click or pan reruns only this part."""
     events, articles = load_store(path, version)
-    view = data.apply_filters(events, filters)
-    features = marker_features(path, version, filters)
+    features_js, n_features = markers(path, version, filters, view)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         out = st_folium(
             mapview.base_map(governorates_geojson(), *ss["map_origin"]), key="map", height=MAP_HEIGHT,
-            use_container_width=True, feature_group_to_add=mapview.markers_layer(features),
+            use_container_width=True, feature_group_to_add=mapview.markers_layer(features_js, n_features),
             returned_objects=["last_object_clicked", "last_active_drawing", "center", "zoom"])
         take_map_output(out or {})
         aggregated = len(view[view[data.LOCATED]]) > mapview.AGGREGATE_ABOVE
-        st.caption(f"{len(features):,} {'places' if aggregated else 'markers'} on the map"
+        st.caption(f"{n_features:,} {'places' if aggregated else 'markers'} on the map"
                    + (" (one bubble per place: many events in view)" if aggregated else "")
                    + ("" if governorates_geojson() else " · governorate outlines unavailable"))
     with right:
@@ -234,7 +241,7 @@ def take_map_output(out: dict) -> None:
             ss["map_view"] = (c, int(zoom))
 
 
-def select(event_id: str) -> None:
+def select(event_id: str | None) -> None:
     ss["ev"] = event_id
 
 
@@ -245,7 +252,7 @@ def detail_panel(events: pd.DataFrame, articles: pd.DataFrame, view: pd.DataFram
         return
     match = events[events["event_id"] == ev]
     if match.empty:
-        st.warning(f"Event {ev!r} is not in this store.")
+        st.warning(f"Event {detail.markdown_text(repr(ev))} is not in this store.")
         return
     event = match.iloc[0]
     in_view = bool((view["event_id"] == ev).any())
@@ -255,9 +262,7 @@ def detail_panel(events: pd.DataFrame, articles: pd.DataFrame, view: pd.DataFram
     st.html(detail.event_html(event.to_dict(), article))
     event_list("Events at this place", data.same_place(view if in_view else events, event), ev)
     event_list("Other events in this article", data.same_article(events, event), ev)
-    if st.button("Close", key="close-detail"):
-        ss["ev"] = None
-        st.rerun(scope="fragment")
+    st.button("Close", key="close-detail", on_click=select, args=(None,))
 
 
 def event_list(title: str, rows: pd.DataFrame, current: str) -> None:
@@ -321,22 +326,28 @@ def main() -> None:
     ensure_store(path)
     mapview.install_assets()
     version = store_version(path)
-    events, articles = load_store(str(path), version)
+    events, _ = load_store(str(path), version)
     bounds = data.date_bounds(events)
-    seed_from_url(events, bounds)
+    choices = options(str(path), version)
+    seed_from_url(choices, bounds)
     if bounds and "f_dates" not in ss:
         ss["f_dates"] = bounds
     elif bounds:
         ss["f_dates"] = tuple(_clamp(d, bounds) for d in ss["f_dates"])
     for problem in ss.get("url_problems", []):
-        st.warning(f"URL: {problem}")
-    base = current_filters(bounds)
-    sidebar(events, data.apply_filters(events, replace(base, include_undated=True, include_unlocated=True)))
+        st.warning(f"URL: {detail.markdown_text(problem)}")
     filters = current_filters(bounds)
     view = data.apply_filters(events, filters)
+
+    def view_with(**changes) -> pd.DataFrame:
+        """The view under changed filters, without filtering again when nothing changes."""
+        changed = replace(filters, **changes)
+        return view if changed == filters else data.apply_filters(events, changed)
+
+    sidebar(choices, view_with(include_undated=True, include_unlocated=True))
     headline(view)
-    timeline(data.apply_filters(events, replace(filters, start=None, end=None)), bounds)
-    map_and_detail(str(path), version, filters)
+    timeline(view_with(start=None, end=None), bounds)
+    map_and_detail(str(path), version, filters, view)
     table(view)
     add_articles(path)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -51,6 +52,15 @@ def esc(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return html.escape(str(value))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
+
+
+def markdown_text(value: object) -> str:
+    """Untrusted text for Streamlit widgets that render Markdown (labels, st.warning): every
+    punctuation mark backslash-escaped, so `[x](javascript:…)` or `![](http://…)` stay plain text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
 
 
 def highlight(text: str, spans: Iterable[Span], offset: int = 0) -> str:
@@ -172,8 +182,8 @@ def event_html(event: Mapping, article: Mapping | None) -> str:
     facts = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     parts = [
         CSS, '<div class="ev-detail">',
-        f'<p><span class="type" style="background:{type_colour(etype)}">{html.escape(etype)}</span> '
-        f'<code>{esc(event.get("event_id"))}</code></p>',
+        (f'<p><span class="type" style="background:{type_colour(etype)}">{html.escape(etype)}</span> '
+         f'<code>{esc(event.get("event_id"))}</code></p>'),
         f"<dl>{facts}</dl>",
         f'<blockquote class="ar evidence-sentence" dir="rtl">{evidence_html(event, text, spans)}</blockquote>',
     ]
@@ -193,8 +203,8 @@ def _evidence_span(event: Mapping, text: str) -> tuple[int, int] | None:
 
 
 def event_label(event: Mapping) -> str:
-    """A one-line plain-text label for lists of events (type, date, count, place)."""
+    """A one-line label for lists of events (type, date, count, place), Markdown-escaped."""
     date = str(event.get("event_date") or "undated")
     count = "" if pd.isna(event.get("count")) else f" · {int(event['count'])}"
     place = event.get("location_en") or event.get("location_ar") or "not located"
-    return f"{event.get('event_type') or 'other'} · {date}{count} · {place}"
+    return markdown_text(f"{event.get('event_type') or 'other'} · {date}{count} · {place}")

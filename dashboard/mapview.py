@@ -14,9 +14,12 @@ Every string that reaches Leaflet's HTML (tooltips, popups) is escaped here.
 from __future__ import annotations
 
 import html
+import importlib
+import json
 import math
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,8 +61,6 @@ MAP_CSS = [("leaflet_css", "leaflet/leaflet.css"), ("markercluster_css", "marker
 
 def install_assets(static_dir: Path = STATIC_DIR) -> None:
     """Copy the XStatic files into the static folder (idempotent; only missing or changed files)."""
-    import importlib
-
     for name, asset in ASSETS.items():
         base = Path(importlib.import_module(f"xstatic.pkg.{asset.package}").BASE_DIR)
         for rel in asset.files:
@@ -69,9 +70,12 @@ def install_assets(static_dir: Path = STATIC_DIR) -> None:
                 d = dst / s.relative_to(src) if src.is_dir() else dst
                 if not d.exists() or d.stat().st_size != s.stat().st_size:
                     d.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = d.with_suffix(d.suffix + ".tmp")
-                    shutil.copyfile(s, tmp)
-                    tmp.replace(d)
+                    # a private temporary name, then an atomic rename: sessions starting together
+                    # never serve or clobber a half-copied file
+                    with s.open("rb") as source, tempfile.NamedTemporaryFile(
+                            dir=d.parent, prefix=f".{d.name}.", delete=False) as tmp:
+                        shutil.copyfileobj(source, tmp)
+                    Path(tmp.name).replace(d)
 
 
 def _local(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -107,11 +111,12 @@ class PointLayer(MacroElement):
 
     Properties read by the JS: r (radius px), c (colour), cls (CSS class), tip and pop (HTML,
     already escaped). One Leaflet layer for all points: adding it costs one element, not thousands.
+    The collection arrives serialised (see `features_json`), so a rerun does not re-encode it.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
+        var {{ this.get_name() }} = L.geoJson({{ this.features_json }}, {
             pointToLayer: function (feature, latlng) {
                 var p = feature.properties;
                 return L.circleMarker(latlng, {radius: p.r, color: p.c, weight: 1, fillColor: p.c,
@@ -126,10 +131,32 @@ class PointLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, features: list[dict]):
+    def __init__(self, features_json: str):
         super().__init__()
         self._name = "PointLayer"
-        self.data = {"type": "FeatureCollection", "features": features}
+        self.features_json = features_json
+
+    def render(self, **kwargs) -> None:
+        """Nothing to add to a folium Figure: st_folium takes the script macro directly.
+
+        folium's default would wrap the rendered script in a new Jinja template, i.e. compile
+        megabytes of data as a template on every rerun.
+        """
+
+
+def features_json(features: list[dict]) -> str:
+    """The FeatureCollection as a JS literal that is safe inside <script> and inert for Jinja.
+
+    <, > and & become \\u escapes (no `</script>` can end the block); a `{` that would open a
+    Jinja tag (`{{`, `{%`, `{#`) can only occur inside a string value and becomes \\u007b.
+    """
+    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JINJA_OPEN.sub(r"\\u007b", text)
+
+
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
 def marker_features(view: pd.DataFrame) -> list[dict]:
@@ -140,16 +167,16 @@ def marker_features(view: pd.DataFrame) -> list[dict]:
     return [_event_feature(row) for row in located.to_dict("records")]
 
 
-def markers_layer(features: list[dict]) -> folium.FeatureGroup:
+def markers_layer(features_js: str, n_features: int) -> folium.FeatureGroup:
     """The feature group handed to st_folium (`feature_group_to_add`): swapped without remounting the map."""
     group = folium.FeatureGroup(name="Events")
     parent: MacroElement = group
-    if len(features) > CLUSTER_ABOVE:
+    if n_features > CLUSTER_ABOVE:
         parent = folium.plugins.MarkerCluster(
             options={"maxClusterRadius": 40, "disableClusteringAtZoom": 12, "spiderfyOnMaxZoom": True})
         parent.default_js, parent.default_css = _local(MAP_JS[2:]), _local(MAP_CSS[1:])
         group.add_child(parent)
-    parent.add_child(PointLayer(features))
+    parent.add_child(PointLayer(features_js))
     return group
 
 
@@ -196,20 +223,25 @@ def _place_features(located: pd.DataFrame) -> list[dict]:
     summaries: dict[str, str] = {}
     for k, t, n in by_type.itertuples(index=False):
         summaries[k] = f"{summaries[k]}, {t} {n}" if k in summaries else f"{t} {n}"
-    dominant = by_type.drop_duplicates("key").set_index("key")["type"]
+    first_rows = by_type.drop_duplicates("key")
+    dominant = dict(zip(first_rows["key"].tolist(), first_rows["type"].tolist()))
     places = located.assign(key=key).groupby("key", sort=False).agg(
         lat=("latitude", "first"), lon=("longitude", "first"), ar=("location_ar", "first"),
         en=("location_en", "first"), first=(DATE, "min"), last=(DATE, "max"), n=("event_id", "size"),
         ev=("event_id", "first"))
+    first = [None if pd.isna(d) else d.date().isoformat() for d in places["first"]]
+    last = [None if pd.isna(d) else d.date().isoformat() for d in places["last"]]
     features = []
-    for k, p in zip(places.index, places.itertuples(index=False)):
-        when = "undated" if pd.isna(p.first) else f"{p.first.date()} – {p.last.date()}"
-        label = _place_label({"location_ar": p.ar, "location_en": p.en})
-        props = {"place": str(k), "id": str(p.ev), "r": round(min(6 + 3 * math.log2(p.n), 26), 1),
+    for k, lat, lon, ar, en, n, ev, d0, d1 in zip(
+            places.index.tolist(), places["lat"].tolist(), places["lon"].tolist(), places["ar"].tolist(),
+            places["en"].tolist(), places["n"].tolist(), places["ev"].tolist(), first, last):
+        when = "undated" if d0 is None else f"{d0} – {d1}"
+        label = _place_label({"location_ar": ar, "location_en": en})
+        props = {"place": str(k), "id": str(ev), "r": round(min(6 + 3 * math.log2(n), 26), 1),
                  "c": type_colour(dominant[k]), "cls": "place-marker",
-                 "tip": f"{label}<br>{p.n} events · {html.escape(when)}",
+                 "tip": f"{label}<br>{n} events · {html.escape(when)}",
                  "pop": f"{label}<br>{html.escape(summaries[k])}"}
-        features.append(_point(p.lat, p.lon, props))
+        features.append(_point(lat, lon, props))
     return features
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -194,18 +195,19 @@ def _sidecars(folder: Path, rejects: list[Reject]) -> tuple[dict[str, dict[str, 
     used: set[Path] = set()
     for path in sorted(folder.glob("*.csv")):
         try:
-            with open(path, encoding="utf-8-sig", newline="") as f:
-                reader = csv.DictReader(f)
-                if "file" not in (reader.fieldnames or []):
+            reader = csv.DictReader(io.StringIO(decode(path.read_bytes()), newline=""))
+            if "file" not in (reader.fieldnames or []):
+                continue
+            used.add(path)
+            for n, row in enumerate(reader, start=2):
+                if None in row or not (row.get("file") or "").strip():
+                    rejects.append(Reject(f"{path.name}:{n}", "malformed metadata row (wrong number of fields or no file)"))
                     continue
-                used.add(path)
-                for n, row in enumerate(reader, start=2):
-                    if None in row or not (row.get("file") or "").strip():
-                        rejects.append(Reject(f"{path.name}:{n}", "malformed metadata row (wrong number of fields or no file)"))
-                        continue
-                    meta[row["file"].strip()] = row
-        except (OSError, UnicodeDecodeError, csv.Error) as e:
-            rejects.append(Reject(str(path), f"unreadable metadata CSV: {e}"))
+                meta[row["file"].strip()] = row
+        except (BadInput, OSError):
+            continue  # not a metadata file we can read: reported when it is read as a table of articles
+        except csv.Error as e:
+            rejects.append(Reject(str(path), f"malformed metadata CSV: {e}"))
     return meta, used
 
 
@@ -244,35 +246,46 @@ def _row_article(doc: str, row: dict, max_bytes: int, rejects: list[Reject]) -> 
 
 
 def _read_table(path: Path, max_bytes: int, rejects: list[Reject]) -> Iterator[Article]:
-    """Articles from a CSV (header with a text column) or a JSONL file, one per row."""
+    """Articles from a CSV (header with a text column) or a JSONL file, one per row; the file may be
+    in any encoding `decode` accepts."""
     name = path.name
     try:
-        if path.suffix.lower() == ".csv":
-            csv.field_size_limit(max(max_bytes * 2, 1 << 20))
-            with open(path, encoding="utf-8-sig", newline="") as f:
-                reader = csv.DictReader(f)
-                for n, row in enumerate(reader, start=2):
-                    doc = f"{name}:{n}"
-                    if None in row or any(v is None for v in row.values()):
-                        rejects.append(Reject(doc, f"malformed CSV row: {len(reader.fieldnames or [])} columns expected"))
-                        continue
-                    if (a := _row_article(doc, row, max_bytes, rejects)) is not None:
-                        yield a
-        else:
-            with open(path, encoding="utf-8-sig") as f:
-                for n, line in enumerate(f, start=1):
-                    if not line.strip():
-                        continue
-                    doc = f"{name}:{n}"
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as e:
-                        rejects.append(Reject(doc, f"invalid JSON: {e.msg} at column {e.colno}"))
-                        continue
-                    if (a := _row_article(doc, row, max_bytes, rejects)) is not None:
-                        yield a
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        rejects.append(Reject(name, f"unreadable table file: {e}"))
+        text = decode(path.read_bytes())
+    except BadInput as e:
+        rejects.append(Reject(name, str(e)))
+        return
+    except OSError as e:
+        rejects.append(Reject(name, f"unreadable: {e.strerror or e}"))
+        return
+    if path.suffix.lower() == ".csv":
+        csv.field_size_limit(max(max_bytes * 2, 1 << 20))
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if "event_id" in (reader.fieldnames or []):
+            return  # an events table written by a build, not articles
+        try:
+            for n, row in enumerate(reader, start=2):
+                doc = f"{name}:{n}"
+                if None in row or any(v is None for v in row.values()):
+                    rejects.append(Reject(doc, f"malformed CSV row: {len(reader.fieldnames or [])} columns expected"))
+                    continue
+                if (a := _row_article(doc, row, max_bytes, rejects)) is not None:
+                    yield a
+        except csv.Error as e:
+            rejects.append(Reject(f"{name}:{reader.line_num}", f"malformed CSV, rest of file skipped: {e}"))
+        return
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        doc = f"{name}:{n}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            rejects.append(Reject(doc, f"invalid JSON: {e.msg} at column {e.colno}"))
+            continue
+        if n == 1 and isinstance(row, dict) and "event_id" in row:
+            return  # an events table written by a build, not articles
+        if (a := _row_article(doc, row, max_bytes, rejects)) is not None:
+            yield a
 
 
 def read_articles(paths: Iterable[str | Path], rejects: list[Reject], max_bytes: int = DEFAULT_MAX_BYTES,
@@ -304,7 +317,8 @@ def _read_folder(folder: Path, max_bytes: int, rejects: list[Reject], skip: set[
         for path in sorted(p for p in sub.iterdir() if p.is_file() and not p.name.startswith(".")):
             suffix = path.suffix.lower()
             doc = str(path.relative_to(folder))
-            if path in sidecars or suffix == ".parquet" or path.resolve() in skip:
+            if path in sidecars or suffix == ".parquet" or path.name == "rejects.jsonl" or path.resolve() in skip:
+                # the build's own outputs (this one's or an earlier one's) are not articles
                 continue
             if suffix in TABLE_SUFFIXES:
                 yield from _read_table(path, max_bytes, rejects)

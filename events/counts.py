@@ -37,6 +37,9 @@ _QUALIFIERS = [q.split() for q in (
     "نحو", "قرابه", "حوالي", "زهاء", "اكثر من", "ما لا يقل عن", "لا يقل عن", "ما يزيد عن", "ما يزيد علي",
     "يزيد عن", "اقل من", "تجاوز", "تجاوزت", "يتجاوز", "فاق", "فاقت", "يفوق", "بلغ", "بلغت", "ما يقارب",
     "يقارب", "قدر", "اكثر", "بلغ عددهم", "قدر عددهم")]
+_QUALIFIERS_BY_LAST: dict[str, list[list[str]]] = {}
+for _q in sorted(_QUALIFIERS, key=len, reverse=True):
+    _QUALIFIERS_BY_LAST.setdefault(_q[-1], []).append(_q)
 _ANOTHER = {"اخر", "اخرين", "اخرون", "اخري"}
 
 
@@ -53,8 +56,14 @@ class Count:
 
 
 @lru_cache(maxsize=1 << 16)
+def _forms(word: str) -> frozenset[str]:
+    """The word as written and without its clitics."""
+    return stems(word) | {word}
+
+
+@lru_cache(maxsize=1 << 16)
 def _number_word(word: str) -> tuple[str, int] | None:
-    for s in stems(word) | {word}:
+    for s in _forms(word):
         for cls, table in (("unit", _UNITS), ("ten", _TENS), ("hundred", _HUNDREDS), ("scale", _SCALES)):
             if s in table:
                 return cls, table[s]
@@ -104,22 +113,23 @@ def _parse_number(toks: list[Token], i: int) -> tuple[int, int] | None:
 def _match_seq(toks: list[Token], i: int, seq: list[str] | tuple[str, ...]) -> bool:
     if i < 0 or i + len(seq) > len(toks):
         return False
-    return all(seq[k] == toks[i + k].text or seq[k] in stems(toks[i + k].text) for k in range(len(seq)))
+    return all(seq[k] in _forms(toks[i + k].text) for k in range(len(seq)))
 
 
 def _qualifier_start(toks: list[Token], i: int) -> int:
     """Index of the first token of a qualifier ending right before token i (skipping a bare `ال`)."""
     j = i - 1 if i > 0 and toks[i - 1].text == "ال" else i
-    for q in sorted(_QUALIFIERS, key=len, reverse=True):
-        if _match_seq(toks, j - len(q), q):
-            return j - len(q)
-    return i
+    if j == 0:
+        return i
+    found = [q for w in _forms(toks[j - 1].text) for q in _QUALIFIERS_BY_LAST.get(w, ())
+             if _match_seq(toks, j - len(q), q)]
+    return j - max(len(q) for q in found) if found else i
 
 
 def _is_person(toks: list[Token], i: int) -> bool:
     nouns = person_nouns()
     for k in (i, i + 1):  # "عدد من الجنود", "عشرات من المدنيين"
-        if k < len(toks) and (stems(toks[k].text) | {toks[k].text}) & nouns.keys():
+        if k < len(toks) and not _forms(toks[k].text).isdisjoint(nouns):
             return True
         if k < len(toks) and toks[k].text != "من":
             return False
@@ -132,8 +142,9 @@ def find_counts(toks: list[Token]) -> list[Count]:
     nouns = person_nouns()
     i = 0
     while i < len(toks):
-        heads = stems(toks[i].text) | {toks[i].text}
-        vague = next((v for h in heads for v in _VAGUE_BY_HEAD.get(h, ()) if _match_seq(toks, i, v)), None)
+        forms = _forms(toks[i].text)
+        vague = next((v for h in forms for v in _VAGUE_BY_HEAD.get(h, ()) if len(v) == 1 or _match_seq(toks, i, v)),
+                     None)
         parsed = None if vague else _parse_number(toks, i)
         if vague:
             last = i + len(vague) - 1
@@ -148,7 +159,7 @@ def find_counts(toks: list[Token]) -> list[Count]:
             out.append(Count(value, toks[q].start, toks[last].end, q, last, person))
             i = last + 1
             continue
-        number = next((nouns[s] for s in stems(toks[i].text) | {toks[i].text} if s in nouns), None)
+        number = next((nouns[s] for s in forms if s in nouns), None)
         if number == 2:
             out.append(Count(2, toks[i].start, toks[i].end, i, i, True))
         elif number == 1 and i + 1 < len(toks) and toks[i + 1].text in _ANOTHER:

@@ -55,6 +55,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(_B + "(?:" + p + 
     ("year", r"(?:في\s+)?(?:عام|العام|سنه)\s+(?P<y>(?:19|20)\d\d)"),
     ("last_year", r"العام\s+(?:الماضي|الفايت|المنصرم)"),
 ]]
+# A word each pattern cannot match without: patterns whose words are absent are not run at all.
+_NEEDS = {
+    "dmy": list(_MONTHS), "my": list(_MONTHS), "before_yesterday": ["امس"], "yesterday": ["امس", "الليله"],
+    "weekday": list(_WEEKDAYS), "today": ["اليوم"], "days_ago": ["منذ", "قبل"], "recent_days": ["الايام"],
+    "last_week": ["الاسبوع"], "last_month": ["الشهر"], "this_month": ["الشهر"], "year": ["عام", "سنه"],
+    "last_year": ["العام"],
+}
+_WORDS = re.compile(r"\w+")
 _PART_DAY = {"اواخر": 25, "نهايه": 25, "اخر": 25, "اواسط": 15, "منتصف": 15, "اوايل": 5, "مطلع": 5, "بدايه": 5, "اول": 5}
 _DAYS_AGO = {"يومين": 2, "ثلاثه ايام": 3, "اربعه ايام": 4, "خمسه ايام": 5, "ايام": 3, "اسبوع": 7, "اسبوعين": 14}
 _SINCE = re.compile(r"(?:منذ|حتي|لغايه)\s+(?:\S+\s+){0,3}$")
@@ -152,7 +160,10 @@ def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
     """Every date expression in normalised `text`, left to right, longest first, no overlaps."""
     found: list[DateHit] = []
     taken: list[tuple[int, int]] = []
+    words = set(_WORDS.findall(text))
     for kind, pattern in _PATTERNS:
+        if kind in _NEEDS and not any(w.split()[0] in words if len(w) < 4 else w in text for w in _NEEDS[kind]):
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

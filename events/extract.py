@@ -31,6 +31,8 @@ from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
 from events.lexicon import Match, Token, Trigger, lexicon, tokenize
+from events.merge import Draft, merge
+from events.places import PRECISION, contains, geo_precision
 from gazetteer.mention import Mention
 from gazetteer.normalize import Normalized, normalize
 
@@ -42,9 +44,6 @@ COLUMNS = ["event_id", "doc", "article_id", "title", "source", "url", "event_dat
 # its weapon, then a bare "shelling/targeting" (قصف، استهداف), then the outcomes it caused.
 SPECIFIC = ["defection", "desertion", "airstrike", "bombing", "shelling", "clashes"]
 OUTCOMES = ["killing", "arrest", "other"]
-FAMILY = {"airstrike": "attack", "shelling": "attack", "desertion": "defection"}
-_CONTAINERS = {"country": 0, "governorate": 1, "district": 2, "region": 3, "subdistrict": 3}
-_PRECISION = {"country": 3, "governorate": 3, "district": 3, "subdistrict": 2, "region": 2}
 _SENTENCE = re.compile(r".+?(?:[.!?؟؛;]+(?=\s)|[.!?؟؛;]*$)")
 _CONNECTIVES = [tuple(c.split()) for c in ("فيما", "في حين", "بينما", "تزامنا مع", "بالتزامن مع", "حيث", "وسط",
                                             "في غضون ذلك", "الي ذلك", "من جهه اخري", "من ناحيه اخري")]
@@ -53,27 +52,15 @@ for _c in _CONNECTIVES:
     _CONNECTIVE_HEADS.setdefault(_c[0], []).append(_c)
     if len(_c) == 1:
         _CONNECTIVE_HEADS.setdefault("و" + _c[0], []).append(_c)
+_PERSON_VERBS = {"killing", "defection", "desertion", "arrest"}  # "قتل متظاهر", "انشق ضابط": one person
+# "B شرقي A": after a place, a direction makes the next place a reference point, not a location.
+_DIRECTIONS = {"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "شمال شرق", "شمال غرب",
+               "جنوب شرق", "جنوب غرب", "شمالي شرق", "شمالي غرب", "جنوبي شرق", "جنوبي غرب"}
 _LIST_WORDS = {"و", "في", "من", "مدن", "بلدات", "قري", "مدينه", "بلده", "قريه", "بلدتي", "قريتي", "مدينتي",
                "اطراف", "حي", "احياء", "منطقه", "مناطق", "كل", "ومدن", "وبلدات", "وقري", "واطراف"}
 # After a bare number (no people noun), these still let it count people: "نحو 21 ألفا، إلا أن…".
 _FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "خلال", "منذ", "بعد", "الا", "قد", "حسب", "وفق"}
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
-
-
-@dataclass(slots=True)
-class _Draft:
-    """An event before merging; `count_rank` says how trustworthy its count is, `generic` that its
-    type came from an unspecific cue (قصف) that a report naming the weapon may refine."""
-
-    row: dict
-    sentence: int
-    count_rank: int
-    dated: bool
-    generic: bool
-
-    @property
-    def family(self) -> str:
-        return FAMILY.get(self.row["event_type"], self.row["event_type"])
 
 
 def _between(items: list, start: int, end: int) -> list:
@@ -83,27 +70,6 @@ def _between(items: list, start: int, end: int) -> list:
     key = (lambda x: x[0]) if isinstance(items[0], tuple) else (lambda x: x.start)
     lo = bisect.bisect_left(items, start, key=key)
     return items[lo:bisect.bisect_left(items, end, lo=lo, key=key)]
-
-
-def _contains(a: Mention, b: Mention) -> bool:
-    """Whether place `a` is a container of `b` (the governorate, district or countryside it lies
-    in, or the city of a neighbourhood); towns and villages never contain each other."""
-    if a.kind == "city":
-        return b.kind == "neighbourhood" and bool(a.admin1) and a.admin1 == b.admin1
-    ra, rb = _CONTAINERS.get(a.kind), _CONTAINERS.get(b.kind, 9)
-    if ra is None or ra >= rb:
-        return False
-    if a.kind == "country":
-        return True
-    if a.kind in ("district", "subdistrict") and a.admin2 and b.admin2:
-        return a.admin2 == b.admin2
-    return bool(a.admin1) and a.admin1 == b.admin1
-
-
-def geo_precision(kind: str, near: bool) -> int:
-    """1 a named town/village/site, 2 part of or near a place or a countryside, 3 governorate or wider."""
-    base = _PRECISION.get(kind, 1)
-    return 2 if near and base == 1 else base
 
 
 Place = tuple[int, int, Mention]  # start and end in the normalised text, and the mention
@@ -122,10 +88,11 @@ class _Doc:
         found = lexicon().find(self.toks)
         self.triggers: list[Match[Trigger]] = found.get("trigger", [])
         self.actors: list[Match[str]] = found.get("actor", [])
-        self.negations = found.get("negation", [])
-        self.injury = found.get("injury", []) + found.get("subset", [])
-        self.near = found.get("near", [])
-        self.fronts = found.get("front", [])
+        # Token positions that a context cue governs: (cue, how many tokens after it).
+        self.negated = _after(found.get("negation", []), 1, 4)
+        self.injured = _after(found.get("injury", []) + found.get("subset", []), 0, 2)
+        self.near = _after(found.get("near", []), 1, 3)
+        self.fronts = _after(found.get("front", []), 1, 2)
         self.origins = found.get("origin", [])
         self.connectives = _connectives(self.toks)
         self.dates: list[DateHit] = [d for d in find_dates(self.text, self.pub)
@@ -172,6 +139,11 @@ class _Doc:
         return self.norm.span(start, end)
 
 
+def _after(cues: list[Match], first: int, last: int) -> set[int]:
+    """Token indexes from `first` to `last` tokens after the end of each cue."""
+    return {c.last + k for c in cues for k in range(first, last + 1)}
+
+
 def _sentences(text: str) -> list[tuple[int, int, int]]:
     """(paragraph number, start, end) of each sentence; paragraphs are lines."""
     out = []
@@ -210,7 +182,7 @@ def _connectives(toks: list[Token]) -> list[int]:
 def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
     """Triggers in [start, end) not cancelled by a negation, fear or front cue just before them."""
     return [t for t in _between(doc.triggers, start, end)
-            if not any(0 < t.first - n.last <= 4 for n in doc.negations)]
+            if t.first not in doc.negated]
 
 
 def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
@@ -242,18 +214,19 @@ def _bare_ok(doc: _Doc, c: Count) -> bool:
 
 def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) -> list[Count]:
     """Counts of people in [start, end): a number or vague amount before a people noun, a bare number
-    right next to a trigger, or a lone noun after a killing verb (`قتل متظاهر`); never one that
+    right next to a trigger, or a lone noun after a verb done to people (`قتل متظاهر`); never one that
     counts the wounded or a subset ("بينهم ضابطان")."""
     out = []
     for c in _between(doc.counts, start, end):
-        if any(0 <= c.first - i.last <= 2 for i in doc.injury):
+        if c.first in doc.injured:
             continue
         near = any(-4 <= c.first - t.last <= 5 or 0 <= t.first - c.last <= 2 for t in trigs)
         if c.person or (c.value is not None and near and _bare_ok(doc, c)):
             out.append(c)
     if not any(c.value is not None for c in out):
         for t in trigs:
-            if t.payload.event_type == "killing" and (one := lone_person(doc.toks, t.last + 1)) and one.end <= end:
+            one = lone_person(doc.toks, t.last + 1) if t.payload.event_type in _PERSON_VERBS else None
+            if one and start <= one.start and one.end <= end:
                 out.insert(0, one)
                 break
     return out
@@ -321,10 +294,16 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
     }
 
 
+def _drop_references(doc: _Doc, places: list[Place]) -> list[Place]:
+    """Without the reference points of "B شرقي A" (B lies east of A; the event is at B)."""
+    return [q for i, q in enumerate(places)
+            if not (i and " ".join(re.findall(r"\w+", doc.text[places[i - 1][1]:q[0]])) in _DIRECTIONS)]
+
+
 def _drop_fronts(doc: _Doc, places: list[Place]) -> list[Place]:
     """Without the places named as battle fronts (`في معارك ريف حماة`), unless only fronts are named."""
     groups = _groups(doc, places)
-    marked = [any(0 < doc.tok_index(g[0][0]) - c.last <= 2 for c in doc.fronts) for g in groups]
+    marked = [doc.tok_index(g[0][0]) in doc.fronts for g in groups]
     if all(marked):
         return places
     return [p for g, m in zip(groups, marked) if not m for p in g]
@@ -356,7 +335,7 @@ class _Sentence:
 
 
 def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,
-                     title_place: Place | None) -> list[_Draft]:
+                     title_place: Place | None) -> list[Draft]:
     if not _live_triggers(doc, start, end):
         return []
     names: list[str] = []
@@ -364,12 +343,13 @@ def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: in
         if m.payload not in names:
             names.append(m.payload)
     places = _between(doc.places, start, end)
-    places = _drop_fronts(doc, [p for p in places if not any(_contains(p[2], q[2]) for q in places)])
+    places = [p for p in places if not any(contains(p[2], q[2]) for q in places)]
+    places = _drop_fronts(doc, _drop_references(doc, places))
     sent = _Sentence(index, start, end, para_start, places, _between(doc.dates, start, end), names)
     return [d for cs, ce in _clauses(doc, start, end) for d in _clause_drafts(doc, sent, cs, ce, title_place)]
 
 
-def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Place | None) -> list[_Draft]:
+def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Place | None) -> list[Draft]:
     trigs = _live_triggers(doc, cs, ce)
     clause_counts = _valid_counts(doc, cs, ce, trigs)
     clause_dates = [d for d in _between(doc.dates, cs, ce) if not d.since]
@@ -386,77 +366,26 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
         before = _between(doc.places, sent.para_start, cs)
         fallback = before[-1] if before else title_place
         scopes = [([fallback] if fallback else [], cs, ce)]
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     for group, s, e in scopes:
         scope_trigs = [t for t in trigs if s <= t.start < e]
         typed = _event_type(scope_trigs) or _event_type(trigs)
         if typed is None:
             continue
         etype, generic = typed
+        if etype in OUTCOMES and (attack := _event_type(trigs)) and attack[0] not in OUTCOMES:
+            etype, generic = attack  # "…غارات على A، ما أدى لمقتل طفلين في B": the deaths are the strikes
         count = _pick_count(_valid_counts(doc, s, e, scope_trigs or trigs)) or \
             (_pick_count(clause_counts) if len(scopes) == 1 else None)
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
-        if len(group) > 1 and rank < 2 and not clause_dates and any(_PRECISION.get(p[2].kind, 1) > 1 for p in group):
+        if len(group) > 1 and rank < 2 and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
             continue  # "across the countrysides of A and B", with no number or date: background
         for p in group or [None]:
-            near = p is not None and (any(0 < doc.tok_index(p[0]) - n.last <= 3 for n in doc.near)
+            near = p is not None and (doc.tok_index(p[0]) in doc.near
                                       or _is_origin(doc, [p]))
             row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors)
-            drafts.append(_Draft(row, sent.index, rank, dated, generic))
+            drafts.append(Draft(row, sent.index, rank, dated, generic))
     return drafts
-
-
-def _absorb(into: _Draft, other: _Draft) -> None:
-    """Fold a second report of the same incident into `into`: better count, stated date, weapon, actors."""
-    if other.count_rank > into.count_rank:
-        into.row["count"], into.row["count_text"] = other.row["count"], other.row["count_text"]
-        into.count_rank = other.count_rank
-    if other.dated and not into.dated:
-        into.row["event_date"], into.row["time_precision"] = other.row["event_date"], other.row["time_precision"]
-        into.dated = True
-    if into.generic and not other.generic:
-        into.row["event_type"], into.generic = other.row["event_type"], False
-    names = [n for n in (into.row["actors"] or "").split(";") if n]
-    names += [n for n in (other.row["actors"] or "").split(";") if n and n not in names]
-    into.row["actors"] = ";".join(names) or None
-    if other.row["geo_precision"] and into.row["geo_precision"]:
-        into.row["geo_precision"] = min(into.row["geo_precision"], other.row["geo_precision"])
-
-
-def _same_incident(a: _Draft, b: _Draft) -> bool:
-    """Same kind of incident (an unspecific "shelling" may be the airstrike another report names;
-    fleeing the ranks is defecting) and dates that do not contradict each other."""
-    ta, tb = a.row["event_type"], b.row["event_type"]
-    if ta != tb and not (a.family == b.family and (a.generic or b.generic or a.family == "defection")):
-        return False
-    if not (a.dated and b.dated):
-        return True
-    da, db = dt.date.fromisoformat(a.row["event_date"]), dt.date.fromisoformat(b.row["event_date"])
-    coarse = max(a.row["time_precision"], b.row["time_precision"]) >= 3
-    return abs((da - db).days) <= 2 or coarse and (da.year, da.month) == (db.year, db.month)
-
-
-def _merge(drafts: list[_Draft]) -> list[dict]:
-    """One event per incident and place: repeated reports are folded into the first one, and a
-    placeless follow-up completes the report of the same kind just before it (unless it
-    contradicts its count, then it is a separate figure)."""
-    kept: list[_Draft] = []
-    for d in drafts:
-        if d.row["place_id"] is None:
-            earlier = [k for k in kept if k.sentence < d.sentence and _same_incident(k, d)]
-            last = max((k.sentence for k in earlier), default=None)
-            targets = [k for k in earlier if k.sentence == last and
-                       (k.count_rank < 2 or d.count_rank < 2 or k.row["count"] == d.row["count"])]
-            for k in targets:
-                _absorb(k, d)
-            if targets:
-                continue
-        same = next((k for k in kept if k.row["place_id"] == d.row["place_id"] and _same_incident(k, d)), None)
-        if same is not None:
-            _absorb(same, d)
-        else:
-            kept.append(d)
-    return [k.row for k in kept]
 
 
 def _title(doc: _Doc) -> tuple[int, int] | None:
@@ -477,13 +406,13 @@ def extract(article: Article, mentions: list[Mention]) -> list[dict]:
     title_place = None
     if title:
         inside = [p for p in doc.places if title[0] <= p[0] < title[1]]
-        inside = [p for p in inside if not any(_contains(p[2], q[2]) for q in inside)]
+        inside = [p for p in inside if not any(contains(p[2], q[2]) for q in inside)]
         title_place = inside[0] if inside else None
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     para_starts: dict[int, int] = {}
     for i, (para, s, e) in enumerate(_sentences(doc.text)):
         para_starts.setdefault(para, s)
         if title and title[0] <= s < title[1]:
             continue
         drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], title_place))
-    return _merge(drafts)
+    return merge(drafts)

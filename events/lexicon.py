@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from gazetteer.normalize import name_key
 
@@ -31,9 +31,8 @@ _SUFFIXES = ["هما", "هم", "هن", "ها", "كم", "نا"]
 P = TypeVar("P")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of the normalised text and its character span there."""
+class Token(NamedTuple):
+    """A word of the normalised text and its character span there (a tuple: texts have many)."""
 
     text: str
     start: int
@@ -96,8 +95,7 @@ class PhraseMatcher(Generic[P]):
                 continue
             head = words[0][2:] if words[0].startswith("ال") and len(words[0]) > 4 else words[0]
             self._by_head.setdefault(head, []).append((words, category, payload))
-        for entries in self._by_head.values():
-            entries.sort(key=lambda e: len(e[0]), reverse=True)
+        self._seen: dict[str, list[tuple[tuple[str, ...], str, P]]] = {}
 
     @staticmethod
     def _fits(words: tuple[str, ...], toks: list[Token], i: int) -> bool:
@@ -112,22 +110,31 @@ class PhraseMatcher(Generic[P]):
                 return False
         return True
 
+    def _candidates(self, word: str) -> list[tuple[tuple[str, ...], str, P]]:
+        """Lexicon entries that may start at a token spelled `word` (memoised per word)."""
+        cached = self._seen.get(word)
+        if cached is None:
+            full = stems(word)
+            cached = [(words, category, payload) for head in _loose(word)
+                      for words, category, payload in self._by_head.get(head, ())
+                      if len(words) == 1 or head in full]  # only a phrase's last word carries a suffix
+            cached.sort(key=lambda e: len(e[0]), reverse=True)
+            self._seen[word] = cached
+        return cached
+
     def find(self, toks: list[Token]) -> dict[str, list[Match[P]]]:
         """Category -> its phrase occurrences, left to right."""
         found: dict[str, list[Match[P]]] = {}
         free: dict[str, int] = {}  # per category, the first token not inside an earlier match
         for i, tok in enumerate(toks):
-            full = stems(tok.text)
-            best: dict[str, tuple[str, ...] | P] = {}
-            for head in _loose(tok.text):
-                for words, category, payload in self._by_head.get(head, ()):
-                    if free.get(category, 0) > i or len(words) > 1 and head not in full:
-                        continue  # inside a match, or a pronoun suffix on a phrase's first word
-                    if category in best and len(words) <= len(best[category][0]):
-                        continue
-                    if self._fits(words, toks, i):
-                        best[category] = (words, payload)
-            for category, (words, payload) in best.items():
+            entries = self._candidates(tok.text)
+            if not entries:
+                continue
+            done: set[str] = set()
+            for words, category, payload in entries:  # longest first
+                if category in done or free.get(category, 0) > i or not self._fits(words, toks, i):
+                    continue
+                done.add(category)
                 last = i + len(words) - 1
                 found.setdefault(category, []).append(Match(i, last, tok.start, toks[last].end, payload))
                 free[category] = last + 1

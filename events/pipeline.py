@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pyarrow as pa
 from tqdm import tqdm
@@ -44,19 +45,44 @@ class Summary:
                 f"{self.events_total} events in {self.out} [{self.seconds:.1f} s, {rate:.0f} articles/s]")
 
 
-def process(article: Article) -> tuple[Article, list[dict], str, str | None]:
-    """(article, its events, its mentions as JSON, error or None); never raises, so one bad
-    article cannot stop a batch."""
+def process(article: Article) -> tuple[str, list[dict], str, str | None]:
+    """(article id, its events, its mentions as JSON, error or None); never raises, so one bad
+    article cannot stop a batch. Returns no text: only what the parent does not already hold
+    crosses the process boundary."""
     try:
         mentions = geoparse(article.text)
         events = extract(article, mentions)
-        return article, events, json.dumps([m.to_json() for m in mentions], ensure_ascii=False), None
+        return article.article_id, events, json.dumps([m.to_json() for m in mentions], ensure_ascii=False), None
     except Exception as e:  # noqa: BLE001 - reported per article in rejects.jsonl
-        return article, [], "[]", f"extraction failed: {type(e).__name__}: {e}"
+        return article.article_id, [], "[]", f"extraction failed: {type(e).__name__}: {e}"
 
 
 def rejects_path(out: Path) -> Path:
     return out.parent / "rejects.jsonl"
+
+
+class _Batch:
+    """The new, distinct articles of the inputs, read lazily (workers start on the first ones while
+    the rest is read), with the tallies for the summary."""
+
+    def __init__(self, paths, rejects: list[Reject], max_bytes: int, stored_ids: set[str], exclude: list[Path]):
+        self.articles: dict[str, Article] = {}
+        self.read = self.stored = self.duplicates = 0
+        self._source = read_articles(paths, rejects, max_bytes, exclude=exclude)
+        self._rejects = rejects
+        self._stored_ids = stored_ids
+
+    def __iter__(self) -> Iterator[Article]:
+        for a in self._source:
+            self.read += 1
+            if a.article_id in self._stored_ids:
+                self.stored += 1
+            elif a.article_id in self.articles:
+                self.duplicates += 1
+                self._rejects.append(Reject(a.doc, f"duplicate of an article already in this batch (id {a.article_id})"))
+            else:
+                self.articles[a.article_id] = a
+                yield a
 
 
 def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, workers: int = 1,
@@ -72,44 +98,27 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
         old_events = read_events_table(out, fmt)
         old_articles = read_articles_table(out)
     stored_ids = set(old_articles.column("article_id").to_pylist()) | set(old_events.column("article_id").to_pylist())
-    todo: list[Article] = []
-    queued: set[str] = set()
-    read = stored = dupes = 0
-    for a in read_articles(paths, rejects, max_bytes, exclude=[out, sidecar_path(out), rejects_path(out)]):
-        read += 1
-        if a.article_id in stored_ids:
-            stored += 1
-        elif a.article_id in queued:
-            dupes += 1
-            rejects.append(Reject(a.doc, f"duplicate of an article already in this batch (id {a.article_id})"))
-        else:
-            queued.add(a.article_id)
-            todo.append(a)
+    batch = _Batch(paths, rejects, max_bytes, stored_ids, [out, sidecar_path(out), rejects_path(out)])
     show = sys.stderr.isatty() if progress is None else progress
-    results = []
-    if todo:
-        geoparse("")  # load the gazetteer once, before forking, so workers share it
-        bar = tqdm(total=len(todo), unit="article", disable=not show, desc="events")
-        if workers > 1 and len(todo) > 1:
-            with mp.get_context("fork").Pool(workers) as pool:
-                for r in pool.imap(process, todo, chunksize=max(1, min(32, len(todo) // (workers * 8)))):
-                    results.append(r)
-                    bar.update()
-        else:
-            for a in todo:
-                results.append(process(a))
-                bar.update()
-        bar.close()
+    geoparse("قصف على حماة")  # load the gazetteer once, before forking, so workers share it
     new_events: list[dict] = []
     new_articles: list[dict] = []
-    for article, events, mentions, error in results:
-        if error:
-            rejects.append(Reject(article.doc, error))
-            continue
-        new_events.extend(events)
-        row = asdict(article)
-        row["mentions"] = mentions
-        new_articles.append(row)
+    with tqdm(unit="article", disable=not show, desc="events") as bar:
+        pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
+        try:
+            results = pool.imap(process, batch, chunksize=8) if pool else map(process, batch)
+            for article_id, events, mentions, error in results:
+                article = batch.articles[article_id]
+                bar.update()
+                if error:
+                    rejects.append(Reject(article.doc, error))
+                    continue
+                new_events.extend(events)
+                new_articles.append({**asdict(article), "mentions": mentions})
+        finally:
+            if pool:
+                pool.close()
+                pool.join()
     events = pa.concat_tables([old_events, events_table(new_events)])
     articles = pa.concat_tables([old_articles, articles_table(new_articles)])
     write_events(events, out, fmt)
@@ -117,5 +126,5 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
     with open(rejects_path(out), "w", encoding="utf-8") as f:
         for r in rejects:
             f.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
-    return Summary(out, read, len(new_articles), stored, dupes, len(rejects), len(new_events), events.num_rows,
-                   time.perf_counter() - t0)
+    return Summary(out, batch.read, len(new_articles), batch.stored, batch.duplicates, len(rejects),
+                   len(new_events), events.num_rows, time.perf_counter() - t0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
 
 from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
 from gazetteer.index import NameIndex, get_index
@@ -24,10 +25,36 @@ _COMPASS_EN = {"north": "northern", "south": "southern", "east": "eastern", "wes
                "southwest": "south-western", "centre": "central"}
 
 
+BLOCK_CHARS = 100_000
+
+
 def geoparse(text: str) -> list[Mention]:
-    """Every Syrian place mentioned in `text`, in order of appearance, scored in [0, 1]."""
+    """Every Syrian place mentioned in `text`, in order of appearance, scored in [0, 1].
+
+    A text longer than BLOCK_CHARS (no news article is) is read in blocks cut at line breaks,
+    so a 10 MB dump costs linear time; article-level context then holds within a block.
+    """
     if not text or not isinstance(text, str):
         return []
+    out: list[Mention] = []
+    for start, block in _blocks(text):
+        out += [replace(m, start=m.start + start, end=m.end + start) for m in _geoparse_block(block)]
+    return out
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """(offset, block) pieces of at most about BLOCK_CHARS, cut after a line break when there is one."""
+    out, pos = [], 0
+    while len(text) - pos > BLOCK_CHARS:
+        cut = text.rfind("\n", pos + BLOCK_CHARS // 2, pos + BLOCK_CHARS)
+        cut = cut + 1 if cut > 0 else pos + BLOCK_CHARS
+        out.append((pos, text[pos:cut]))
+        pos = cut
+    out.append((pos, text[pos:]))
+    return out
+
+
+def _geoparse_block(text: str) -> list[Mention]:
     idx = get_index()
     norm = normalize(text)
     ntext = norm.text

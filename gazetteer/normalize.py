@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 # One-for-one replacements: they keep the length, so they never disturb offsets.
@@ -45,7 +46,7 @@ class Normalized:
 
     text: str
     original: str
-    index: list[int]
+    index: array  # array('l'): compact even for a 10 MB article
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a non-empty span of the normalised text back to a span of the original text."""
@@ -55,7 +56,7 @@ class Normalized:
 def normalize(text: str) -> Normalized:
     """Normalise `text` for matching; idempotent, and every output char maps to an input char."""
     pieces: list[str] = []
-    index: list[int] = []
+    index: array | range = array("l")
     if _PRESENTATION.search(text):
         # Presentation forms (e.g. the ligature ﻻ) decompose into several letters: map each back.
         for i, ch in enumerate(text):
@@ -66,10 +67,10 @@ def normalize(text: str) -> Normalized:
         expanded = "".join(pieces)
     else:
         expanded = text
-        index = range(len(text))  # type: ignore[assignment]
+        index = range(len(text))
     translated = expanded.translate(_TABLE)
     out: list[str] = []
-    out_index: list[int] = []
+    out_index = array("l")
     pos = 0
     for m in _DROP.finditer(translated):
         out.append(translated[pos:m.start()])

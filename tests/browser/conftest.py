@@ -96,10 +96,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen) -> None:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited with {proc.returncode}; see {ARTIFACTS}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            if resp.status == 200:
+                return
         time.sleep(0.3)
     raise TimeoutError(f"streamlit did not become healthy at {url} in {STARTUP_TIMEOUT_S}s")
 

@@ -1,6 +1,7 @@
 """Map building: offline assets, one feature per event or per place, escaping of tooltips/popups."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -18,6 +19,11 @@ def located(n: int, places: int) -> list[dict]:
                   longitude=36 + (i % places) * 0.01, location_ar="قرية", location_en=f"Village {i % places}",
                   event_type="shelling" if i % 3 else "airstrike", count=i)
             for i in range(n)]
+
+
+def layer(view) -> folium.FeatureGroup:
+    features = mapview.marker_features(view)
+    return mapview.markers_layer(mapview.features_json(features), len(features))
 
 
 def test_one_feature_per_located_event_below_the_threshold() -> None:
@@ -42,9 +48,9 @@ def test_one_bubble_per_place_above_the_threshold(monkeypatch) -> None:
 
 def test_clustering_only_when_dense(monkeypatch) -> None:
     monkeypatch.setattr(mapview, "CLUSTER_ABOVE", 5)
-    few = mapview.markers_layer(mapview.marker_features(table(*located(5, places=5))))
-    many = mapview.markers_layer(mapview.marker_features(table(*located(6, places=6))))
-    kinds = lambda group: {type(c).__name__ for c in group._children.values()}  # noqa: E731
+    few = layer(table(*located(5, places=5)))
+    many = layer(table(*located(6, places=6)))
+    kinds = lambda group: {type(c).__name__ for c in group._children.values()}
     assert kinds(few) == {"PointLayer"}
     assert kinds(many) == {"MarkerCluster"}
 
@@ -63,8 +69,7 @@ def test_marker_class_is_css_safe() -> None:
 
 def test_base_map_loads_no_script_or_stylesheet_from_the_internet(tmp_path) -> None:
     m = mapview.base_map({"type": "FeatureCollection", "features": []})
-    group = mapview.markers_layer(mapview.marker_features(table(*located(400, places=400))))
-    group.add_to(m)
+    layer(table(*located(400, places=400))).add_to(m)
     page = m.get_root().render()
     assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
     assert assets and all(a.startswith(mapview.STATIC_URL + "/") for a in assets)
@@ -99,3 +104,12 @@ def test_governorate_layer_does_not_take_clicks() -> None:
     m = mapview.base_map({"type": "FeatureCollection", "features": []})
     layers = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
     assert len(layers) == 1 and layers[0].options["interactive"] is False
+
+
+@pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "{{ 7*7 }}", "{% if x %}", "{# c #}",
+                                  "a & b < c > d", "عربي"])
+def test_features_json_is_inert_in_script_and_jinja_and_decodes_back(text) -> None:
+    feature = {"type": "Feature", "geometry": None, "properties": {"tip": text}}
+    encoded = mapview.features_json([feature])
+    assert not re.search(r"[<>&]|\{[{%#]", encoded)
+    assert json.loads(encoded)["features"][0]["properties"]["tip"] == text

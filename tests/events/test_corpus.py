@@ -127,8 +127,20 @@ def test_jsonl_rows_good_and_malformed(tmp_path):
     assert "no article text" in reasons["articles.jsonl:4"]
 
 
-def test_excluded_outputs_are_not_read_back(tmp_path):
+def test_build_outputs_are_not_read_back_as_articles(tmp_path):
     (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
     (tmp_path / "rejects.jsonl").write_text('{"input": "x", "reason": "y"}\n', encoding="utf-8")
-    articles, rejects = read(tmp_path, exclude=[tmp_path / "rejects.jsonl"])
+    (tmp_path / "events.jsonl").write_text('{"event_id": "1", "evidence": "x"}\n', encoding="utf-8")
+    (tmp_path / "events.csv").write_text("event_id,evidence\n1,x\n", encoding="utf-8")
+    (tmp_path / "mine.txt").write_text(BODY + " مزيد.", encoding="utf-8")
+    articles, rejects = read(tmp_path, exclude=[tmp_path / "mine.txt"])
     assert [a.doc for a in articles] == ["a.txt"] and rejects == []
+
+
+def test_tables_in_windows_1256_and_broken_tables(tmp_path):
+    (tmp_path / "win.csv").write_bytes(f"title,text\nعنوان,{BODY}\n".encode("cp1256"))
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "nul.csv").write_bytes(b"text\n\x00\x00")
+    articles, rejects = read(tmp_path)
+    assert [(a.doc, a.text) for a in articles] == [("win.csv:2", BODY)]
+    assert {r.input: r.reason.split(" ")[0] for r in rejects} == {"empty.jsonl": "empty", "nul.csv": "binary"}

@@ -3,9 +3,12 @@ in tests/gazetteer): types, counts, dates, actors, place linking, one event per 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from events.corpus import Article, article_id
-from events.extract import COLUMNS, extract, geo_precision
+from events.extract import COLUMNS, extract
+from events.places import geo_precision
 from gazetteer.mention import Mention
 
 # name: (place_id, kind, admin1, lat, lon)
@@ -85,6 +88,24 @@ def test_each_place_gets_the_count_reported_with_it():
     assert brief(rows) == [("shelling", "كفرنبل", 3), ("shelling", "حيش", 2), ("shelling", "معرشورين", 1)]
 
 
+@pytest.mark.parametrize("sentence, count", [
+    ("قتل متظاهر برصاص الأمن في كفرنبل.", 1),
+    ("انشق ضابط عن قوات النظام في كفرنبل.", 1),
+    ("عثر على جثة شاب في كفرنبل.", 1),
+    ("قتل مدنيان في كفرنبل.", 2),
+    ("قتل 7 أشخاص بينهم طفلان وأصيب 12 آخرون في كفرنبل.", 7),
+    ("قتل شخص وأصيب 12 في كفرنبل.", 1),
+    ("قتل في كفرنبل 9 عناصر.", 9),
+])
+def test_counts_of_an_event(sentence, count):
+    assert run(sentence)[0]["count"] == count
+
+
+def test_a_place_after_a_direction_is_a_reference_point():
+    rows = run("انفجرت عبوة ناسفة على الطريق بين حيش ومعرشورين شرقي الرستن، ما أدى لمقتل شخصين.")
+    assert brief(rows) == [("bombing", "حيش", 2), ("bombing", "معرشورين", 2)]
+
+
 def test_clauses_with_other_incidents_are_typed_separately():
     rows = run("قصفت الطائرات الحربية بلدة كفرنبل، في حين دارت اشتباكات في محيط تلبيسة.")
     assert brief(rows) == [("airstrike", "كفرنبل", None), ("clashes", "تلبيسة", None)]
@@ -133,6 +154,15 @@ def test_repeated_reports_of_one_incident_are_merged_and_a_follow_up_fills_the_c
     assert rows[0]["count_text"] == "بلغ 35" and rows[0]["event_date"] == "2020-03-11"
 
 
+def test_a_report_at_a_town_right_after_one_at_its_countryside_locates_it():
+    text = "قتل أربعة عناصر بهجوم على حاجز في ريف إدلب الجنوبي أمس. وقالت مصادر إن الهجوم استهدف حاجزا قرب حيش."
+    rows = run(text)
+    assert [(r["event_type"], r["location_ar"], r["count"], r["event_date"], r["geo_precision"]) for r in rows] == \
+        [("clashes", "حيش", 4, "2020-03-11", 2)]
+    rows = run("قتل أربعة عناصر بهجوم في ريف إدلب الجنوبي. وقصفت المدفعية حيش.")  # another incident: kept apart
+    assert brief(rows) == [("clashes", "ريف إدلب الجنوبي", 4), ("shelling", "حيش", None)]
+
+
 def test_dates_precision_and_default_to_publication():
     rows = run("قصفت المدفعية كفرنبل يوم الثلاثاء الماضي. واعتقلت الدورية ثلاثة شبان في تلبيسة.")
     assert [(r["event_date"], r["time_precision"]) for r in rows] == [("2020-03-10", 1), ("2020-03-12", 2)]
@@ -164,3 +194,22 @@ def test_event_ids_are_stable_and_distinct():
 ])
 def test_geo_precision(kind, near, precision):
     assert geo_precision(kind, near) == precision
+
+
+WORDS = ["قصف", "الطيران", "الحربي", "انشق", "الانـ.شقاق", "عشرات", "ستة", "12", "٣٠", "عنصرا", "مدنيين", "أمس",
+         "يوم", "الاثنين", "الماضي", "في", "على", "و", "كفرنبل", "حيش", "ريف إدلب الجنوبي", "تلبيسة", "اشتباكات",
+         "،", ".", "\n", "؟", "هذه", "خوفا من", "من أبناء", "معارك", "قتل", "شخص", "آخر", "طفلين", "بلغ"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60), st.sampled_from([None, "2019-07-10"]))
+def test_any_text_gives_well_formed_rows(words, published):
+    text = " ".join(words)
+    for row in run(text, published=published):
+        assert list(row) == COLUMNS
+        assert text[row["evidence_start"]:row["evidence_end"]] == row["evidence"]
+        assert row["event_type"] in {"defection", "desertion", "shelling", "airstrike", "clashes", "bombing",
+                                     "killing", "arrest", "other"}
+        assert row["count"] is None or row["count"] >= 1
+        assert (row["latitude"] is None) == (row["place_id"] is None)
+        assert row["count_text"] is None or row["count_text"] in text

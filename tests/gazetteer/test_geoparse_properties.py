@@ -43,3 +43,12 @@ def test_ten_megabyte_input_returns():
     text = ("\x00\x01binary\ufffd" * 700_000)[:10_000_000] + " قصف على مدينة إدلب"
     mentions = geoparse(text)
     assert [m.place_id for m in mentions] == ["C3871"]
+
+
+def test_long_text_is_read_in_blocks_with_offsets_into_the_whole_text():
+    filler = "خبر عادي بلا أماكن.\n" * 15_000  # about 300,000 characters: three blocks
+    text = "قصف على مدينة إدلب.\n" + filler + "اشتباكات في مدينة حمص.\n" + filler + "غارة على سراقب."
+    found = geoparse(text)
+    assert [m.place_id for m in found] == ["C3871", "C2528", "C3916"]
+    for m in found:
+        assert text[m.start:m.end] == m.text

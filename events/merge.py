@@ -1,0 +1,98 @@
+"""Folding the reports of one incident in an article into one event per place.
+
+An article mentions the same incident several times (headline, lead, details, a later figure);
+the extractor drafts an event per mention, and this module merges drafts of the same kind of
+incident at the same place, lets a placeless follow-up complete the report before it, and lets a
+report at a town right after one at its countryside locate it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from events.places import CONTAINERS, PLACE_FIELDS, row_contains
+
+FAMILY = {"airstrike": "attack", "shelling": "attack", "desertion": "defection"}
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event row before merging; `count_rank` says how trustworthy its count is, `generic` that its
+    type came from an unspecific cue (قصف) that a report naming the weapon may refine."""
+
+    row: dict
+    sentence: int
+    count_rank: int
+    dated: bool
+    generic: bool
+
+    @property
+    def family(self) -> str:
+        return FAMILY.get(self.row["event_type"], self.row["event_type"])
+
+
+def _absorb(into: Draft, other: Draft) -> None:
+    """Fold a second report of the same incident into `into`: better count, stated date, weapon, actors."""
+    if other.count_rank > into.count_rank:
+        into.row["count"], into.row["count_text"] = other.row["count"], other.row["count_text"]
+        into.count_rank = other.count_rank
+    if other.dated and not into.dated:
+        into.row["event_date"], into.row["time_precision"] = other.row["event_date"], other.row["time_precision"]
+        into.dated = True
+    if into.generic and not other.generic:
+        into.row["event_type"], into.generic = other.row["event_type"], False
+    names = [n for n in (into.row["actors"] or "").split(";") if n]
+    names += [n for n in (other.row["actors"] or "").split(";") if n and n not in names]
+    into.row["actors"] = ";".join(names) or None
+    if other.row["geo_precision"] and into.row["geo_precision"]:
+        into.row["geo_precision"] = min(into.row["geo_precision"], other.row["geo_precision"])
+
+
+def _same_incident(a: Draft, b: Draft) -> bool:
+    """Same kind of incident (an unspecific "shelling" may be the airstrike another report names;
+    fleeing the ranks is defecting) and dates that do not contradict each other."""
+    ta, tb = a.row["event_type"], b.row["event_type"]
+    if ta != tb and not (a.family == b.family and (a.generic or b.generic or a.family == "defection")):
+        return False
+    if not (a.dated and b.dated):
+        return True
+    da, db = dt.date.fromisoformat(a.row["event_date"]), dt.date.fromisoformat(b.row["event_date"])
+    coarse = max(a.row["time_precision"], b.row["time_precision"]) >= 3
+    return abs((da - db).days) <= 2 or coarse and (da.year, da.month) == (db.year, db.month)
+
+
+def _refines(k: Draft, d: Draft, alone: bool) -> bool:
+    """Whether `d` names the place of `k` more precisely: `k` was the only event of its sentence, at a
+    governorate/district/countryside, and the next sentence reports the same incident at a place in
+    it ("…في ريف درعا الغربي. وقال… إن الهجوم استهدف حاجزا قرب بلدة المزيريب")."""
+    return alone and d.sentence == k.sentence + 1 and k.row["kind"] in CONTAINERS and row_contains(k.row, d.row)
+
+
+def merge(drafts: list[Draft]) -> list[dict]:
+    """One event per incident and place: repeated reports are folded into the first one, a report
+    at a town right after one at its countryside locates it, and a placeless follow-up completes
+    the report of the same kind just before it (unless it contradicts its count: another figure)."""
+    per_sentence: dict[int, int] = {}
+    for d in drafts:
+        per_sentence[d.sentence] = per_sentence.get(d.sentence, 0) + 1
+    kept: list[Draft] = []
+    for d in drafts:
+        if d.row["place_id"] is None:
+            earlier = [k for k in kept if k.sentence < d.sentence and _same_incident(k, d)]
+            last = max((k.sentence for k in earlier), default=None)
+            targets = [k for k in earlier if k.sentence == last and
+                       (k.count_rank < 2 or d.count_rank < 2 or k.row["count"] == d.row["count"])]
+            for k in targets:
+                _absorb(k, d)
+            if targets:
+                continue
+        same = next((k for k in kept if k.row["place_id"] == d.row["place_id"] and _same_incident(k, d)), None)
+        wider = next((k for k in kept if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None)
+        if same is not None:
+            _absorb(same, d)
+        elif wider is not None:
+            _absorb(wider, d)
+            wider.row.update({f: d.row[f] for f in PLACE_FIELDS})
+        else:
+            kept.append(d)
+    return [k.row for k in kept]
