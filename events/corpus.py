@@ -6,6 +6,7 @@ wins over what is guessed from the text.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import hashlib
@@ -19,7 +20,7 @@ from typing import Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
-from events.dates import publication_date
+from events.dates import find_dates, publication_date
 from gazetteer.normalize import normalize
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -160,12 +161,24 @@ def guess_title(text: str) -> tuple[str, int]:
 
 
 def _iso_date(value: str | None) -> str | None:
+    """A metadata date as ISO: YYYY-MM-DD[...] directly, Arabic spellings ("10 تموز 2019") with
+    events.dates, others ("10/07/2019", "July 10, 2019") with dateparser, day first as in Arabic sources."""
     if not value or not str(value).strip():
         return None
+    value = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
+        return dt.date.fromisoformat(value[:10]).isoformat()
     except ValueError:
-        raise BadInput(f"bad publication date {value!r} (want YYYY-MM-DD)") from None
+        pass
+    arabic = [h for h in find_dates(normalize(value).text, None) if h.precision == 1]
+    if arabic:
+        return arabic[0].date.isoformat()
+    import dateparser  # slow to import, and most metadata is ISO
+
+    parsed = dateparser.parse(value, settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"]})
+    if parsed is None:
+        raise BadInput(f"bad publication date {value!r} (want YYYY-MM-DD)")
+    return parsed.date().isoformat()
 
 
 def make_article(doc: str, text: str, meta: dict[str, str | None], rejects: list[Reject],
@@ -181,7 +194,8 @@ def make_article(doc: str, text: str, meta: dict[str, str | None], rejects: list
         rejects.append(Reject(doc, f"metadata ignored: {e}"))
         published = None
     if published is None:
-        found = publication_date(normalize(text[:3000]).text, title_end)
+        top = normalize(text[:3000])
+        found = publication_date(top.text, bisect.bisect_left(top.index, title_end))
         published = found.isoformat() if found else None
         precision = "day" if found else None
     source = next((str(meta[k]).strip() for k in _SOURCE_KEYS if meta.get(k)), None)

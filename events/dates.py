@@ -54,13 +54,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(_B + "(?:" + p + 
     ("this_month", rf"(?:{_PART})?الشهر\s+(?:الجاري|الحالي)"),
     ("year", r"(?:في\s+)?(?:عام|العام|سنه)\s+(?P<y>(?:19|20)\d\d)"),
     ("last_year", r"العام\s+(?:الماضي|الفايت|المنصرم)"),
+    ("this_year", r"(?:العام|السنه)\s+(?:الجاري|الحالي)"),
 ]]
 # A word each pattern cannot match without: patterns whose words are absent are not run at all.
 _NEEDS = {
     "dmy": list(_MONTHS), "my": list(_MONTHS), "before_yesterday": ["امس"], "yesterday": ["امس", "الليله"],
     "weekday": list(_WEEKDAYS), "today": ["اليوم"], "days_ago": ["منذ", "قبل"], "recent_days": ["الايام"],
     "last_week": ["الاسبوع"], "last_month": ["الشهر"], "this_month": ["الشهر"], "year": ["عام", "سنه"],
-    "last_year": ["العام"],
+    "last_year": ["العام"], "this_year": ["العام", "السنه"],
 }
 _WORDS = re.compile(r"\w+")
 _PART_DAY = {"اواخر": 25, "نهايه": 25, "اخر": 25, "اواسط": 15, "منتصف": 15, "اوايل": 5, "مطلع": 5, "بدايه": 5, "اول": 5}
@@ -153,6 +154,8 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> tuple[dt.date,
         return (min(d, pub), 3)
     if kind == "last_year":
         return dt.date(pub.year - 1, 7, 1), 4
+    if kind == "this_year":
+        return pub, 4
     return None
 
 

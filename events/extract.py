@@ -187,9 +187,9 @@ def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
 
 def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     """(type, generic) of the incident the triggers describe. Order: an attack or defection named
-    by a strong cue; a bare shelling/targeting (made an airstrike by an aircraft); the same kinds
-    named only by weak cues ("the defectors" of "عدد المنشقين … بعد مقتل"); then outcomes; then
-    background words ("battles") when nothing else is there."""
+    by a strong cue; a bare shelling/targeting (made an airstrike by an aircraft); an arrest; a
+    defection named only by a weak cue (deaths told with defectors are mostly their reason: "عدد
+    المنشقين … بعد مقتل"); other outcomes; background words ("battles") when nothing else is there."""
     cues_ = [t.payload for t in trigs]
     aircraft = any(t.event_type == "aircraft" for t in cues_)
     strong = {t.event_type for t in cues_ if t.strength == "strong"}
@@ -197,7 +197,7 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     weak = {t.event_type for t in cues_ if t.strength == "weak"}
     if aircraft and (generic or "shelling" in strong):
         strong.add("airstrike")  # the aircraft names the weapon of the shelling
-    for types, order, is_generic in ((strong, SPECIFIC, False), (generic, SPECIFIC, True),
+    for types, order, is_generic in ((strong, SPECIFIC, False), (generic, SPECIFIC, True), (strong, ["arrest"], False),
                                      (weak, ["defection", "desertion"], False), (strong, OUTCOMES, False),
                                      (weak, SPECIFIC + OUTCOMES, False)):
         etype = next((t for t in order if t in types), None)

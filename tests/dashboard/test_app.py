@@ -155,3 +155,16 @@ def test_uploaded_articles_are_added_without_restart_and_rejects_listed(tmp_path
     assert any("new events from 1 new articles" in s.value for s in at.success)
     rejected = set(at.dataframe[-1].value["input"])
     assert any(r.startswith("broken.jsonl") for r in rejected)
+
+
+def test_an_empty_store_shows_an_empty_view(tmp_path, monkeypatch) -> None:
+    from events.store import articles_table, events_table, write_articles, write_events
+
+    store = tmp_path / "events.parquet"
+    write_events(events_table([]), store, "parquet")
+    write_articles(articles_table([]), store)
+    monkeypatch.setenv("EVENTS_STORE", str(store))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert figures(at) == (0, 0, 0, 0)
+    assert any("timeline is empty" in c.value for c in at.caption)

@@ -144,3 +144,15 @@ def test_tables_in_windows_1256_and_broken_tables(tmp_path):
     articles, rejects = read(tmp_path)
     assert [(a.doc, a.text) for a in articles] == [("win.csv:2", BODY)]
     assert {r.input: r.reason.split(" ")[0] for r in rejects} == {"empty.jsonl": "empty", "nul.csv": "binary"}
+
+
+@pytest.mark.parametrize("published, iso", [
+    ("2019-07-10T08:30:00Z", "2019-07-10"), ("10/07/2019", "2019-07-10"), ("July 10, 2019", "2019-07-10"),
+    ("10 تموز 2019", "2019-07-10"), ("not a date", None), ("2019", None),
+])
+def test_metadata_dates_in_other_spellings(tmp_path, published, iso):
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "meta.csv").write_text(f'file,published\na.txt,"{published}"\n', encoding="utf-8")
+    articles, rejects = read(tmp_path)
+    assert articles[0].published == iso
+    assert bool(rejects) == (iso is None)
