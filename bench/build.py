@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from events.corpus import Reject, read_articles  # noqa: E402
 from events.extract import extract  # noqa: E402
 from events.pipeline import build  # noqa: E402
-from gazetteer.geoparser import geoparse  # noqa: E402
+from gazetteer import geoparse  # noqa: E402
 
 
 def make_corpus(folder: Path, n: int, seed: int = 7) -> None:

@@ -25,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = build(args.paths, args.out, args.format, args.workers, int(args.max_mb * 2**20), args.rebuild)
     print(summary.line())
     if summary.rejected:
-        print(f"{summary.rejected} inputs rejected: see {rejects_path(summary.out)}", file=sys.stderr)
+        print(f"{summary.rejected} rejected input{'s' if summary.rejected > 1 else ''}: see {rejects_path(summary.out)}",
+              file=sys.stderr)
     return 0
 
 

@@ -40,6 +40,7 @@ _DAY = rf"(?P<d>\d{{1,2}}|{_alt(_ORDINALS)})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(_B + "(?:" + p + ")" + _E)) for k, p in [
     ("dmy", rf"(?:(?:يوم\s+)?(?:{_alt(_WEEKDAYS)})\s*[,،]?\s*)?(?:ال\s*)?{_DAY}\s*(?:من\s+)?(?:شهر\s+)?{_MONTH}{_YEAR}(?P<past>\s+الماضي|\s+المنصرم|\s+الفايت)?"),
     ("my", rf"(?:{_PART})?(?:شهر\s+)?{_MONTH}{_YEAR}(?P<past>\s+الماضي|\s+المنصرم|\s+الفايت)?"),
+    ("dm_rel", rf"(?:ال\s*)?{_DAY}\s*(?:من\s+)?(?:هذا\s+)?الشهر\s+(?P<rel>الجاري|الحالي|الماضي|الفايت|المنصرم)"),
     ("ymd", r"(?P<y>(?:19|20)\d\d)[-/.](?P<mn>\d{1,2})[-/.](?P<d>\d{1,2})"),
     ("dmy_num", r"(?P<d>\d{1,2})[-/.](?P<mn>\d{1,2})[-/.](?P<y>(?:19|20)\d\d)"),
     ("before_yesterday", r"اول\s+من\s+امس|امس\s+الاول|اول\s+امس"),
@@ -58,11 +59,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(_B + "(?:" + p + 
 ]]
 # A word each pattern cannot match without: patterns whose words are absent are not run at all.
 _NEEDS = {
-    "dmy": list(_MONTHS), "my": list(_MONTHS), "before_yesterday": ["امس"], "yesterday": ["امس", "الليله"],
+    "dmy": list(_MONTHS), "my": list(_MONTHS), "dm_rel": ["الشهر"], "before_yesterday": ["امس"], "yesterday": ["امس", "الليله"],
     "weekday": list(_WEEKDAYS), "today": ["اليوم"], "days_ago": ["منذ", "قبل"], "recent_days": ["الايام"],
     "last_week": ["الاسبوع"], "last_month": ["الشهر"], "this_month": ["الشهر"], "year": ["عام", "سنه"],
     "last_year": ["العام"], "this_year": ["العام", "السنه"],
 }
+_SHORT = {k: frozenset(w for w in ws if len(w) < 4) for k, ws in _NEEDS.items()}  # as whole words
+_LONG = {k: tuple(w for w in ws if len(w) >= 4) for k, ws in _NEEDS.items()}  # anywhere in the text
 _WORDS = re.compile(r"\w+")
 _PART_DAY = {"اواخر": 25, "نهايه": 25, "اخر": 25, "اواسط": 15, "منتصف": 15, "اوايل": 5, "مطلع": 5, "بدايه": 5, "اول": 5}
 _DAYS_AGO = {"يومين": 2, "ثلاثه ايام": 3, "اربعه ايام": 4, "خمسه ايام": 5, "ايام": 3, "اسبوع": 7, "اسبوعين": 14}
@@ -116,6 +119,15 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> tuple[dt.date,
             return None
         d = _month_day(year, month, day)
         return (d, precision) if d else None
+    if kind == "dm_rel":
+        if pub is None:
+            return None
+        first = pub.replace(day=1)
+        if g["rel"] not in ("الجاري", "الحالي"):
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        day = int(g["d"]) if g["d"].isdigit() else _ORDINALS[re.sub(r"\s+", " ", g["d"])]
+        d = _month_day(first.year, first.month, day)
+        return (d, 1) if d else None
     if kind in ("ymd", "dmy_num"):
         d = _month_day(int(g["y"]), int(g["mn"]), int(g["d"]))
         return (d, 1) if d else None
@@ -165,7 +177,7 @@ def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
     taken: list[tuple[int, int]] = []
     words = set(_WORDS.findall(text))
     for kind, pattern in _PATTERNS:
-        if kind in _NEEDS and not any(w.split()[0] in words if len(w) < 4 else w in text for w in _NEEDS[kind]):
+        if kind in _NEEDS and _SHORT[kind].isdisjoint(words) and not any(w in text for w in _LONG[kind]):
             continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):

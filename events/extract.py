@@ -88,16 +88,27 @@ class _Doc:
         found = lexicon().find(self.toks)
         self.triggers: list[Match[Trigger]] = found.get("trigger", [])
         self.actors: list[Match[str]] = found.get("actor", [])
-        # Token positions that a context cue governs: (cue, how many tokens after it).
+        # Token positions that a context cue governs (the few tokens right after it).
         self.negated = _after(found.get("negation", []), 1, 4)
         self.injured = _after(found.get("injury", []) + found.get("subset", []), 0, 2)
         self.near = _after(found.get("near", []), 1, 3)
         self.fronts = _after(found.get("front", []), 1, 2)
         self.origins = found.get("origin", [])
         self.connectives = _connectives(self.toks)
-        self.dates: list[DateHit] = [d for d in find_dates(self.text, self.pub)
-                                     if self.pub is None or d.date <= self.pub + dt.timedelta(days=1)]
-        self.counts: list[Count] = [c for c in find_counts(self.toks) if not self._in_date(c)]
+        self.sentences = _sentences(self.text)
+        # Dates and counts matter only where there is an event cue: look for them there alone.
+        self.dates: list[DateHit] = []
+        self.counts: list[Count] = []
+        starts = [t.start for t in self.triggers]
+        for _, s, e in self.sentences:
+            if bisect.bisect_left(starts, s) == bisect.bisect_left(starts, e):
+                continue
+            self.dates += [replace(d, start=d.start + s, end=d.end + s) for d in find_dates(self.text[s:e], self.pub)
+                           if self.pub is None or d.date <= self.pub + dt.timedelta(days=1)]
+            first = self.tok_index(s)
+            self.counts += [replace(c, first=c.first + first, last=c.last + first)
+                            for c in find_counts(self.toks[first:self.tok_index(e)])]
+        self.counts = [c for c in self.counts if not self._in_date(c)]
         spans = [(self.to_norm(m.start), self.to_norm(m.end), m) for m in mentions]
         located = [p for p in spans if not self._is_dateline(p[2])]
         self.places: list[Place] = sorted(located + self._repeats(located, spans), key=lambda p: p[0])
@@ -106,7 +117,8 @@ class _Doc:
         return bisect.bisect_left(self.norm.index, offset)
 
     def _in_date(self, c: Count) -> bool:
-        return any(d.start < c.end and c.start < d.end for d in self.dates)
+        i = bisect.bisect_left(self.dates, c.end, key=lambda d: d.start)  # dates do not overlap each other
+        return i > 0 and self.dates[i - 1].end > c.start
 
     def _is_dateline(self, m: Mention) -> bool:
         text = self.article.text
@@ -118,18 +130,19 @@ class _Doc:
         """One sense per discourse: a name the geoparser resolved once in this article means the same
         place where it occurs again (with a clitic و/ب/ل/ف) and was left unresolved."""
         extra: list[Place] = []
-        taken = [(s, e) for s, e, _ in spans]
+        taken = sorted((s, e) for s, e, _ in spans)
         by_name = {self.text[s:e]: m for s, e, m in found if e - s >= 4}
         if not by_name:
             return extra
         names = "|".join(re.escape(k) for k in sorted(by_name, key=len, reverse=True))
         for hit in re.finditer(rf"(?<!\w)(?:[وبلف]{{1,2}})?({names})(?!\w)", self.text):
             s, e = hit.span(1)
-            if any(s < te and ts < e for ts, te in taken):
-                continue
+            i = bisect.bisect_left(taken, (e,))
+            if any(ts < e and s < te for ts, te in taken[max(0, i - 2):i]):
+                continue  # inside (or across) a place the geoparser found
             os_, oe = self.norm.span(s, e)
             extra.append((s, e, replace(by_name[hit.group(1)], start=os_, end=oe, text=self.article.text[os_:oe])))
-            taken.append((s, e))
+            bisect.insort(taken, (s, e))
         return extra
 
     def tok_index(self, char: int) -> int:
@@ -204,6 +217,11 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
         if etype:
             return etype, is_generic
     return ("airstrike", False) if aircraft else None
+
+
+def _definite(word: str) -> bool:
+    """Whether a word carries the article (الانشقاقات، بالانشقاق، للانشقاق)."""
+    return word.startswith(("ال", "لل")) or word[:1] in "وفبلك" and word[1:].startswith(("ال", "لل"))
 
 
 def _bare_ok(doc: _Doc, c: Count) -> bool:
@@ -312,7 +330,8 @@ def _drop_fronts(doc: _Doc, places: list[Place]) -> list[Place]:
 def _is_origin(doc: _Doc, group: list[Place]) -> bool:
     """Whether the group follows "from the sons of / originating from" (no event cue in between)."""
     first = doc.tok_index(group[0][0])
-    return any(0 < first - c.last <= 8 and not _between(doc.triggers, c.end, group[0][0]) for c in doc.origins)
+    lo = bisect.bisect_left(doc.origins, first - 8, key=lambda c: c.last)
+    return any(0 < first - c.last <= 8 and not _between(doc.triggers, c.end, group[0][0]) for c in doc.origins[lo:])
 
 
 def _scopes(doc: _Doc, places: list[Place], cs: int, ce: int) -> list[tuple[list[Place], int, int]]:
@@ -373,18 +392,19 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
         if typed is None:
             continue
         etype, generic = typed
-        if etype in OUTCOMES and (attack := _event_type(trigs)) and attack[0] not in OUTCOMES:
+        if etype == "killing" and (attack := _event_type(trigs)) and attack[0] not in OUTCOMES:
             etype, generic = attack  # "…غارات على A، ما أدى لمقتل طفلين في B": the deaths are the strikes
         count = _pick_count(_valid_counts(doc, s, e, scope_trigs or trigs)) or \
             (_pick_count(clause_counts) if len(scopes) == 1 else None)
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
+        anaphoric = all(not t.payload.strong or _definite(doc.toks[t.first].text)
+                        for t in scope_trigs or trigs if t.payload.event_type == etype)
         if len(group) > 1 and rank < 2 and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
             continue  # "across the countrysides of A and B", with no number or date: background
         for p in group or [None]:
-            near = p is not None and (doc.tok_index(p[0]) in doc.near
-                                      or _is_origin(doc, [p]))
+            near = p is not None and (doc.tok_index(p[0]) in doc.near or _is_origin(doc, [p]))
             row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors)
-            drafts.append(Draft(row, sent.index, rank, dated, generic))
+            drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric))
     return drafts
 
 
@@ -392,8 +412,8 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
     """Span (normalised) of the title when it stands in the text as its own headline line."""
     title = doc.article.title.strip()
     at = doc.article.text.find(title) if title else -1
-    if at < 0 or not is_headline(title, min_words=1):
-        return None
+    if at < 0 or not is_headline(title, min_words=1) or not re.search(r"\w", doc.article.text[at + len(title):]):
+        return None  # not a headline of its own, or nothing but the headline: then it is the report
     return doc.to_norm(at), doc.to_norm(at + len(title))
 
 
@@ -410,7 +430,7 @@ def extract(article: Article, mentions: list[Mention]) -> list[dict]:
         title_place = inside[0] if inside else None
     drafts: list[Draft] = []
     para_starts: dict[int, int] = {}
-    for i, (para, s, e) in enumerate(_sentences(doc.text)):
+    for i, (para, s, e) in enumerate(doc.sentences):
         para_starts.setdefault(para, s)
         if title and title[0] <= s < title[1]:
             continue

@@ -23,7 +23,7 @@ _WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+|\d+(?:[.,]\d+)*|%")
 # Longest first: `وبال` must be tried before `و`.
 _PREFIXES = sorted(
     ["و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب", "ول", "فب", "فل", "وك",
-     "وبال", "ولل", "فبال", "س", "وس"],
+     "وبال", "فبال", "س", "وس"],
     key=len, reverse=True,
 )
 # Not a lone ه: after normalisation it is also the ta marbuta (مقتله "carnage" is not مقتل + ه).

@@ -13,18 +13,22 @@ from dataclasses import dataclass
 from events.places import CONTAINERS, PLACE_FIELDS, row_contains
 
 FAMILY = {"airstrike": "attack", "shelling": "attack", "desertion": "defection"}
+ATTACKS = {"airstrike", "shelling", "bombing", "clashes"}
 
 
 @dataclass(slots=True)
 class Draft:
     """An event row before merging; `count_rank` says how trustworthy its count is, `generic` that its
-    type came from an unspecific cue (قصف) that a report naming the weapon may refine."""
+    type came from an unspecific cue (قصف) that a report naming the weapon may refine, `anaphoric`
+    that its cues refer back (participles, definite nouns: "المنشقين", "الانشقاقات") rather than
+    report something new ("انشق ضابط", "انشقاقه")."""
 
     row: dict
     sentence: int
     count_rank: int
     dated: bool
     generic: bool
+    anaphoric: bool
 
     @property
     def family(self) -> str:
@@ -39,8 +43,8 @@ def _absorb(into: Draft, other: Draft) -> None:
     if other.dated and not into.dated:
         into.row["event_date"], into.row["time_precision"] = other.row["event_date"], other.row["time_precision"]
         into.dated = True
-    if into.generic and not other.generic:
-        into.row["event_type"], into.generic = other.row["event_type"], False
+    if into.generic and not other.generic or into.row["event_type"] == "killing" and other.row["event_type"] in ATTACKS:
+        into.row["event_type"], into.generic = other.row["event_type"], other.generic
     names = [n for n in (into.row["actors"] or "").split(";") if n]
     names += [n for n in (other.row["actors"] or "").split(";") if n and n not in names]
     into.row["actors"] = ";".join(names) or None
@@ -50,9 +54,11 @@ def _absorb(into: Draft, other: Draft) -> None:
 
 def _same_incident(a: Draft, b: Draft) -> bool:
     """Same kind of incident (an unspecific "shelling" may be the airstrike another report names;
-    fleeing the ranks is defecting) and dates that do not contradict each other."""
+    fleeing the ranks is defecting; deaths at the place of an attack are its toll) and dates that do
+    not contradict each other."""
     ta, tb = a.row["event_type"], b.row["event_type"]
-    if ta != tb and not (a.family == b.family and (a.generic or b.generic or a.family == "defection")):
+    if ta != tb and not (a.family == b.family and (a.generic or b.generic or a.family == "defection")) and \
+            not ("killing" in (ta, tb) and {ta, tb} & ATTACKS):
         return False
     if not (a.dated and b.dated):
         return True
@@ -71,28 +77,41 @@ def _refines(k: Draft, d: Draft, alone: bool) -> bool:
 def merge(drafts: list[Draft]) -> list[dict]:
     """One event per incident and place: repeated reports are folded into the first one, a report
     at a town right after one at its countryside locates it, and a placeless follow-up completes
-    the report of the same kind just before it (unless it contradicts its count: another figure)."""
+    the report of the same kind just before it (unless it contradicts its count: another figure).
+    `drafts` come in sentence order; lookups are indexed, so long texts stay linear."""
     per_sentence: dict[int, int] = {}
     for d in drafts:
         per_sentence[d.sentence] = per_sentence.get(d.sentence, 0) + 1
     kept: list[Draft] = []
+    by_place: dict[str | None, list[Draft]] = {}
+    by_sentence: dict[int, list[Draft]] = {}
+    by_family: dict[str, list[Draft]] = {}
     for d in drafts:
-        if d.row["place_id"] is None:
-            earlier = [k for k in kept if k.sentence < d.sentence and _same_incident(k, d)]
-            last = max((k.sentence for k in earlier), default=None)
-            targets = [k for k in earlier if k.sentence == last and
-                       (k.count_rank < 2 or d.count_rank < 2 or k.row["count"] == d.row["count"])]
-            for k in targets:
-                _absorb(k, d)
-            if targets:
-                continue
-        same = next((k for k in kept if k.row["place_id"] == d.row["place_id"] and _same_incident(k, d)), None)
-        wider = next((k for k in kept if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None)
+        if d.row["place_id"] is None and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
+            continue
+        same = next((k for k in by_place.get(d.row["place_id"], ()) if _same_incident(k, d)), None)
+        wider = next((k for k in by_sentence.get(d.sentence - 1, ())
+                      if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None)
         if same is not None:
             _absorb(same, d)
         elif wider is not None:
             _absorb(wider, d)
+            by_place[wider.row["place_id"]].remove(wider)
             wider.row.update({f: d.row[f] for f in PLACE_FIELDS})
+            by_place.setdefault(wider.row["place_id"], []).append(wider)
         else:
             kept.append(d)
+            by_place.setdefault(d.row["place_id"], []).append(d)
+            by_sentence.setdefault(d.sentence, []).append(d)
+            by_family.setdefault(d.family, []).append(d)
     return [k.row for k in kept]
+
+
+def _complete_previous(d: Draft, family: list[Draft]) -> bool:
+    """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any."""
+    last = next((k.sentence for k in reversed(family) if k.sentence < d.sentence and _same_incident(k, d)), None)
+    targets = [k for k in family if k.sentence == last and _same_incident(k, d) and
+               (k.count_rank < 2 or d.count_rank < 2 or k.row["count"] == d.row["count"])]
+    for k in targets:
+        _absorb(k, d)
+    return bool(targets)

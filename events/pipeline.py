@@ -17,11 +17,11 @@ from typing import Iterator
 import pyarrow as pa
 from tqdm import tqdm
 
-from gazetteer.geoparser import geoparse
 from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_articles
 from events.extract import extract
 from events.store import (articles_table, events_table, format_of, read_articles_table, read_events_table,
                           sidecar_path, write_articles, write_events)
+from gazetteer import geoparse
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from gazetteer.tokens import Token, gap_is_space, stems
 
 
 _ADMIN_UNITS = ("district", "subdistrict")
+TYPO_MAX_ZIPF = 3.5  # a word this common is itself a word, not a typo of a place name
 
 
 @dataclass(slots=True)
@@ -137,7 +138,11 @@ def fuzzy_candidates(tokens: list[Token], slots: set[int], covered: set[int],
     out: list[Candidate] = []
     for i in sorted(slots - covered):
         tok = tokens[i]
+        if idx.commonness(tok.text) >= TYPO_MAX_ZIPF:
+            continue  # `المعارضة` is a word, not a misspelt village
         for off, stem in stems(tok.text):
+            if idx.commonness(stem) >= TYPO_MAX_ZIPF:
+                continue
             hits = idx.fuzzy(stem)
             if not hits:
                 continue

@@ -31,7 +31,7 @@ from gazetteer.lexicon import cues
 from gazetteer.normalize import name_key
 from gazetteer.tokens import stems
 
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 COMMON_ZIPF = 3.0
 MIN_ZIPF = 2.0  # rarer words count as unknown (Zipf 0): the prior is flat down there
 FUZZY_MIN_LEN = 5
@@ -64,6 +64,7 @@ class NameIndex:
     governorate_row: dict[str, int] = field(default_factory=dict)
     region_points: dict[tuple[str, str | None], tuple[float, float]] = field(default_factory=dict)
     seat_of: dict[int, int] = field(default_factory=dict)
+    primary: dict[str, float] = field(default_factory=dict)
     region_centres: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def commonness(self, word: str) -> float:
@@ -143,6 +144,9 @@ def build_index() -> NameIndex:
                     if len(form) >= 2:
                         rows.setdefault(form, set()).add(i)
     idx.rows = {k: tuple(sorted(v)) for k, v in rows.items()}
+    for i, ar in enumerate(df["name_ar"]):
+        for k in places.keys(ar):
+            idx.primary[k] = max(idx.primary.get(k, 0.0), float(idx.prominence[i]))
     multi = [k.split(" ") for k in idx.rows if " " in k]
     idx.first_words = {w[0] for w in multi}
     idx.max_words = max((len(w) for w in multi), default=1)
@@ -160,7 +164,7 @@ def build_index() -> NameIndex:
     idx.seat_of = _seats(idx)
     idx.region_centres = _capitals(idx)
     idx.region_points = {(pcode, part): admin.region_point(pcode, part, idx.region_centres.get(pcode))
-                         for pcode in idx.governorate_row for part in (None, *admin.DIRECTIONS)}
+                         for pcode in idx.governorate_row for part in (None, "centre", *admin.DIRECTIONS)}
     return idx
 
 

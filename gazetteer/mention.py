@@ -5,7 +5,7 @@ other tools read, so field names and meanings must not drift.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class Mention:
 
     def to_json(self) -> dict:
         """The JSON object of the design's contract (plus admin2 fields, which consumers may ignore)."""
-        d = asdict(self)
+        d = {name: getattr(self, name) for name in self.__slots__}  # asdict() deep-copies: slower
         d["lat"] = round(self.lat, 5)
         d["lon"] = round(self.lon, 5)
         d["score"] = round(self.score, 3)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gazetteer.candidates import Candidate
-from gazetteer.index import NameIndex
+from gazetteer.index import NameIndex, _strip_articles
 from gazetteer.lexicon import PREPOSITIONS, Cue, cue_of, cues, expression_starts, not_places, person_titles
 from gazetteer.tokens import Token, stems
 
@@ -55,8 +55,9 @@ def prior(c: Candidate, whole: str, idx: NameIndex) -> float:
 
     A rare word that is a place name is very likely that place; a common word needs evidence.
     A prominent place (governorate capital, district town) keeps a high prior unless its name
-    is also a very common word (`الباب` the door, `دوما` always). A clitic reading of a word
-    that is itself common (`وكالات` agencies = و + كالات) is judged by the whole word.
+    is also a very common word (`الباب` the door, `دوما` always). Prominence counts for a
+    place's own name only, not for every variant a source lists (`المدينة` for al-Raqqa). A
+    clitic reading of a word that is itself common (`وكالات` = و + كالات) is judged by the whole word.
     """
     if c.match == "region":
         return 0.95
@@ -64,7 +65,7 @@ def prior(c: Candidate, whole: str, idx: NameIndex) -> float:
     if c.n_words > 1:
         z -= 1.0  # several words in a row that form a place name are rarely an accident
     common = min(0.85, max(0.1, 1.3 - 0.25 * z))
-    p = max(idx.prominence[r] for r in c.rows)
+    p = idx.primary.get(c.key) or idx.primary.get(_strip_articles(c.key), 0.0)
     prominent = p - max(0.0, z - 4.0) * 0.5 if p >= 0.5 else 0.0
     if p >= 0.9:
         prominent = max(prominent, 0.9 if z < 5.5 else 0.5)
@@ -151,6 +152,8 @@ def score_spans(scored: list[Scored], text: str, tokens: list[Token], sentence_o
     live = [(s, _list_neighbours(s, by_first, text, tokens)) for s in scored if not s.vetoed]
     for _ in range(2):
         for s, neighbours in live:
+            if s.cue is None:  # `محافظتي حماة واللاذقية`, `بلدات أ، ب وج`: a plural cue covers the list
+                s.cue = next((n.cue for n in neighbours if n.cue and n.cue.plural and n.cand.last < s.cand.first), None)
             strong = any(n.score >= THRESHOLD + 0.1 and not n.vetoed for n in neighbours)
             s.list_bonus = 0.3 if strong or (s.cue and s.cue.plural) else 0.0
             s.score = _local_score(s, idx)

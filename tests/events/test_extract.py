@@ -109,6 +109,11 @@ def test_a_place_after_a_direction_is_a_reference_point():
     assert brief(rows) == [("bombing", "حيش", 2), ("bombing", "معرشورين", 2)]
 
 
+def test_an_arrest_elsewhere_in_an_attack_clause_stays_an_arrest():
+    rows = run("قصفت المدفعية بلدة كفرنبل واعتقلت قوات الأمن خمسة شبان في تلبيسة.")
+    assert brief(rows) == [("shelling", "كفرنبل", None), ("arrest", "تلبيسة", 5)]
+
+
 def test_clauses_with_other_incidents_are_typed_separately():
     rows = run("قصفت الطائرات الحربية بلدة كفرنبل، في حين دارت اشتباكات في محيط تلبيسة.")
     assert brief(rows) == [("airstrike", "كفرنبل", None), ("clashes", "تلبيسة", None)]
@@ -164,6 +169,23 @@ def test_a_report_at_a_town_right_after_one_at_its_countryside_locates_it():
         [("clashes", "حيش", 4, "2020-03-11", 2)]
     rows = run("قتل أربعة عناصر بهجوم في ريف إدلب الجنوبي. وقصفت المدفعية حيش.")  # another incident: kept apart
     assert brief(rows) == [("clashes", "ريف إدلب الجنوبي", 4), ("shelling", "حيش", None)]
+
+
+def test_deaths_reported_at_the_place_of_an_attack_are_its_toll():
+    text = "قصفت المدفعية بلدة كفرنبل صباح اليوم.\nوانتشل الدفاع المدني جثتين من تحت الأنقاض في كفرنبل."
+    assert brief(run(text)) == [("shelling", "كفرنبل", 2)]
+
+
+def test_an_article_that_is_only_a_headline_is_read():
+    text = "انشق عشرون عنصرا عن قوات النظام في كفرنبل"
+    assert brief(run(text, title=text)) == [("defection", "كفرنبل", 20)]
+
+
+def test_a_placeless_new_report_is_its_own_event():
+    text = "انشق عشرات العناصر عن قوات النظام في كفرنبل أمس.\nوأعلن ضابط برتبة نقيب انشقاقه في تسجيل مصور."
+    assert brief(run(text)) == [("defection", "كفرنبل", None), ("defection", None, None)]
+    text = "انشق عشرات العناصر عن قوات النظام في كفرنبل أمس.\nوتأتي الانشقاقات في ظل تراجع الرواتب."
+    assert brief(run(text)) == [("defection", "كفرنبل", None)]
 
 
 def test_dates_precision_and_default_to_publication():

@@ -29,6 +29,9 @@ FINDS = [
     ("انشق عشرة عناصر من الصنمين بريف درعا الشرقي", "ريف درعا الشرقي", {"SY12"}, "region"),
     ("تستمر المعارك في ريفي إدلب وحماة", "ريفي إدلب", {"SY07"}, "region"),
     ("تستمر المعارك في ريفي إدلب وحماة", "حماة", {"SY05"}, "region"),
+    ("اعتقلت دورية شابين من مدينة داعل بريف درعا الأوسط", "ريف درعا الأوسط", {"SY12"}, "region"),
+    # a plural cue covers every member of its list
+    ("أعلن مجلسا محافظتي حمص وطرطوس عن خطة", "طرطوس", {"SY10"}, "governorate"),
     # disambiguation by the governorate named beside it
     ("اعتقلت دورية شابين من الهامة بريف دمشق", "الهامة", {"C2323"}, None),
     ("اعتقلت القوات شابين في الهامة بريف الحسكة", "الهامة", {"C4805"}, None),
@@ -78,6 +81,8 @@ NOT_PLACES = [
     ("قتل الشاب محمد الأحمد برصاص قناص", ["الأحمد"]),
     ("أعلن أبو محمد الجولاني عن هجوم جديد", ["الجولاني"]),
     ("أعلنت وزارة الداخلية ونقلت وكالات الأنباء", ["وزارة", "زارة", "كالات"]),
+    ("انتشلت فرق الإنقاذ جثتين من تحت الأنقاض في المدينة", ["المدينة"]),  # a variant, not the name
+    ("وصل الجنود إلى مناطق المعارضة في الشمال السوري", ["المعارضة", "الشمال"]),
 ]
 
 
@@ -124,3 +129,15 @@ def test_countryside_is_around_the_city_not_the_whole_governorate():
     m = {m.text: m for m in geoparse("قصف على ريف حمص الشمالي")}["ريف حمص الشمالي"]
     homs_lat, homs_lon = 34.7227, 36.7148
     assert 0 < m.lat - homs_lat < 0.5 and abs(m.lon - homs_lon) < 0.4
+
+
+@pytest.mark.parametrize("governorate", ["حلب", "إدلب", "حماة", "حمص", "دمشق", "درعا", "السويداء", "القنيطرة",
+                                          "اللاذقية", "طرطوس", "الرقة", "دير الزور", "الحسكة"])
+def test_every_direction_of_every_countryside_is_a_region(governorate):
+    from gazetteer.lexicon import _lines
+
+    for line in _lines("directions.tsv"):
+        adjective = line.split("\t")[0]
+        phrase = f"ريف {governorate} {adjective}"
+        found = {m.text: m for m in geoparse(f"اشتباكات في {phrase} اليوم")}
+        assert phrase in found and found[phrase].kind == "region", (phrase, list(found))
