@@ -18,7 +18,7 @@ from gazetteer.lexicon import cues, directions
 from gazetteer.tokens import Token, gap_is_space, stems
 
 
-_ADMIN_UNITS = ("district", "subdistrict")
+ADMIN_UNIT_KINDS = frozenset({"district", "subdistrict"})
 TYPO_MAX_ZIPF = 3.5  # a word this common is itself a word, not a typo of a place name
 
 
@@ -61,7 +61,7 @@ def exact_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Can
                 key = " ".join(words)
                 rows = idx.lookup(key) or idx.lookup(key.replace(" ", ""))
                 # `مدينة إدلب` as an alias of the district would hide the city the cue points to.
-                if rows and stem in cue_words and all(idx.kind[r] in _ADMIN_UNITS for r in rows):
+                if rows and stem in cue_words and all(idx.kind[r] in ADMIN_UNIT_KINDS for r in rows):
                     continue
                 if rows:
                     out.append(Candidate(i, j, tok.start + off, tokens[j].end, key, rows, "exact", clitic))

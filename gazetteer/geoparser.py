@@ -26,6 +26,7 @@ _COMPASS_EN = {"north": "northern", "south": "southern", "east": "eastern", "wes
 
 
 BLOCK_CHARS = 100_000
+_HOPELESS = 0.15  # a prior this low (`على`, `إلى`) can only be lifted by a cue word right before
 
 
 def geoparse(text: str) -> list[Mention]:
@@ -60,10 +61,10 @@ def _geoparse_block(text: str) -> list[Mention]:
     ntext = norm.text
     words, sentence_of = tokenize_sentences(ntext)
     cands = exact_candidates(ntext, words, idx) + region_candidates(ntext, words, idx)
-    scored = _with_priors(cands, norm, words, idx)
+    scored = _with_priors(cands, words, idx)
     covered = {k for s in scored if s.prior >= THRESHOLD for k in range(s.cand.first, s.cand.last + 1)}
     fuzzy = fuzzy_candidates(words, _place_slots(scored, ntext, words), covered, idx)
-    scored += _with_priors(fuzzy, norm, words, idx)
+    scored += _with_priors(fuzzy, words, idx)
     expressions = fixed_expression_tokens(words)
     for s in scored:
         gather_evidence(s, ntext, words, expressions, idx)
@@ -83,7 +84,7 @@ def tokenize_sentences(ntext: str) -> tuple[list[Token], list[int]]:
     return words, sentence_of
 
 
-def _with_priors(cands: list[Candidate], norm: Normalized, words: list[Token], idx: NameIndex) -> list[Scored]:
+def _with_priors(cands: list[Candidate], words: list[Token], idx: NameIndex) -> list[Scored]:
     """Candidates with their prior; hopeless ones (`على`, `إلى` with no cue word before) are dropped."""
     out = []
     for c in cands:
@@ -92,8 +93,6 @@ def _with_priors(cands: list[Candidate], norm: Normalized, words: list[Token], i
             out.append(s)
     return out
 
-
-_HOPELESS = 0.15
 
 
 def _after_cue(words: list[Token], i: int) -> bool:

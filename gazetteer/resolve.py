@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from gazetteer.candidates import Candidate
+from gazetteer.candidates import ADMIN_UNIT_KINDS as _ADMIN_UNIT_KINDS, Candidate
 from gazetteer.index import NameIndex, _strip_articles
 from gazetteer.lexicon import PREPOSITIONS, Cue, cue_of, cues, expression_starts, not_places, person_titles
 from gazetteer.tokens import Token, stems
@@ -27,7 +27,6 @@ PART_SLACK = 0.1
 _LIST_GAP = re.compile(r"\s*[,،\-/:؛(]?\s*(?:و\s+)?")  # `أ، ب`, `أ و ب`, `عين العرب (كوباني)`
 _PREP_CLITICS = {"ب", "وب", "فب", "ل", "ول", "فل"}
 # Bare names prefer the more specific populated place to the admin unit that shares its name.
-_ADMIN_UNIT_KINDS = {"district", "subdistrict"}
 _KIND_BIAS = {"city": 0.2, "town": 0.12, "governorate": 0.15, "village": 0.0, "neighbourhood": 0.0,
               "district": -0.3, "subdistrict": -0.4}
 
@@ -47,7 +46,6 @@ class Scored:
     list_bonus: float = 0.0
     score: float = 0.0
     row: int = -1
-    kinds: set[str] = field(default_factory=set)
 
 
 def prior(c: Candidate, whole: str, idx: NameIndex) -> float:
