@@ -39,7 +39,8 @@ def geoparse(text: str) -> list[Mention]:
         return []
     out: list[Mention] = []
     for start, block in _blocks(text):
-        out += [replace(m, start=m.start + start, end=m.end + start) for m in _geoparse_block(block)]
+        found = _geoparse_block(block)
+        out += [replace(m, start=m.start + start, end=m.end + start) for m in found] if start else found
     return out
 
 
@@ -102,9 +103,10 @@ def _after_cue(words: list[Token], i: int) -> bool:
 def _place_slots(scored: list[Scored], ntext: str, words: list[Token]) -> set[int]:
     """Words where a place is expected: after a cue word, or next to a candidate place in a list."""
     slots = {i + 1 for i, w in enumerate(words[:-1]) if cue_of(w.text) is not None}
-    for c in (s.cand for s in scored):
+    spans = {(s.cand.first, s.cand.last): s.cand for s in scored}
+    for c in spans.values():
         for k in (c.last + 1, c.last + 2, c.first - 1, c.first - 2):
-            if not 0 <= k < len(words):
+            if not 0 <= k < len(words) or k in slots:
                 continue
             probe = Candidate(k, k, words[k].start, words[k].end, "", (), "fuzzy",
                               "و" if words[k].text.startswith("و") else "")
