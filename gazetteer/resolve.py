@@ -83,13 +83,14 @@ def gather_evidence(s: Scored, text: str, tokens: list[Token], expressions: set[
     """Fill the context features of one candidate (cue, preposition, vetoes)."""
     c = s.cand
     prev = _prev_stems(tokens, c.first - 1)
-    titles = person_titles()
     if c.clitic not in _PREP_CLITICS and c.first > 0:
         s.cue = cue_of(tokens[c.first - 1].text)
     s.prep = bool(c.clitic in _PREP_CLITICS or any(w in PREPOSITIONS for w in prev))
-    if any(w in titles for w in prev) or (c.first >= 2 and text[tokens[c.first - 1].end:c.start].strip() == ""
-                                          and any(w in titles for w in _prev_stems(tokens, c.first - 2))
-                                          and c.n_words == 1 and s.prior < 0.9):
+    # `النقيب مصطفى`, `محمد الأحمد`, `النقيب ناجي مصطفى`: a name, not a place.
+    if _name_word_before(text, tokens, c.first) or (
+            c.n_words == 1 and s.prior < 0.9 and c.first >= 1
+            and text[tokens[c.first - 1].end:tokens[c.first].start].isspace()
+            and _name_word_before(text, tokens, c.first - 1)):
         s.vetoed = "person"
     if any(k in expressions for k in range(c.first, c.last + 1)):
         s.vetoed = "expression"
@@ -99,6 +100,14 @@ def gather_evidence(s: Scored, text: str, tokens: list[Token], expressions: set[
             s.vetoed = "foreign"
     if c.match != "region" and c.n_words == 1 and c.key in cues():
         s.vetoed = "cue word"
+
+
+def _name_word_before(text: str, tokens: list[Token], i: int) -> bool:
+    """Whether word i directly follows (spaces only) a title or given name (`النقيب`, `محمد`)."""
+    if i < 1 or not text[tokens[i - 1].end:tokens[i].start].isspace():
+        return False
+    titles = person_titles()
+    return any(w in titles for w in _prev_stems(tokens, i - 1))
 
 
 def fixed_expression_tokens(tokens: list[Token]) -> set[int]:
