@@ -1,10 +1,11 @@
 """Dashboard server cost at 1k / 10k / 100k synthetic events (real gazetteer places, 2011-2024).
 
-Prints, per size: the cold start, the server time of a rerun after a filter change, a date-slider
-change and a no-change rerun (a map pan) measured with Streamlit's AppTest (the whole script,
-including st_folium's Python side); the map payload in bytes; and the filter + marker-building
-functions called directly, with their ratio to a baseline of one folium CircleMarker per event
-(the naive way; run up to 10k only, it gets too slow beyond).
+Prints, per size: the cold start and the server time of reruns measured with Streamlit's AppTest
+(the whole script, including st_folium's Python side) after a filter change, a date-slider change,
+nothing changed (a map pan) and opening an event (a marker click; the event at the busiest place,
+so its "events at this place" list is the longest); the map payload in bytes; and the filter +
+marker-building functions called directly, with their ratio to a baseline of one folium CircleMarker
+per event (the naive way; run up to 10k only, it gets too slow beyond).
 
     .venv/bin/python bench/dashboard.py [--sizes 1000 10000 100000] [--reps 3]
 """
@@ -73,7 +74,9 @@ def naive_layer(view) -> int:
     return len(streamlit_folium._get_feature_group_string(group, m))
 
 
-def app_reruns(store: Path, reps: int) -> dict[str, float]:
+def app_reruns(store: Path, reps: int, open_event: str) -> dict[str, float]:
+    """Server time of whole-script reruns: cold start, a filter change, a slider change, a rerun with
+    nothing changed (what a map pan costs), and opening an event (what a marker click costs)."""
     os.environ["EVENTS_STORE"] = str(store)
     at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=600)
     t0 = time.perf_counter()
@@ -95,8 +98,19 @@ def app_reruns(store: Path, reps: int) -> dict[str, float]:
         t0 = time.perf_counter()
         at.run()
         still.append(time.perf_counter() - t0)
+    at.multiselect(key="f_types").set_value([])
+    at.slider(key="f_dates").set_value((lo, hi))
+    at.run()
+    opened = []
+    for _ in range(reps):
+        at.session_state["ev"] = None
+        at.run()
+        at.session_state["ev"] = open_event
+        t0 = time.perf_counter()
+        at.run()
+        opened.append(time.perf_counter() - t0)
     out |= {"filter change": statistics.median(filt), "slider change": statistics.median(slide),
-            "rerun, no change": statistics.median(still)}
+            "rerun, no change": statistics.median(still), "event opened": statistics.median(opened)}
     return out
 
 
@@ -106,7 +120,9 @@ def bench_size(n: int, reps: int, folder: Path) -> None:
     some = Filters(types=TYPE_SETS[0])
     view_some = data.apply_filters(events, some)
     print(f"\n== {n:,} events ({int(events[data.LOCATED].sum()):,} located, {events['place_id'].nunique():,} places)")
-    for label, seconds in app_reruns(store, reps).items():
+    busiest_place = events.loc[events[data.LOCATED], "place_id"].value_counts().index[0]
+    open_event = events.loc[events["place_id"] == busiest_place, "event_id"].iloc[0]
+    for label, seconds in app_reruns(store, reps, open_event).items():
         print(f"  app {label:<18} {seconds * 1000:8.0f} ms server time (AppTest)")
     for label, view in (("all events", events), ("2 of 9 types", view_some)):
         size, features = map_payload(view)

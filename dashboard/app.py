@@ -1,8 +1,7 @@
 """Streamlit entry point: `streamlit run dashboard/app.py -- --data STORE` (see README).
 
-Layout and wiring only: filtering, map building, URL state and the detail HTML live in their own
-modules. The URL is read once per browser session (it seeds the widgets) and written after every
-run, so the address bar always holds the current view.
+Layout and wiring only: filtering (data), the map (mapview), the detail HTML (detail), the
+session's view and its URL (session, urlstate) and adding articles (ingest) live in their own modules.
 """
 from __future__ import annotations
 
@@ -11,16 +10,16 @@ import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, detail, ingest, mapview, source, urlstate
+from dashboard import data, detail, ingest, mapview, session, source
 from dashboard.data import DATE, Filters
-from dashboard.theme import ARABIC_FONT, TITLE, TYPE_COLOURS
+from dashboard.escape import esc, markdown_text
+from dashboard.theme import ARABIC_FONT, TITLE, TYPE_COLOURS, type_colour
 from events.store import sidecar_path
 
 MAP_HEIGHT = 620
@@ -64,6 +63,7 @@ def markers(path: str, version: float, filters: Filters, _view: pd.DataFrame) ->
 
 
 def store_version(path: Path) -> float:
+    """Changes whenever the store or its articles sidecar is rewritten (an upload): the caches' key."""
     sidecar = sidecar_path(path)
     return path.stat().st_mtime + (sidecar.stat().st_mtime if sidecar.exists() else 0.0)
 
@@ -75,70 +75,17 @@ def ensure_store(path: Path) -> None:
     if not source.is_default(path):
         st.error(f"No events store at {path}. Build one with `python -m events build ARTICLES... --out {path}`.")
         st.stop()
-    bar = st.progress(0.0, text="Building the events store from the bundled seed articles…")
-    ingest.add_files(ingest.seed_inputs(source.SEEDS_DIR), path,
-                     lambda done, total, name: bar.progress(done / total, text=f"Processed {name} ({done}/{total})"))
+    add_with_progress(ingest.seed_inputs(source.SEEDS_DIR), path, "Building the events store from the bundled seed articles…")
+
+
+def add_with_progress(files: list[Path], store: Path, intro: str) -> ingest.Outcome:
+    """`ingest.add_files` under a progress bar: one step per input file, as the events build reports
+    no progress of its own to a caller."""
+    bar = st.progress(0.0, text=intro)
+    outcome = ingest.add_files(files, store, lambda done, total, name: bar.progress(
+        done / total, text=f"Processed {name} ({done}/{total})"))
     bar.empty()
-
-
-# ---------------------------------------------------------------- URL <-> widgets
-
-def query_dict() -> dict[str, list[str]]:
-    return {k: st.query_params.get_all(k) for k in st.query_params}
-
-
-def seed_from_url(choices: dict[str, list[str]], bounds) -> None:
-    """First run of a browser session: the URL's view becomes the widgets' initial state."""
-    if ss.get("_seeded"):
-        return
-    ss["_seeded"] = True
-    state, problems = urlstate.from_query(query_dict())
-    f = state.filters
-    for key, wanted, column in (("f_types", f.types, "event_type"), ("f_gov", f.governorates, "admin1"),
-                                ("f_src", f.sources, "source")):
-        known = set(choices[column])
-        ss[key] = [v for v in wanted if v in known]
-        problems += [f"ignored unknown {column} {v!r}" for v in wanted if v not in known]
-    ss["f_q"], ss["f_min"] = f.search, f.min_count
-    ss["f_undated"], ss["f_unlocated"] = f.include_undated, f.include_unlocated
-    if bounds:
-        ss["f_dates"] = (_clamp(f.start or bounds[0], bounds), _clamp(f.end or bounds[1], bounds))
-    ss["ev"] = state.event
-    ss["map_view"] = (state.centre, state.zoom)
-    ss["map_origin"] = (state.centre or mapview.SYRIA_CENTRE, state.zoom or mapview.DEFAULT_ZOOM)
-    ss["url_problems"] = problems
-
-
-def _clamp(d, bounds):
-    return min(max(d, bounds[0]), bounds[1])
-
-
-def current_filters(bounds) -> Filters:
-    start = end = None
-    if bounds and "f_dates" in ss:
-        lo, hi = ss["f_dates"]
-        start, end = (lo if lo > bounds[0] else None), (hi if hi < bounds[1] else None)
-    return Filters(start=start, end=end, types=tuple(ss.get("f_types", ())), governorates=tuple(ss.get("f_gov", ())),
-                   sources=tuple(ss.get("f_src", ())), search=ss.get("f_q", ""), min_count=int(ss.get("f_min", 0)),
-                   include_undated=ss.get("f_undated", True), include_unlocated=ss.get("f_unlocated", True))
-
-
-def view_state(filters: Filters) -> urlstate.ViewState:
-    centre, zoom = ss.get("map_view", (None, None))
-    return urlstate.ViewState(filters=filters, event=ss.get("ev"), centre=centre, zoom=zoom)
-
-
-def write_url(filters: Filters) -> None:
-    """Put the view in the address bar (only when it changed, so no needless history entries)."""
-    want = {k: v if isinstance(v, list) else [v] for k, v in urlstate.to_query(view_state(filters)).items()}
-    if want != query_dict():
-        st.query_params.from_dict(want)
-
-
-def share_url(filters: Filters) -> str:
-    base = st.context.url or "http://localhost:8501/"
-    query = urlencode(urlstate.to_query(view_state(filters)), doseq=True)
-    return f"{base}?{query}" if query else base
+    return outcome
 
 
 # ---------------------------------------------------------------- page parts
@@ -162,11 +109,14 @@ def sidebar(choices: dict[str, list[str]], filters_without_toggles: pd.DataFrame
 
 
 def _legend(counts: pd.Series) -> str:
+    """Colour chips with counts: the design's types always (a zero says "none in view"), then any other
+    type the store holds (its name is data, so escaped)."""
+    types = list(TYPE_COLOURS) + sorted(str(t) for t in counts.index if t not in TYPE_COLOURS)
     chips = "".join(
         f'<span style="display:inline-block;margin:2px 6px 2px 0;white-space:nowrap">'
-        f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{colour}"></span> '
-        f"{t} ({int(counts.get(t, 0))})</span>"
-        for t, colour in TYPE_COLOURS.items())
+        f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{type_colour(t)}">'
+        f"</span> {esc(t)} ({int(counts.get(t, 0))})</span>"
+        for t in types)
     return f'<div style="font-size:0.8rem">{chips}</div>'
 
 
@@ -179,7 +129,7 @@ def headline(view: pd.DataFrame) -> None:
     cols[3].metric("Places", f"{h.places:,}")
 
 
-def timeline(undated_view: pd.DataFrame, bounds) -> None:
+def timeline(undated_view: pd.DataFrame, bounds: session.Bounds | None) -> None:
     """Stacked bars per week/month by type (all filters but the dates), the date slider under it."""
     if bounds is None:
         st.caption("No event in this store has a date: the timeline is empty.")
@@ -189,7 +139,7 @@ def timeline(undated_view: pd.DataFrame, bounds) -> None:
     lo, hi = ss["f_dates"]
     bars = alt.Chart(counts).mark_bar().encode(
         x=alt.X("period:T", title=None, scale=alt.Scale(domain=[bounds[0].isoformat(), bounds[1].isoformat()])),
-        y=alt.Y("events:Q", stack=True, title=f"events per {'week' if freq == 'W' else 'month'}"),
+        y=alt.Y("events:Q", stack=True, title=f"per {'week' if freq == 'W' else 'month'}"),
         color=alt.Color("event_type:N", scale=alt.Scale(domain=list(TYPE_COLOURS), range=list(TYPE_COLOURS.values())),
                         legend=None),
         tooltip=["period:T", "event_type:N", "events:Q"],
@@ -207,70 +157,52 @@ def map_and_detail(path: str, version: float, filters: Filters, view: pd.DataFra
     """The map, the detail panel and the share box: a map click or pan reruns only this part."""
     events, articles = load_store(path, version)
     features_js, n_features = markers(path, version, filters, view)
+    selected = data.event_by_id(events, ss.get("ev"))
+    in_view = selected is not None and bool((view["event_id"] == selected["event_id"]).any())
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        out = st_folium(
+        st_folium(
             mapview.base_map(governorates_geojson(), *ss["map_origin"]), key="map", height=MAP_HEIGHT,
-            use_container_width=True, feature_group_to_add=mapview.markers_layer(features_js, n_features),
+            use_container_width=True, on_change=session.take_map_output,
+            feature_group_to_add=mapview.markers_layer(features_js, n_features, selected if in_view else None),
             returned_objects=["last_object_clicked", "last_active_drawing", "center", "zoom"])
-        take_map_output(out or {})
         aggregated = len(view[view[data.LOCATED]]) > mapview.AGGREGATE_ABOVE
         st.caption(f"{n_features:,} {'places' if aggregated else 'markers'} on the map"
                    + (" (one bubble per place: many events in view)" if aggregated else "")
                    + ("" if governorates_geojson() else " · governorate outlines unavailable"))
     with right:
-        detail_panel(events, articles, view)
+        detail_panel(selected, in_view, events, articles, view)
     st.markdown("**Shareable URL of this view** (copy button on the right)")
-    st.code(share_url(filters), language=None, wrap_lines=True)
-    write_url(filters)
+    st.code(session.share_url(filters), language=None, wrap_lines=True)
+    session.write_url(filters)
 
 
-def take_map_output(out: dict) -> None:
-    """A new marker click selects its event; a pan/zoom is remembered for the URL."""
-    click = out.get("last_object_clicked")
-    if click and click != ss.get("_last_click"):
-        ss["_last_click"] = click
-        props = (out.get("last_active_drawing") or {}).get("properties") or {}
-        if props.get("id"):
-            ss["ev"] = str(props["id"])
-    centre, zoom = out.get("center"), out.get("zoom")
-    if centre and zoom:
-        c = (round(centre["lat"], urlstate.LATLON_DECIMALS), round(centre["lng"], urlstate.LATLON_DECIMALS))
-        before = ss["map_view"] if ss["map_view"][0] is not None else (mapview.SYRIA_CENTRE, mapview.DEFAULT_ZOOM)
-        if mapview.moved(c, int(zoom), before):
-            ss["map_view"] = (c, int(zoom))
-
-
-def select(event_id: str | None) -> None:
-    ss["ev"] = event_id
-
-
-def detail_panel(events: pd.DataFrame, articles: pd.DataFrame, view: pd.DataFrame) -> None:
-    ev = ss.get("ev")
-    if not ev:
-        st.info("Click a marker to read what was reported there.")
+def detail_panel(event: pd.Series | None, in_view: bool, events: pd.DataFrame, articles: pd.DataFrame,
+                 view: pd.DataFrame) -> None:
+    """The open event (from a marker, a list or the URL): its HTML, the events around it, a close button."""
+    if event is None:
+        if ss.get("ev"):
+            st.warning(f"Event {markdown_text(repr(ss['ev']))} is not in this store.")
+        else:
+            st.info("Click a marker to read what was reported there.")
         return
-    match = events[events["event_id"] == ev]
-    if match.empty:
-        st.warning(f"Event {detail.markdown_text(repr(ev))} is not in this store.")
-        return
-    event = match.iloc[0]
-    in_view = bool((view["event_id"] == ev).any())
     if not in_view:
         st.caption("This event is outside the current filters.")
     article = articles.loc[event["article_id"]].to_dict() if event["article_id"] in articles.index else None
     st.html(detail.event_html(event.to_dict(), article))
-    event_list("Events at this place", data.same_place(view if in_view else events, event), ev)
-    event_list("Other events in this article", data.same_article(events, event), ev)
-    st.button("Close", key="close-detail", on_click=select, args=(None,))
+    event_list("Events at this place", data.same_place(view if in_view else events, event), event["event_id"],
+               min_rows=2)
+    event_list("Other events in this article", data.same_article(events, event), event["event_id"])
+    st.button("Close", key="close-detail", on_click=session.select, args=(None,))
 
 
-def event_list(title: str, rows: pd.DataFrame, current: str) -> None:
-    if len(rows) <= (1 if title.startswith("Events at") else 0):
+def event_list(title: str, rows: pd.DataFrame, current: str, min_rows: int = 1) -> None:
+    """Buttons that open each listed event; nothing when fewer than `min_rows` (the open one alone)."""
+    if len(rows) < min_rows:
         return
     st.markdown(f"**{title}** ({len(rows)})")
     for row in rows.head(LIST_LIMIT).to_dict("records"):
-        st.button(detail.event_label(row), key=f"{title}-{row['event_id']}", on_click=select,
+        st.button(detail.event_label(row), key=f"{title}-{row['event_id']}", on_click=session.select,
                   args=(row["event_id"],), disabled=row["event_id"] == current, type="tertiary")
     if len(rows) > LIST_LIMIT:
         st.caption(f"… and {len(rows) - LIST_LIMIT} more (see the table below)")
@@ -292,15 +224,14 @@ def add_articles(path: Path) -> None:
     """Uploader: new articles go through the events build into this store; rejects listed with reasons."""
     with st.sidebar.expander("Add articles", expanded=bool(ss.get("upload_outcome"))):
         round_ = ss.setdefault("upload_round", 0)
-        files = st.file_uploader("Articles: .txt, or .csv / .jsonl with a text column", type=["txt", "csv", "jsonl"],
+        files = st.file_uploader("Articles: .txt, or .csv / .jsonl with a text column",
+                                 type=[suffix.lstrip(".") for suffix in ingest.UPLOAD_SUFFIXES],
                                  accept_multiple_files=True, key=f"upload-{round_}")
         if files and st.button("Process uploaded files", key="process-uploads"):
             folder = ingest.upload_folder()
             try:
                 saved, rejects = ingest.save_uploads(((f.name, f.getvalue()) for f in files), folder)
-                bar = st.progress(0.0, text="Processing…")
-                outcome = ingest.add_files(saved, path, lambda done, total, name: bar.progress(
-                    done / total, text=f"Processed {name} ({done}/{total})"))
+                outcome = add_with_progress(saved, path, "Processing…")
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
             outcome.rejects = rejects + outcome.rejects
@@ -329,17 +260,14 @@ def main() -> None:
     events, _ = load_store(str(path), version)
     bounds = data.date_bounds(events)
     choices = options(str(path), version)
-    seed_from_url(choices, bounds)
-    if bounds and "f_dates" not in ss:
-        ss["f_dates"] = bounds
-    elif bounds:
-        ss["f_dates"] = tuple(_clamp(d, bounds) for d in ss["f_dates"])
+    session.seed_from_url(choices, bounds)
+    session.fit_dates(bounds)
     for problem in ss.get("url_problems", []):
-        st.warning(f"URL: {detail.markdown_text(problem)}")
-    filters = current_filters(bounds)
+        st.warning(f"URL: {markdown_text(problem)}")
+    filters = session.current_filters(bounds)
     view = data.apply_filters(events, filters)
 
-    def view_with(**changes) -> pd.DataFrame:
+    def view_with(**changes: object) -> pd.DataFrame:
         """The view under changed filters, without filtering again when nothing changes."""
         changed = replace(filters, **changes)
         return view if changed == filters else data.apply_filters(events, changed)

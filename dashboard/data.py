@@ -47,6 +47,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Headline:
+    """The figures above the map, for whatever the filters keep."""
+
     events: int
     defectors: int
     articles: int
@@ -156,6 +158,14 @@ def timeline_freq(bounds: tuple[date, date] | None) -> str:
     if bounds is None or (bounds[1] - bounds[0]).days <= 730:
         return "W"
     return "M"
+
+
+def event_by_id(events: pd.DataFrame, event_id: str | None) -> pd.Series | None:
+    """The row of one event, or None when there is no such id (a stale or hand-edited URL)."""
+    if not event_id:
+        return None
+    match = events[events["event_id"] == event_id]
+    return None if match.empty else match.iloc[0]
 
 
 def same_place(events: pd.DataFrame, event: pd.Series) -> pd.DataFrame:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pandas as pd
 
+from dashboard.escape import esc, markdown_text
 from dashboard.theme import ARABIC_FONT, type_colour
 
 TIME_PRECISION = {1: "day", 2: "within a week", 3: "month", 4: "year or longer"}
@@ -45,22 +45,6 @@ class Span:
     end: int
     css: str = "place"
     title: str = ""
-
-
-def esc(value: object) -> str:
-    """Escape a table cell for HTML; nulls become the empty string."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value))
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
-
-
-def markdown_text(value: object) -> str:
-    """Untrusted text for Streamlit widgets that render Markdown (labels, st.warning): every
-    punctuation mark backslash-escaped, so `[x](javascript:…)` or `![](http://…)` stay plain text."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
 
 
 def highlight(text: str, spans: Iterable[Span], offset: int = 0) -> str:
@@ -188,14 +172,14 @@ def event_html(event: Mapping, article: Mapping | None) -> str:
         f'<blockquote class="ar evidence-sentence" dir="rtl">{evidence_html(event, text, spans)}</blockquote>',
     ]
     if text:
-        ev = _evidence_span(event, text)
+        ev = _evidence_span(event)
         parts.append("<details open><summary>Whole article</summary>"
                      f'<div class="ar article" dir="rtl">{article_html(text, spans, ev)}</div></details>')
     parts.append("</div>")
     return "".join(parts)
 
 
-def _evidence_span(event: Mapping, text: str) -> tuple[int, int] | None:
+def _evidence_span(event: Mapping) -> tuple[int, int] | None:
     start, end = event.get("evidence_start"), event.get("evidence_end")
     if pd.isna(start) or pd.isna(end):
         return None

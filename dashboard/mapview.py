@@ -20,6 +20,7 @@ import math
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from dashboard.data import DATE, LOCATED
+from dashboard.escape import esc
 from dashboard.theme import ARABIC_FONT, type_colour
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -167,8 +169,11 @@ def marker_features(view: pd.DataFrame) -> list[dict]:
     return [_event_feature(row) for row in located.to_dict("records")]
 
 
-def markers_layer(features_js: str, n_features: int) -> folium.FeatureGroup:
-    """The feature group handed to st_folium (`feature_group_to_add`): swapped without remounting the map."""
+def markers_layer(features_js: str, n_features: int, selected: Mapping | None = None) -> folium.FeatureGroup:
+    """The feature group handed to st_folium (`feature_group_to_add`): swapped without remounting the map.
+
+    `selected` (an event row) adds a ring around that event's marker.
+    """
     group = folium.FeatureGroup(name="Events")
     parent: MacroElement = group
     if n_features > CLUSTER_ABOVE:
@@ -177,7 +182,22 @@ def markers_layer(features_js: str, n_features: int) -> folium.FeatureGroup:
         parent.default_js, parent.default_css = _local(MAP_JS[2:]), _local(MAP_CSS[1:])
         group.add_child(parent)
     parent.add_child(PointLayer(features_js))
+    if selected is not None and pd.notna(selected["latitude"]) and pd.notna(selected["longitude"]):
+        group.add_child(selection_ring(selected))
     return group
+
+
+def selection_ring(event: Mapping) -> folium.CircleMarker:
+    """A dark ring around the open event's marker, so the map shows which one the panel describes.
+
+    It sits outside any cluster (visible even when its marker is clustered or is a per-place
+    bubble) and is not interactive, so a click on it reaches the marker underneath.
+    """
+    ring = folium.CircleMarker((float(event["latitude"]), float(event["longitude"])),
+                               radius=_radius(event.get("count")) + 5, color="#111111", weight=3, opacity=0.9,
+                               fill=False, class_name="selected-marker")
+    ring.options["interactive"] = False  # folium drops this Leaflet option from its keyword arguments
+    return ring
 
 
 def moved(centre: tuple[float, float], zoom: int,
@@ -208,7 +228,7 @@ def _event_feature(e: dict) -> dict:
     etype = str(e["event_type"] or "other")
     tip = f"{place}<br>{html.escape(when)}"
     pop = (f"<b>{html.escape(etype)}</b> · {html.escape(when)}{html.escape(count)}<br>{place}"
-           f"<br><small>{_esc(e['source'])}</small>")
+           f"<br><small>{esc(e['source'])}</small>")
     props = {"id": str(e["event_id"]), "r": _radius(e["count"]), "c": type_colour(etype),
              "cls": f"ev-marker {marker_class(str(e['event_id']))}", "tip": tip, "pop": pop}
     return _point(e["latitude"], e["longitude"], props)
@@ -246,12 +266,8 @@ def _place_features(located: pd.DataFrame) -> list[dict]:
 
 
 def _place_label(e) -> str:
-    ar, en = _esc(e["location_ar"]), _esc(e["location_en"])
+    ar, en = esc(e["location_ar"]), esc(e["location_en"])
     return f'<span class="ar" dir="rtl">{ar}</span> {en}'.strip()
-
-
-def _esc(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else html.escape(str(value))
 
 
 def _radius(count: object) -> float:

@@ -14,6 +14,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -21,7 +22,7 @@ from typing import Iterable, Iterator
 from charset_normalizer import from_bytes
 
 from events.dates import find_dates, publication_date
-from gazetteer.normalize import normalize
+from gazetteer.normalize import Normalized, normalize
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ""}
@@ -31,6 +32,7 @@ _SOURCE_KEYS = ("source", "outlet", "site")
 _DATE_KEYS = ("published", "date", "publication_date", "pub_date")
 _SPACE = re.compile(r"\s+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than \t \n \f \r
 
 
 class BadInput(ValueError):
@@ -62,10 +64,17 @@ class Reject:
         return {"input": self.input, "reason": self.reason}
 
 
+@lru_cache(maxsize=4)
+def normalized(text: str) -> Normalized:
+    """`normalize`, remembered for the last few texts: the reader normalises an article for its id,
+    and the extractor reads the same article next (in the same process on a one-worker build)."""
+    return normalize(text)
+
+
 def article_id(text: str) -> str:
     """Hash of the normalised text with whitespace collapsed: the same article re-scraped or
     re-encoded gets the same id."""
-    key = _SPACE.sub(" ", normalize(text).text).strip()
+    key = _SPACE.sub(" ", normalized(text).text).strip()
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -82,7 +91,7 @@ def decode(data: bytes) -> str:
         if best is None:
             raise BadInput("undecodable: not UTF-8 and no text encoding detected") from None
         text = str(best)
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(text))
     if controls > max(3, len(text) // 100):
         raise BadInput("binary content (control characters), not text")
     if not text.strip():

@@ -136,12 +136,24 @@ def _is_person(toks: list[Token], i: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)
+def _may_start(word: str) -> bool:
+    """Whether an amount can start at a token spelled `word` (a digit, number word, vague amount or
+    people noun); most words cannot, and skipping them keeps the scan cheap."""
+    forms = _forms(word)
+    return word[0].isdigit() or _number_word(word) is not None or not forms.isdisjoint(_VAGUE_BY_HEAD) \
+        or not forms.isdisjoint(person_nouns())
+
+
 def find_counts(toks: list[Token]) -> list[Count]:
     """Every amount in the tokens, left to right, without overlaps."""
     out: list[Count] = []
     nouns = person_nouns()
     i = 0
     while i < len(toks):
+        if not _may_start(toks[i].text):
+            i += 1
+            continue
         forms = _forms(toks[i].text)
         vague = next((v for h in forms for v in _VAGUE_BY_HEAD.get(h, ()) if len(v) == 1 or _match_seq(toks, i, v)),
                      None)

@@ -57,15 +57,20 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(_B + "(?:" + p + 
     ("last_year", r"العام\s+(?:الماضي|الفايت|المنصرم)"),
     ("this_year", r"(?:العام|السنه)\s+(?:الجاري|الحالي)"),
 ]]
-# A word each pattern cannot match without: patterns whose words are absent are not run at all.
+# What each pattern cannot match without: a word (short ones as whole words, longer ones anywhere,
+# as they may carry clitics: بالشهر، وكانون), or for the numeric dates a digit, separator, digit.
+# Patterns whose cue is absent are not run at all: most sentences hold no date.
+_NUMERIC = "0/0"
 _NEEDS = {
     "dmy": list(_MONTHS), "my": list(_MONTHS), "dm_rel": ["الشهر"], "before_yesterday": ["امس"], "yesterday": ["امس", "الليله"],
     "weekday": list(_WEEKDAYS), "today": ["اليوم"], "days_ago": ["منذ", "قبل"], "recent_days": ["الايام"],
     "last_week": ["الاسبوع"], "last_month": ["الشهر"], "this_month": ["الشهر"], "year": ["عام", "سنه"],
-    "last_year": ["العام"], "this_year": ["العام", "السنه"],
+    "last_year": ["العام"], "this_year": ["العام", "السنه"], "ymd": [_NUMERIC], "dmy_num": [_NUMERIC],
 }
-_SHORT = {k: frozenset(w for w in ws if len(w) < 4) for k, ws in _NEEDS.items()}  # as whole words
-_LONG = {k: tuple(w for w in ws if len(w) >= 4) for k, ws in _NEEDS.items()}  # anywhere in the text
+_NEEDS = {k: frozenset(v) for k, v in _NEEDS.items()}
+_SHORT = frozenset(w for ws in _NEEDS.values() for w in ws if len(w) < 4 and w != _NUMERIC)
+_LONG = frozenset(w for ws in _NEEDS.values() for w in ws if len(w) >= 4)
+_NUMERIC_CUE = re.compile(r"\d[-/.]\d")
 _WORDS = re.compile(r"\w+")
 _PART_DAY = {"اواخر": 25, "نهايه": 25, "اخر": 25, "اواسط": 15, "منتصف": 15, "اوايل": 5, "مطلع": 5, "بدايه": 5, "اول": 5}
 _DAYS_AGO = {"يومين": 2, "ثلاثه ايام": 3, "اربعه ايام": 4, "خمسه ايام": 5, "ايام": 3, "اسبوع": 7, "اسبوعين": 14}
@@ -176,8 +181,11 @@ def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
     found: list[DateHit] = []
     taken: list[tuple[int, int]] = []
     words = set(_WORDS.findall(text))
+    cues = (words & _SHORT) | {w for w in _LONG if w in text}
+    if _NUMERIC_CUE.search(text):
+        cues.add(_NUMERIC)
     for kind, pattern in _PATTERNS:
-        if kind in _NEEDS and _SHORT[kind].isdisjoint(words) and not any(w in text for w in _LONG[kind]):
+        if cues.isdisjoint(_NEEDS[kind]):
             continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):

@@ -27,14 +27,14 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
-from events.corpus import Article, is_headline
+from events.corpus import Article, is_headline, normalized
 from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
 from events.lexicon import Match, Token, Trigger, lexicon, tokenize
 from events.merge import Draft, merge
 from events.places import PRECISION, contains, geo_precision
 from gazetteer.mention import Mention
-from gazetteer.normalize import Normalized, normalize
+from gazetteer.normalize import Normalized
 
 COLUMNS = ["event_id", "doc", "article_id", "title", "source", "url", "event_date", "time_precision",
            "event_type", "count", "count_text", "actors", "place_id", "location_ar", "location_en", "kind",
@@ -61,6 +61,8 @@ _LIST_WORDS = {"و", "في", "من", "مدن", "بلدات", "قري", "مدين
 # After a bare number (no people noun), these still let it count people: "نحو 21 ألفا، إلا أن…".
 _FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "خلال", "منذ", "بعد", "الا", "قد", "حسب", "وفق"}
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
+_RUN = re.compile(r"\w+")
+_CLITIC_PREFIXES = {""} | {a + b for a in "وبلف" for b in ["", *"وبلف"]}  # up to two of و ب ل ف
 
 
 def _between(items: list, start: int, end: int) -> list:
@@ -80,7 +82,7 @@ class _Doc:
 
     def __init__(self, article: Article, mentions: list[Mention]):
         self.article = article
-        self.norm: Normalized = normalize(article.text)
+        self.norm: Normalized = normalized(article.text)
         self.text = self.norm.text
         self.pub = dt.date.fromisoformat(article.published) if article.published else None
         self.toks: list[Token] = tokenize(self.text)
@@ -132,16 +134,12 @@ class _Doc:
         extra: list[Place] = []
         taken = sorted((s, e) for s, e, _ in spans)
         by_name = {self.text[s:e]: m for s, e, m in found if e - s >= 4}
-        if not by_name:
-            return extra
-        names = "|".join(re.escape(k) for k in sorted(by_name, key=len, reverse=True))
-        for hit in re.finditer(rf"(?<!\w)(?:[وبلف]{{1,2}})?({names})(?!\w)", self.text):
-            s, e = hit.span(1)
+        for s, e, name in _name_hits(self.text, list(by_name)):
             i = bisect.bisect_left(taken, (e,))
             if any(ts < e and s < te for ts, te in taken[max(0, i - 2):i]):
                 continue  # inside (or across) a place the geoparser found
             os_, oe = self.norm.span(s, e)
-            extra.append((s, e, replace(by_name[hit.group(1)], start=os_, end=oe, text=self.article.text[os_:oe])))
+            extra.append((s, e, replace(by_name[name], start=os_, end=oe, text=self.article.text[os_:oe])))
             bisect.insort(taken, (s, e))
         return extra
 
@@ -150,6 +148,48 @@ class _Doc:
 
     def orig(self, start: int, end: int) -> tuple[int, int]:
         return self.norm.span(start, end)
+
+
+def _name_hits(text: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """Whole-word occurrences of `names` in `text`, each maybe after one or two clitics (و ب ل ف):
+    (start, end, name), left to right, longest name first where several fit, without overlaps.
+    Found with str.find on each name's first word rather than with one regex of the names, which
+    would be compiled anew for every article (the names differ) and cost more than the rest of
+    this step."""
+    by_first: dict[str, list[str]] = {}
+    for name in sorted(names, key=len, reverse=True):
+        if (first := _RUN.match(name)) is not None:
+            by_first.setdefault(first.group(), []).append(name)
+    # Words made of up to two clitics and a name's first word: word start -> (clitics, first word).
+    words: dict[int, list[tuple[int, str]]] = {}
+    for first in by_first:
+        q = text.find(first)
+        while q >= 0:
+            if not _is_word_char(text, q + len(first)):
+                p = q
+                while p > q - 2 and _is_word_char(text, p - 1):
+                    p -= 1
+                if not _is_word_char(text, p - 1) and text[p:q] in _CLITIC_PREFIXES:
+                    words.setdefault(p, []).append((q - p, first))
+            q = text.find(first, q + 1)
+    hits: list[tuple[int, int, str]] = []
+    end = 0
+    for p in sorted(words):
+        if p < end:
+            continue
+        for k, first in sorted(words[p], reverse=True):  # two clitics, then one, then none
+            hit = next((n for n in by_first[first] if text.startswith(n, p + k) and
+                        not _is_word_char(text, p + k + len(n))), None)
+            if hit is not None:
+                end = p + k + len(hit)
+                hits.append((p + k, end, hit))
+                break
+    return hits
+
+
+def _is_word_char(text: str, i: int) -> bool:
+    """Whether text[i] exists and is a regex word character (\\w)."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
 def _after(cues: list[Match], first: int, last: int) -> set[int]:
@@ -168,7 +208,7 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
                 s += 1
             while e > s and line[e - 1].isspace():
                 e -= 1
-            if e > s and re.search(r"\w", line[s:e]):
+            if e > s and _RUN.search(line, s, e):
                 out.append((para, pos + s, pos + e))
         pos += len(line) + 1
     return out
@@ -184,10 +224,10 @@ def _clauses(doc: _Doc, start: int, end: int) -> list[tuple[int, int]]:
 def _connectives(toks: list[Token]) -> list[int]:
     """Start offsets of the connective words of a text."""
     out = []
-    for i, t in enumerate(toks):
-        for conn in _CONNECTIVE_HEADS.get(t.text, ()):
+    for i in [i for i, t in enumerate(toks) if t.text in _CONNECTIVE_HEADS]:  # a cheap pass, then the few
+        for conn in _CONNECTIVE_HEADS[toks[i].text]:
             if len(conn) == 1 or tuple(x.text for x in toks[i:i + len(conn)]) == conn:
-                out.append(t.start)
+                out.append(toks[i].start)
                 break
     return out
 

@@ -41,7 +41,8 @@ class Token(NamedTuple):
 
 def tokenize(text: str) -> list[Token]:
     """Arabic words, numbers and `%` of a normalised text, with their offsets."""
-    return [Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    make = Token._make  # a third faster than Token(...): this builds every token of every article
+    return [make((m.group(), m.start(), m.end())) for m in _WORD.finditer(text)]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -111,28 +112,26 @@ class PhraseMatcher(Generic[P]):
         return True
 
     def _candidates(self, word: str) -> list[tuple[tuple[str, ...], str, P]]:
-        """Lexicon entries that may start at a token spelled `word` (memoised per word)."""
-        cached = self._seen.get(word)
-        if cached is None:
-            full = stems(word)
-            cached = [(words, category, payload) for head in _loose(word)
-                      for words, category, payload in self._by_head.get(head, ())
-                      if len(words) == 1 or head in full]  # only a phrase's last word carries a suffix
-            cached.sort(key=lambda e: len(e[0]), reverse=True)
-            self._seen[word] = cached
-        return cached
+        """Lexicon entries that may start at a token spelled `word`, longest first."""
+        full = stems(word)
+        found = [(words, category, payload) for head in _loose(word)
+                 for words, category, payload in self._by_head.get(head, ())
+                 if len(words) == 1 or head in full]  # only a phrase's last word carries a suffix
+        found.sort(key=lambda e: len(e[0]), reverse=True)
+        return found
 
     def find(self, toks: list[Token]) -> dict[str, list[Match[P]]]:
         """Category -> its phrase occurrences, left to right."""
         found: dict[str, list[Match[P]]] = {}
         free: dict[str, int] = {}  # per category, the first token not inside an earlier match
-        for i, tok in enumerate(toks):
-            entries = self._candidates(tok.text)
-            if not entries:
-                continue
+        seen = self._seen
+        for word in {t.text for t in toks}.difference(seen):  # memoised per word: news vocabulary repeats
+            seen[word] = self._candidates(word)
+        for i in [i for i, t in enumerate(toks) if seen[t.text]]:  # the few tokens that may start a phrase
+            tok = toks[i]
             done: set[str] = set()
-            for words, category, payload in entries:  # longest first
-                if category in done or free.get(category, 0) > i or not self._fits(words, toks, i):
+            for words, category, payload in seen[tok.text]:  # longest first
+                if category in done or free.get(category, 0) > i or len(words) > 1 and not self._fits(words, toks, i):
                     continue
                 done.add(category)
                 last = i + len(words) - 1

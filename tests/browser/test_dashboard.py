@@ -77,6 +77,16 @@ def evidence(page: Page):
     return page.locator("blockquote.evidence-sentence")
 
 
+def expect_ring_around(page: Page, event_id: str) -> None:
+    """The open event's marker is ringed: one ring, centred on that marker."""
+    ring = page.frame_locator(MAP).locator("path.selected-marker")
+    expect(ring).to_have_count(1, timeout=TIMEOUT)
+    marker = page.frame_locator(MAP).locator(f"path.{mapview.marker_class(event_id)}")
+    centre = lambda box: (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    (rx, ry), (mx, my) = centre(ring.bounding_box()), centre(marker.bounding_box())
+    assert abs(rx - mx) < 2 and abs(ry - my) < 2
+
+
 def test_1_one_marker_per_located_event(seeds_app, seeds_store, new_page) -> None:
     page = new_page()
     page.goto(seeds_app)
@@ -94,6 +104,7 @@ def test_2_marker_click_shows_its_evidence(seeds_app, seeds_store, new_page) -> 
     clicked = click_a_marker(page, seeds_store)
     expect(evidence(page)).to_have_text(clicked["evidence"], timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(rf"[?&]ev={re.escape(clicked['event_id'])}(&|$)"))
+    expect_ring_around(page, clicked["event_id"])
 
 
 @pytest.fixture(scope="module")
@@ -129,14 +140,15 @@ def test_4_shared_url_restores_the_view_in_a_fresh_browser(moved_view, seeds_sto
     page.goto(moved_view["url"])
     wait_for_markers(page, moved_view["after"])
     expect(evidence(page)).to_have_text(moved_view["clicked"]["evidence"], timeout=TIMEOUT)
+    expect_ring_around(page, moved_view["clicked"]["event_id"])
     assert map_frame(page).evaluate("window.map.getZoom()") == moved_view["zoom"]
     assert parse_qs(urlparse(page.url).query) == parse_qs(urlparse(moved_view["url"]).query)
 
 
-EVIL_ARTICLE = """<b>عاجل</b> انشقاق في حماة <img src=x onerror="window.__pwned=1">
+EVIL_ARTICLE = """<b>عاجل</b> انشقاق في حماة <img src=x onerror="alert(window.__pwned=1)">
 
 حماة - أعلن 15 عنصرا من قوات النظام انشقاقهم في مدينة حماة يوم الاثنين 3 حزيران 2013 \
-<script>window.__pwned=2</script> وانضمامهم إلى الجيش الحر <img src=x onerror="window.__pwned=3">.
+<script>alert(window.__pwned=2)</script> وانضمامهم إلى الجيش الحر <img src=x onerror="alert(window.__pwned=3)">.
 """
 
 
@@ -149,12 +161,18 @@ def test_5_malicious_article_renders_as_text(playwright_instance, tmp_path, new_
     assert "<script>" in events["evidence"].iloc[0]  # the pipeline kept the payload: the page must defuse it
     with streamlit_app(store, "evil") as url:
         page = new_page()
+        dialogs: list[str] = []  # any alert() from any frame of the page lands here
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(url)
         wait_for_markers(page, expected_marker_classes(store, url))
         click_a_marker(page, store)
-        expect(evidence(page)).to_contain_text("<script>window.__pwned=2</script>", timeout=TIMEOUT)
-        expect(page.locator(".ev-detail")).to_contain_text('<img src=x onerror="window.__pwned=1">')
+        expect(evidence(page)).to_contain_text("<script>alert(window.__pwned=2)</script>", timeout=TIMEOUT)
+        whole_article = page.locator(".ev-detail .article")
+        expect(whole_article).to_contain_text('<b>عاجل</b>')
+        expect(whole_article).to_contain_text('<img src=x onerror="alert(window.__pwned=3)">')
         page.wait_for_timeout(1000)  # give any injected handler the chance to run
+        assert dialogs == []
         for frame in page.frames:
             assert frame.evaluate("typeof window.__pwned") == "undefined"
             assert frame.locator('img[src="x"]').count() == 0
+            assert frame.locator("b", has_text="عاجل").count() == 0

@@ -85,14 +85,20 @@ def test_url_opens_the_same_view_in_a_new_session(store) -> None:
     chosen = events[events[data.LOCATED] & events[data.DATE].notna()].iloc[5]
     first.slider(key="f_dates").set_value((lo + timedelta(days=400), chosen[data.DATE].date()))
     first.text_input(key="f_q").set_value(str(chosen["location_ar"]))
+    first.multiselect(key="f_types").set_value([chosen["event_type"]])
+    first.multiselect(key="f_gov").set_value([chosen["admin1"]])
     first.run()
-    # a marker click is a browser event; here the event is chosen from the "same place" list instead
+    assert {"from", "to", "q", "types", "gov"} <= set(first.query_params)
+    # a marker click and a pan are browser events (see tests/browser); here they arrive with the URL
     query = dict(first.query_params) | {"ev": chosen["event_id"], "lat": "35.2000", "lon": "37.1000", "z": "8"}
     second = run_app(query)
     assert dict(second.query_params) == query  # nothing lost or rewritten
     assert figures(second) == figures(first)
     assert second.slider(key="f_dates").value == first.slider(key="f_dates").value
     assert second.text_input(key="f_q").value == chosen["location_ar"]
+    assert second.multiselect(key="f_types").value == [chosen["event_type"]]
+    assert second.multiselect(key="f_gov").value == [chosen["admin1"]]
+    assert second.session_state["map_origin"] == ((35.2, 37.1), 8)  # the map opens on the shared centre and zoom
     assert chosen["evidence"] in panel(second)
 
 
@@ -168,3 +174,36 @@ def test_an_empty_store_shows_an_empty_view(tmp_path, monkeypatch) -> None:
     assert not at.exception
     assert figures(at) == (0, 0, 0, 0)
     assert any("timeline is empty" in c.value for c in at.caption)
+
+
+def test_open_event_outside_the_filters_its_article_list_and_close(store) -> None:
+    _, events = store
+    chosen = events[events["article_id"].duplicated(keep=False)].iloc[0]
+    sibling = events[(events["article_id"] == chosen["article_id"]) & (events["event_id"] != chosen["event_id"])]
+    at = run_app({"ev": chosen["event_id"]})
+    other_type = next(t for t in data.choices(events, "event_type") if t != chosen["event_type"])
+    at.multiselect(key="f_types").set_value([other_type]).run()
+    assert any("outside the current filters" in c.value for c in at.caption)
+    assert chosen["evidence"] in panel(at)  # still open: a filter change does not close what the reader reads
+    listed = {b.key for b in at.button if b.key.startswith("Other events in this article-")}
+    assert listed == {f"Other events in this article-{e}" for e in sibling["event_id"]}
+    at.button(key="close-detail").click().run()
+    assert "ev" not in at.query_params and panel(at) == ""
+    assert any("Click a marker" in i.value for i in at.info)
+
+
+def test_url_dates_outside_the_store_are_clamped_to_its_range(store) -> None:
+    _, events = store
+    at = run_app({"from": "1990-01-01", "to": "2099-12-31"})
+    assert at.slider(key="f_dates").value == data.date_bounds(events)
+    assert "from" not in at.query_params and "to" not in at.query_params  # the whole range is the default
+
+
+def test_legend_lists_types_outside_the_palette_escaped(tmp_path, monkeypatch) -> None:
+    from tests.dashboard.synthetic import make_store, write_store
+
+    events, articles = make_store(12, seed=3)
+    events.loc[0, "event_type"] = "<b>sabotage</b>"
+    monkeypatch.setenv("EVENTS_STORE", str(write_store(tmp_path / "events.parquet", events, articles)))
+    legend = next(h.value for h in run_app().get("html") if "border-radius:50%" in h.value)
+    assert "&lt;b&gt;sabotage&lt;/b&gt; (1)" in legend and "<b>" not in legend

@@ -77,6 +77,12 @@ def test_timeline_freq(bounds, freq) -> None:
     assert data.timeline_freq(bounds) == freq
 
 
+def test_event_by_id() -> None:
+    assert data.event_by_id(EVENTS, "shell-hama")["evidence"] == "قصف مدفعي على أحياء حماة"
+    assert data.event_by_id(EVENTS, "no-such-event") is None
+    assert data.event_by_id(EVENTS, None) is None
+
+
 def test_same_place_and_same_article() -> None:
     hama = EVENTS[EVENTS["event_id"] == "def-hama"].iloc[0]
     assert list(data.same_place(EVENTS, hama)["event_id"]) == ["def-hama", "shell-hama"]

@@ -110,11 +110,3 @@ def test_event_without_place_date_or_count() -> None:
     html = detail.event_html(bare, None)
     assert "undated" in html and "not located" in html and "not stated" in html
     assert "Whole article" not in html
-
-
-@pytest.mark.parametrize("text", ["[click](javascript:alert(1))", "![x](http://tracker.example/p.png)",
-                                  "**bold** _it_ `code` $x^2$", "<b>tag</b> & حماة", "a\\b"])
-def test_markdown_text_leaves_no_markdown_syntax(text) -> None:
-    escaped = detail.markdown_text(text)
-    assert not re.search(r"(?<!\\)[\[\]()!*_`$<>]", escaped)
-    assert re.sub(r"\\(.)", r"\1", escaped) == text  # unescaping gives the original back

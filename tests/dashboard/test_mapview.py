@@ -7,6 +7,7 @@ from pathlib import Path
 
 import folium
 import pytest
+import streamlit_folium
 
 from dashboard import mapview
 from tests.dashboard.conftest import event, table
@@ -113,3 +114,25 @@ def test_features_json_is_inert_in_script_and_jinja_and_decodes_back(text) -> No
     encoded = mapview.features_json([feature])
     assert not re.search(r"[<>&]|\{[{%#]", encoded)
     assert json.loads(encoded)["features"][0]["properties"]["tip"] == text
+
+
+def test_selected_event_gets_a_ring_outside_the_cluster_that_does_not_take_clicks(monkeypatch) -> None:
+    monkeypatch.setattr(mapview, "CLUSTER_ABOVE", 5)
+    view = table(*located(8, places=8))
+    chosen = view[view["event_id"] == "e3"].iloc[0]
+    features = mapview.marker_features(view)
+    group = mapview.markers_layer(mapview.features_json(features), len(features), chosen)
+    rings = [c for c in group._children.values() if isinstance(c, folium.CircleMarker)]
+    assert len(rings) == 1  # a direct child of the group, not of the MarkerCluster
+    assert rings[0].location == [chosen["latitude"], chosen["longitude"]]
+    assert rings[0].options["className"] == "selected-marker" and rings[0].options["interactive"] is False
+    script = streamlit_folium._get_feature_group_string(group, mapview.base_map(None))
+    assert '"interactive": false' in script
+
+
+def test_no_ring_without_a_selection_or_a_place() -> None:
+    view = table(*located(3, places=3), event(event_id="nowhere"))
+    features = mapview.marker_features(view)
+    for selected in (None, view[view["event_id"] == "nowhere"].iloc[0]):
+        group = mapview.markers_layer(mapview.features_json(features), len(features), selected)
+        assert not any(isinstance(c, folium.CircleMarker) for c in group._children.values())
