@@ -13,11 +13,11 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from charset_normalizer import from_bytes
 

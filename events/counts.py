@@ -1,7 +1,7 @@
 """Numbers of people in Arabic news: digits, number words, qualifiers and vague amounts.
 
 No maintained library parses Arabic number words together with the qualifiers news use
-(`نحو 700`, `ما لا يقل عن 135`, `فاقت الخمسين`, `21 ألفا`), so this is a small parser over the
+(`نحو 300`, `ما لا يقل عن 14`, `فاقت الخمسين`, `12 ألفا`), so this is a small parser over the
 normalised tokens (gazetteer.normalize already turns Eastern Arabic digits into 0-9).
 A vague amount (`عشرات`, `أعداد كبيرة`) has value None but keeps its text.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from events.lexicon import Token, person_nouns, stems
+from events.lexicon import Token, loose_forms, person_nouns, stems
 
-_UNITS = {
+UNITS = {  # number words 1-10, also used for durations in events.dates
     "واحد": 1, "احد": 1, "احدي": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "اثنا": 2, "اثني": 2,
     "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6,
     "سبع": 7, "سبعه": 7, "ثمان": 8, "ثماني": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9,
@@ -23,8 +23,10 @@ _TENS = {
     "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
     "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90,
 }
-_HUNDREDS = {"ميه": 100, "مايه": 100, "ميتان": 200, "ميتين": 200, "مايتان": 200, "مايتين": 200}
-_HUNDREDS.update({u + h: v * 100 for u, v in _UNITS.items() if 3 <= v <= 9 for h in ("ميه", "مايه")})
+_HUNDREDS = {"ميه": 100, "مايه": 100, "ميتان": 200, "ميتين": 200, "مايتان": 200, "مايتين": 200,
+             "ميتي": 200, "مايتا": 200, "مايتي": 200}  # the last three: before a noun (مائتا جندي); not
+# ميتا, which is also "dead" (عثر عليه ميتا)
+_HUNDREDS.update({u + h: v * 100 for u, v in UNITS.items() if 3 <= v <= 9 for h in ("ميه", "مايه")})
 _SCALES = {"الف": 1000, "الفا": 1000, "الاف": 1000, "الفان": 2000, "الفين": 2000,
            "مليون": 1_000_000, "ملايين": 1_000_000}
 _VAGUE = [("عشرات",), ("ميات",), ("الاف",), ("الوف",), ("اعداد", "كبيره"), ("اعدادا", "كبيره"),
@@ -64,7 +66,7 @@ def _forms(word: str) -> frozenset[str]:
 @lru_cache(maxsize=1 << 16)
 def _number_word(word: str) -> tuple[str, int] | None:
     for s in _forms(word):
-        for cls, table in (("unit", _UNITS), ("ten", _TENS), ("hundred", _HUNDREDS), ("scale", _SCALES)):
+        for cls, table in (("unit", UNITS), ("ten", _TENS), ("hundred", _HUNDREDS), ("scale", _SCALES)):
             if s in table:
                 return cls, table[s]
     return None
@@ -182,7 +184,23 @@ def find_counts(toks: list[Token]) -> list[Count]:
 
 
 def lone_person(toks: list[Token], i: int) -> Count | None:
-    """One person named by a bare singular noun at token i (`قتل متظاهر` = one protester)."""
-    if i < len(toks) and person_nouns().get(toks[i].text) == 1:
-        return Count(1, toks[i].start, toks[i].end, i, i, True)
-    return None
+    """One person named by a bare singular noun at token i (`قتل متظاهر` = one protester), or two
+    when a second one follows with و (`مقتل امرأة وطفلها`, `رجل وزوجته`)."""
+    if i >= len(toks) or person_nouns().get(toks[i].text) != 1:
+        return None
+    j = i + 1
+    if j < len(toks) and toks[j].text.startswith("و") and _singular_person(toks[j].text[1:]):
+        return Count(2, toks[i].start, toks[j].end, i, j, True)
+    return Count(1, toks[i].start, toks[i].end, i, i, True)
+
+
+def _singular_person(word: str) -> bool:
+    """Whether `word` is a singular people noun, also with a pronoun suffix, including the ه that
+    loose_forms leaves alone (ابنه "his son"; زوجته "his wife" = زوجة + ه)."""
+    nouns = person_nouns()
+    forms = set(loose_forms(word))
+    if word.endswith("ته"):
+        forms.add(word[:-2] + "ه")
+    if word.endswith("ه"):
+        forms.add(word[:-1])
+    return any(nouns.get(f) == 1 for f in forms)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from events.counts import UNITS
 
 _MONTHS = {
     "يناير": 1, "كانون الثاني": 1, "فبراير": 2, "شباط": 2, "مارس": 3, "اذار": 3, "ابريل": 4, "نيسان": 4,
@@ -28,27 +31,35 @@ _ORDINALS.update({f"{w} و{t}": v + tv for w, v in _ORD_UNITS.items() if v < 10 
                   for t, tv in (("العشرين", 20), ("الثلاثين", 30)) if v + tv <= 31})
 
 
-def _alt(words) -> str:
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first (so `اسبوعين` wins over `اسبوع`), any spaces
+    between their words."""
     return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
 
 
 _B, _E = r"(?<![\w])", r"(?![\w])"
+_PAST = r"(?P<past>\s+الماضي|\s+الفايت|\s+المنصرم)?"
+# A span of days or weeks: "منذ يومين", "قبل ثلاثة أيام", "منذ 10 أيام", "قبل أسبوعين".
+_SPAN_UNITS = {"يومين": 2, "ايام": 3, "اسبوع": 7, "اسبوعين": 14}  # alone; ايام: a few days
+_SPAN_WORDS = {"ايام": 1, "يوما": 1, "يوم": 1, "اسابيع": 7, "اسبوعا": 7}  # after a number
+_SPAN_NUMBERS = {w: v for w, v in UNITS.items() if v >= 3}
+_SPAN = rf"(?:(?P<k>\d{{1,3}}|{_alt(_SPAN_NUMBERS)})\s+(?P<unit>{_alt(_SPAN_WORDS)})|(?P<n>{_alt(_SPAN_UNITS)}))"
 _MONTH = rf"(?P<m1>{_alt(_MONTHS)})(?:\s*[(/-]?\s*(?P<m2>{_alt(_MONTHS)})\s*\)?)?"
 _YEAR = r"(?:\s*(?:من\s+)?(?:عام|العام|سنه)?\s*(?P<y>(?:19|20)\d\d))?"
 _PART = r"(?P<part>اواخر|اواسط|اوايل|مطلع|منتصف|بدايه|نهايه|اخر|اول)\s+(?:شهر\s+)?"
 _DAY = rf"(?P<d>\d{{1,2}}|{_alt(_ORDINALS)})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(_B + "(?:" + p + ")" + _E)) for k, p in [
-    ("dmy", rf"(?:(?:يوم\s+)?(?:{_alt(_WEEKDAYS)})\s*[,،]?\s*)?(?:ال\s*)?{_DAY}\s*(?:من\s+)?(?:شهر\s+)?{_MONTH}{_YEAR}(?P<past>\s+الماضي|\s+المنصرم|\s+الفايت)?"),
-    ("my", rf"(?:{_PART})?(?:شهر\s+)?{_MONTH}{_YEAR}(?P<past>\s+الماضي|\s+المنصرم|\s+الفايت)?"),
+    ("dmy", rf"(?:(?:يوم\s+)?(?:{_alt(_WEEKDAYS)})\s*[,،]?\s*)?(?:ال\s*)?{_DAY}\s*(?:من\s+)?(?:شهر\s+)?{_MONTH}{_YEAR}{_PAST}"),
+    ("my", rf"(?:{_PART})?(?:شهر\s+)?{_MONTH}{_YEAR}{_PAST}"),
     ("dm_rel", rf"(?:ال\s*)?{_DAY}\s*(?:من\s+)?(?:هذا\s+)?الشهر\s+(?P<rel>الجاري|الحالي|الماضي|الفايت|المنصرم)"),
     ("ymd", r"(?P<y>(?:19|20)\d\d)[-/.](?P<mn>\d{1,2})[-/.](?P<d>\d{1,2})"),
     ("dmy_num", r"(?P<d>\d{1,2})[-/.](?P<mn>\d{1,2})[-/.](?P<y>(?:19|20)\d\d)"),
     ("before_yesterday", r"اول\s+من\s+امس|امس\s+الاول|اول\s+امس"),
-    ("weekday", rf"(?:يوم\s+)?(?:امس\s+)?(?P<wd>{_alt(_WEEKDAYS)})(?P<past>\s+الماضي|\s+الفايت|\s+المنصرم)?"
+    ("weekday", rf"(?:يوم\s+)?(?:امس\s+)?(?P<wd>{_alt(_WEEKDAYS)}){_PAST}"
                 r"(?P<next>\s+المقبل|\s+القادم)?"),
     ("yesterday", r"(?:يوم\s+|مساء\s+|ليل\s+|صباح\s+|ليله\s+)?امس|الليله\s+الماضيه"),
     ("today", r"اليوم|صباح\s+اليوم|مساء\s+اليوم"),
-    ("days_ago", r"(?:منذ|قبل)\s+(?P<n>يومين|\d+\s+ايام|ثلاثه\s+ايام|اربعه\s+ايام|خمسه\s+ايام|ايام|اسبوع|اسبوعين)"),
+    ("days_ago", rf"(?:منذ|قبل)\s+{_SPAN}"),
     ("recent_days", r"(?:خلال\s+)?(?:في\s+)?الايام\s+(?:القليله\s+)?(?:الماضيه|الاخيره|الفايته)"),
     ("last_week", r"الاسبوع\s+(?:الماضي|الفايت|المنصرم)"),
     ("last_month", rf"(?:{_PART})?الشهر\s+(?:الماضي|الفايت|المنصرم)"),
@@ -60,20 +71,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(_B + "(?:" + p + 
 # What each pattern cannot match without: a word (short ones as whole words, longer ones anywhere,
 # as they may carry clitics: بالشهر، وكانون), or for the numeric dates a digit, separator, digit.
 # Patterns whose cue is absent are not run at all: most sentences hold no date.
-_NUMERIC = "0/0"
-_NEEDS = {
+_NUMERIC = "0/0"  # stands for the numeric cue in _NEEDS; not a word
+_NEEDS = {k: frozenset(v) for k, v in {
     "dmy": list(_MONTHS), "my": list(_MONTHS), "dm_rel": ["الشهر"], "before_yesterday": ["امس"], "yesterday": ["امس", "الليله"],
     "weekday": list(_WEEKDAYS), "today": ["اليوم"], "days_ago": ["منذ", "قبل"], "recent_days": ["الايام"],
     "last_week": ["الاسبوع"], "last_month": ["الشهر"], "this_month": ["الشهر"], "year": ["عام", "سنه"],
     "last_year": ["العام"], "this_year": ["العام", "السنه"], "ymd": [_NUMERIC], "dmy_num": [_NUMERIC],
-}
-_NEEDS = {k: frozenset(v) for k, v in _NEEDS.items()}
+}.items()}
 _SHORT = frozenset(w for ws in _NEEDS.values() for w in ws if len(w) < 4 and w != _NUMERIC)
 _LONG = frozenset(w for ws in _NEEDS.values() for w in ws if len(w) >= 4)
 _NUMERIC_CUE = re.compile(r"\d[-/.]\d")
 _WORDS = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
 _PART_DAY = {"اواخر": 25, "نهايه": 25, "اخر": 25, "اواسط": 15, "منتصف": 15, "اوايل": 5, "مطلع": 5, "بدايه": 5, "اول": 5}
-_DAYS_AGO = {"يومين": 2, "ثلاثه ايام": 3, "اربعه ايام": 4, "خمسه ايام": 5, "ايام": 3, "اسبوع": 7, "اسبوعين": 14}
 _SINCE = re.compile(r"(?:منذ|حتي|لغايه)\s+(?:\S+\s+){0,3}$")
 
 
@@ -108,15 +118,32 @@ def _infer_year(month: int, day: int, pub: dt.date | None, past: bool) -> int | 
     return pub.year
 
 
+def _key(words: str) -> str:
+    """A matched phrase as its table key (the pattern allows any run of spaces between words)."""
+    return _SPACES.sub(" ", words)
+
+
+def _day(g: dict[str, str]) -> int:
+    """The day of the month of a match: digits or an ordinal word (الخامس، الحادي والعشرين)."""
+    return int(g["d"]) if g["d"].isdigit() else _ORDINALS[_key(g["d"])]
+
+
+def _month_start(pub: dt.date, previous: bool) -> dt.date:
+    """The first day of the publication's month, or of the month before."""
+    first = pub.replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=1) if previous else first
+
+
 def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> tuple[dt.date, int] | None:
+    """(date, precision) of a match of pattern `kind`, None when it cannot be dated (a relative
+    expression without a publication date, an impossible day, a future weekday)."""
     g = m.groupdict()
     if kind == "my" and not (g.get("y") or g.get("part") or g.get("m2") or g.get("past") or "شهر" in m.group()):
         return None  # a bare month name is too often another word (مارس "practised", اب "father")
     if kind in ("dmy", "my"):
-        month = _MONTHS[re.sub(r"\s+", " ", g["m1"])]
+        month = _MONTHS[_key(g["m1"])]
         if kind == "dmy":
-            day = int(g["d"]) if g["d"].isdigit() else _ORDINALS[re.sub(r"\s+", " ", g["d"])]
-            precision = 1
+            day, precision = _day(g), 1
         else:
             day, precision = _PART_DAY.get(g.get("part") or "", 15), 3
         year = int(g["y"]) if g.get("y") else _infer_year(month, day, pub, bool(g.get("past")))
@@ -127,11 +154,8 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> tuple[dt.date,
     if kind == "dm_rel":
         if pub is None:
             return None
-        first = pub.replace(day=1)
-        if g["rel"] not in ("الجاري", "الحالي"):
-            first = (first - dt.timedelta(days=1)).replace(day=1)
-        day = int(g["d"]) if g["d"].isdigit() else _ORDINALS[re.sub(r"\s+", " ", g["d"])]
-        d = _month_day(first.year, first.month, day)
+        first = _month_start(pub, previous=g["rel"] not in ("الجاري", "الحالي"))
+        d = _month_day(first.year, first.month, _day(g))
         return (d, 1) if d else None
     if kind in ("ymd", "dmy_num"):
         d = _month_day(int(g["y"]), int(g["mn"]), int(g["d"]))
@@ -154,17 +178,17 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> tuple[dt.date,
             back = 7
         return pub - dt.timedelta(days=back), 1
     if kind == "days_ago":
-        n = g["n"]
-        days = int(n.split()[0]) if n[0].isdigit() else _DAYS_AGO[re.sub(r"\s+", " ", n)]
-        return pub - dt.timedelta(days=days), 1 if days <= 2 else 2
+        if g["n"]:
+            days = _SPAN_UNITS[g["n"]]
+        else:
+            days = (int(g["k"]) if g["k"].isdigit() else _SPAN_NUMBERS[g["k"]]) * _SPAN_WORDS[g["unit"]]
+        return pub - dt.timedelta(days=days), 1 if days <= 2 else 2 if days <= 14 else 3
     if kind == "recent_days":
         return pub - dt.timedelta(days=3), 2
     if kind == "last_week":
         return pub - dt.timedelta(days=7), 2
     if kind in ("last_month", "this_month"):
-        first = pub.replace(day=1)
-        if kind == "last_month":
-            first = (first - dt.timedelta(days=1)).replace(day=1)
+        first = _month_start(pub, previous=kind == "last_month")
         m_part = re.match(_PART, m.group())
         day = _PART_DAY[m_part.group("part")] if m_part else 15
         d = _month_day(first.year, first.month, day) or first

@@ -4,7 +4,7 @@ How a sentence becomes events:
 - it is cut into clauses at connectives that start another incident (فيما، في حين، بينما،
   تزامنا مع…); commas are kept, because they mostly separate list items and asides;
 - place mentions that merely contain another one of the sentence (the governorate or countryside
-  of a named town) are dropped, and so are battle fronts (`في معارك ريف حماة`) when another place
+  of a named town) are dropped, and so are battle fronts (`في معارك ريف اللاذقية`) when another place
   is named; adjacent places form groups ("A، B وC"), one event per place; a group after "from the
   sons of" (من أبناء) is the people's origin: one approximate event at its first place;
 - groups split the clause into scopes at the last comma (else the first و-word) between them, so
@@ -17,7 +17,7 @@ How a sentence becomes events:
 - a clause with triggers but no place takes the nearest preceding place of the paragraph, else the
   headline's; with none the event is kept unlocated;
 - finally, reports of the same incident at the same place in one article are merged, and a
-  placeless follow-up (`عدد المنشقين بلغ 40`) fills in the count and date of the report before it.
+  placeless follow-up (`وبلغ عدد القتلى 12`) fills in the count and date of the report before it.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from operator import attrgetter, itemgetter
 
 from events.corpus import Article, is_headline, normalized
 from events.counts import Count, find_counts, lone_person
@@ -44,7 +45,8 @@ COLUMNS = ["event_id", "doc", "article_id", "title", "source", "url", "event_dat
 # its weapon, then a bare "shelling/targeting" (قصف، استهداف), then the outcomes it caused.
 SPECIFIC = ["defection", "desertion", "airstrike", "bombing", "shelling", "clashes"]
 OUTCOMES = ["killing", "arrest", "other"]
-_SENTENCE = re.compile(r".+?(?:[.!?؟؛;]+(?=\s)|[.!?؟؛;]*$)")
+_FIRST, _START, _LAST = itemgetter(0), attrgetter("start"), attrgetter("last")  # bisection keys (C, not lambdas)
+_STOPS = re.compile(r"[.!?؟؛;]+(?=\s|$)")
 _CONNECTIVES = [tuple(c.split()) for c in ("فيما", "في حين", "بينما", "تزامنا مع", "بالتزامن مع", "حيث", "وسط",
                                             "في غضون ذلك", "الي ذلك", "من جهه اخري", "من ناحيه اخري")]
 _CONNECTIVE_HEADS: dict[str, list[tuple[str, ...]]] = {}
@@ -56,9 +58,11 @@ _PERSON_VERBS = {"killing", "defection", "desertion", "arrest"}  # "قتل مت�
 # "B شرقي A": after a place, a direction makes the next place a reference point, not a location.
 _DIRECTIONS = {"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "شمال شرق", "شمال غرب",
                "جنوب شرق", "جنوب غرب", "شمالي شرق", "شمالي غرب", "جنوبي شرق", "جنوبي غرب"}
+# Words that may stand between the places of one list ("A وبلدتي B وC"), also after و.
 _LIST_WORDS = {"و", "في", "من", "مدن", "بلدات", "قري", "مدينه", "بلده", "قريه", "بلدتي", "قريتي", "مدينتي",
-               "اطراف", "حي", "احياء", "منطقه", "مناطق", "كل", "ومدن", "وبلدات", "وقري", "واطراف"}
-# After a bare number (no people noun), these still let it count people: "نحو 21 ألفا، إلا أن…".
+               "اطراف", "حي", "احياء", "حيي", "منطقه", "مناطق", "كل", "مخيم", "مخيمات"}
+_TOPIC_WORDS = {"في", "وفي", "اما", "واما", "مدينه", "بلده", "قريه", "ريف", "محافظه", "منطقه"}
+# After a bare number (no people noun), these still let it count people: "فر منهم نحو 300 حتى الآن".
 _FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "خلال", "منذ", "بعد", "الا", "قد", "حسب", "وفق"}
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
 _RUN = re.compile(r"\w+")
@@ -69,7 +73,7 @@ def _between(items: list, start: int, end: int) -> list:
     """Items (sorted by .start, or by [0] for places) that start in [start, end)."""
     if not items:
         return []
-    key = (lambda x: x[0]) if isinstance(items[0], tuple) else (lambda x: x.start)
+    key = _FIRST if type(items[0]) is tuple else _START
     lo = bisect.bisect_left(items, start, key=key)
     return items[lo:bisect.bisect_left(items, end, lo=lo, key=key)]
 
@@ -113,16 +117,19 @@ class _Doc:
         self.counts = [c for c in self.counts if not self._in_date(c)]
         spans = [(self.to_norm(m.start), self.to_norm(m.end), m) for m in mentions]
         located = [p for p in spans if not self._is_dateline(p[2])]
-        self.places: list[Place] = sorted(located + self._repeats(located, spans), key=lambda p: p[0])
+        self.places: list[Place] = sorted(located + self._repeats(located, spans), key=_FIRST)
 
     def to_norm(self, offset: int) -> int:
+        """An offset of the original text -> the offset of the same character in the normalised text."""
         return bisect.bisect_left(self.norm.index, offset)
 
     def _in_date(self, c: Count) -> bool:
-        i = bisect.bisect_left(self.dates, c.end, key=lambda d: d.start)  # dates do not overlap each other
+        """Whether a number is part of a date ("3 شباط"): then it counts no one."""
+        i = bisect.bisect_left(self.dates, c.end, key=_START)  # dates do not overlap each other
         return i > 0 and self.dates[i - 1].end > c.start
 
     def _is_dateline(self, m: Mention) -> bool:
+        """Whether the place opens a dateline ("دمشق - وكالات:"): where the report was filed."""
         text = self.article.text
         line_start = text.rfind("\n", 0, m.start) + 1
         return not text[line_start:m.start].strip() and bool(_DATELINE.match(text[m.end:m.end + 20])) and \
@@ -144,9 +151,11 @@ class _Doc:
         return extra
 
     def tok_index(self, char: int) -> int:
+        """Index of the first token starting at or after normalised offset `char`."""
         return bisect.bisect_left(self.tok_starts, char)
 
     def orig(self, start: int, end: int) -> tuple[int, int]:
+        """A normalised span -> the span of the original text it came from."""
         return self.norm.span(start, end)
 
 
@@ -160,7 +169,7 @@ def _name_hits(text: str, names: list[str]) -> list[tuple[int, int, str]]:
     for name in sorted(names, key=len, reverse=True):
         if (first := _RUN.match(name)) is not None:
             by_first.setdefault(first.group(), []).append(name)
-    # Words made of up to two clitics and a name's first word: word start -> (clitics, first word).
+    # Words made of up to two clitics and a name's first word: word start -> [(clitic count, first word)].
     words: dict[int, list[tuple[int, str]]] = {}
     for first in by_first:
         q = text.find(first)
@@ -198,18 +207,19 @@ def _after(cues: list[Match], first: int, last: int) -> set[int]:
 
 
 def _sentences(text: str) -> list[tuple[int, int, int]]:
-    """(paragraph number, start, end) of each sentence; paragraphs are lines."""
+    """(paragraph number, start, end) of each sentence; paragraphs are lines. A sentence ends after
+    stops followed by a space or the end of the line (so "3.5" and "..." inside a word do not)."""
     out = []
     pos = 0
     for para, line in enumerate(text.split("\n")):
-        for m in _SENTENCE.finditer(line):
-            s, e = m.start(), m.end()
-            while s < e and line[s].isspace():
-                s += 1
-            while e > s and line[e - 1].isspace():
-                e -= 1
-            if e > s and _RUN.search(line, s, e):
-                out.append((para, pos + s, pos + e))
+        start = 0
+        for end in [m.end() for m in _STOPS.finditer(line)] + [len(line)]:
+            if end >= start + 2 or end == len(line) > start:  # a sentence has a character before its stops
+                chunk = line[start:end]
+                s, e = end - len(chunk.lstrip()), start + len(chunk.rstrip())
+                if e > s and _RUN.search(line, s, e):
+                    out.append((para, pos + s, pos + e))
+                start = end
         pos += len(line) + 1
     return out
 
@@ -291,6 +301,7 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) 
 
 
 def _pick_count(counts: list[Count]) -> Count | None:
+    """The first stated number, else the first vague amount (kept for its text)."""
     return next((c for c in counts if c.value is not None), None) or next(iter(counts), None)
 
 
@@ -300,7 +311,7 @@ def _groups(doc: _Doc, places: list[Place]) -> list[list[Place]]:
     for p in places:
         if groups:
             words = re.findall(r"\w+", doc.text[groups[-1][-1][1]:p[0]])
-            if len(words) <= 3 and all(w in _LIST_WORDS for w in words):
+            if len(words) <= 3 and all(w in _LIST_WORDS or w[0] == "و" and w[1:] in _LIST_WORDS for w in words):
                 groups[-1].append(p)
                 continue
         groups.append([p])
@@ -320,6 +331,7 @@ def _boundary(doc: _Doc, a: int, b: int) -> int:
 
 def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count | None,
          date: DateHit | None, sent: tuple[int, int], actor_names: list[str]) -> dict:
+    """One row of the events table, with offsets mapped back to the original text."""
     a = doc.article
     ostart, oend = doc.orig(*sent)
     if date is not None and not date.since:
@@ -352,6 +364,11 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
     }
 
 
+def _most_specific(places: list[Place]) -> list[Place]:
+    """Without the places that contain another one named with them ("كفرنبل بريف إدلب" is at كفرنبل)."""
+    return [p for p in places if not any(contains(p[2], q[2]) for q in places)]
+
+
 def _drop_references(doc: _Doc, places: list[Place]) -> list[Place]:
     """Without the reference points of "B شرقي A" (B lies east of A; the event is at B)."""
     return [q for i, q in enumerate(places)
@@ -359,7 +376,7 @@ def _drop_references(doc: _Doc, places: list[Place]) -> list[Place]:
 
 
 def _drop_fronts(doc: _Doc, places: list[Place]) -> list[Place]:
-    """Without the places named as battle fronts (`في معارك ريف حماة`), unless only fronts are named."""
+    """Without the places named as battle fronts (`في معارك ريف اللاذقية`), unless only fronts are named."""
     groups = _groups(doc, places)
     marked = [doc.tok_index(g[0][0]) in doc.fronts for g in groups]
     if all(marked):
@@ -370,11 +387,13 @@ def _drop_fronts(doc: _Doc, places: list[Place]) -> list[Place]:
 def _is_origin(doc: _Doc, group: list[Place]) -> bool:
     """Whether the group follows "from the sons of / originating from" (no event cue in between)."""
     first = doc.tok_index(group[0][0])
-    lo = bisect.bisect_left(doc.origins, first - 8, key=lambda c: c.last)
+    lo = bisect.bisect_left(doc.origins, first - 8, key=_LAST)
     return any(0 < first - c.last <= 8 and not _between(doc.triggers, c.end, group[0][0]) for c in doc.origins[lo:])
 
 
 def _scopes(doc: _Doc, places: list[Place], cs: int, ce: int) -> list[tuple[list[Place], int, int]]:
+    """The clause [cs, ce) cut into one span per place group, so each group gets the cues and
+    numbers told with it."""
     groups = [g[:1] if len(g) > 1 and _is_origin(doc, g) else g for g in _groups(doc, places)]
     cuts = [cs] + [_boundary(doc, g[-1][1], n[0][0]) for g, n in zip(groups, groups[1:])] + [ce]
     return [(g, cuts[i], cuts[i + 1]) for i, g in enumerate(groups)]
@@ -395,20 +414,20 @@ class _Sentence:
 
 def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,
                      title_place: Place | None) -> list[Draft]:
+    """The drafts of one sentence: what its clauses share (places, dates, actors), then each clause."""
     if not _live_triggers(doc, start, end):
         return []
     names: list[str] = []
     for m in _between(doc.actors, start, end):
         if m.payload not in names:
             names.append(m.payload)
-    places = _between(doc.places, start, end)
-    places = [p for p in places if not any(contains(p[2], q[2]) for q in places)]
-    places = _drop_fronts(doc, _drop_references(doc, places))
+    places = _drop_fronts(doc, _drop_references(doc, _most_specific(_between(doc.places, start, end))))
     sent = _Sentence(index, start, end, para_start, places, _between(doc.dates, start, end), names)
     return [d for cs, ce in _clauses(doc, start, end) for d in _clause_drafts(doc, sent, cs, ce, title_place)]
 
 
 def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Place | None) -> list[Draft]:
+    """One draft per (incident, place) of the clause [cs, ce); see the module docstring."""
     trigs = _live_triggers(doc, cs, ce)
     clause_counts = _valid_counts(doc, cs, ce, trigs)
     clause_dates = [d for d in _between(doc.dates, cs, ce) if not d.since]
@@ -421,6 +440,8 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
     places = [p for p in sent.places if cs <= p[0] < ce]
     if places:
         scopes = _scopes(doc, places, cs, ce)
+        if len(scopes) > 1 and _is_topic(doc, scopes[0], trigs):
+            scopes = scopes[1:]
     else:
         before = _between(doc.places, sent.para_start, cs)
         fallback = before[-1] if before else title_place
@@ -448,6 +469,16 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
     return drafts
 
 
+def _is_topic(doc: _Doc, scope: tuple[list[Place], int, int], trigs: list[Match[Trigger]]) -> bool:
+    """Whether a clause opens on the area the report turns to, "وفي حماة، فر 12 مجندا من ثكنة في
+    صوران": only a preposition (and words like مدينة) before the place, a comma after it, and no cue
+    of its own; the incident is at the place named after it."""
+    group, s, e = scope
+    before = _RUN.findall(doc.text, s, group[0][0])
+    return all(w in _TOPIC_WORDS for w in before) and doc.text[group[-1][1]:e].strip() in ("،", ",") and \
+        not any(s <= t.start < e for t in trigs)
+
+
 def _title(doc: _Doc) -> tuple[int, int] | None:
     """Span (normalised) of the title when it stands in the text as its own headline line."""
     title = doc.article.title.strip()
@@ -465,8 +496,7 @@ def extract(article: Article, mentions: list[Mention]) -> list[dict]:
     title = _title(doc)
     title_place = None
     if title:
-        inside = [p for p in doc.places if title[0] <= p[0] < title[1]]
-        inside = [p for p in inside if not any(contains(p[2], q[2]) for q in inside)]
+        inside = _most_specific([p for p in doc.places if title[0] <= p[0] < title[1]])
         title_place = inside[0] if inside else None
     drafts: list[Draft] = []
     para_starts: dict[int, int] = {}

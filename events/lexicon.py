@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
 
@@ -69,13 +69,14 @@ def _suffix_free(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _loose(word: str) -> frozenset[str]:
+def loose_forms(word: str) -> frozenset[str]:
+    """The word without one clitic prefix and/or one pronoun suffix (`وطفلها` -> `طفل`)."""
     return frozenset(x for s in stems(word) for x in _suffix_free(s))
 
 
-@dataclass(frozen=True, slots=True)
-class Match(Generic[P]):
-    """A lexicon phrase found at tokens [first, last] (inclusive) and chars [start, end)."""
+class Match(NamedTuple, Generic[P]):
+    """A lexicon phrase found at tokens [first, last] (inclusive) and chars [start, end); a tuple,
+    as texts have many and a frozen dataclass is several times slower to create."""
 
     first: int
     last: int
@@ -114,7 +115,7 @@ class PhraseMatcher(Generic[P]):
     def _candidates(self, word: str) -> list[tuple[tuple[str, ...], str, P]]:
         """Lexicon entries that may start at a token spelled `word`, longest first."""
         full = stems(word)
-        found = [(words, category, payload) for head in _loose(word)
+        found = [(words, category, payload) for head in loose_forms(word)
                  for words, category, payload in self._by_head.get(head, ())
                  if len(words) == 1 or head in full]  # only a phrase's last word carries a suffix
         found.sort(key=lambda e: len(e[0]), reverse=True)
@@ -159,7 +160,7 @@ class Trigger:
         return self.strength != "weak"
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon() -> PhraseMatcher:
     """Every lexicon in one matcher. Categories: `trigger` (triggers.tsv: event cues, payload a
     Trigger), `actor` (actors.tsv: payload the canonical name) and the context cues of cues.tsv
@@ -173,7 +174,7 @@ def lexicon() -> PhraseMatcher:
     return PhraseMatcher(phrases)
 
 
-@lru_cache(maxsize=None)
+@cache
 def person_nouns() -> dict[str, int]:
     """Nouns for people (events/data/person_nouns.tsv) -> grammatical number: 1, 2 (dual) or 3."""
     return {name_key(r["form"]): int(r["number"]) for r in read_tsv("person_nouns.tsv")}

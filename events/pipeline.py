@@ -10,17 +10,25 @@ import json
 import multiprocessing as mp
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pyarrow as pa
 from tqdm import tqdm
 
 from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_articles
 from events.extract import extract
-from events.store import (articles_table, events_table, format_of, read_articles_table, read_events_table,
-                          sidecar_path, write_articles, write_events)
+from events.store import (
+    articles_table,
+    events_table,
+    format_of,
+    read_articles_table,
+    read_events_table,
+    sidecar_path,
+    write_articles,
+    write_events,
+)
 from gazetteer import geoparse
 
 
@@ -58,6 +66,7 @@ def process(article: Article) -> tuple[str, list[dict], str, str | None]:
 
 
 def rejects_path(out: Path) -> Path:
+    """The rejects log of a build: next to its output, so each store has its own."""
     return out.parent / "rejects.jsonl"
 
 

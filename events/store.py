@@ -11,8 +11,8 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import pyarrow as pa
@@ -44,6 +44,7 @@ def sidecar_path(path: Path) -> Path:
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Run `write` on a temporary file next to `path`, then rename it over `path` (atomic on POSIX)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -56,6 +57,7 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def _clean(value):
+    """A cell as plain JSON: NaN and NA become None, NumPy scalars Python ones."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
     if hasattr(value, "item"):
@@ -64,6 +66,7 @@ def _clean(value):
 
 
 def _records(table: pa.Table) -> list[dict]:
+    """Rows of a table as plain-JSON dicts."""
     return [{k: _clean(v) for k, v in row.items()} for row in table.to_pylist()]
 
 
@@ -73,6 +76,7 @@ def events_table(rows: list[dict]) -> pa.Table:
 
 
 def articles_table(rows: list[dict]) -> pa.Table:
+    """Article rows (Article fields plus `mentions` JSON) -> an Arrow table with the sidecar schema."""
     return pa.Table.from_pylist([{c: r.get(c) for c in ARTICLE_SCHEMA.names} for r in rows], schema=ARTICLE_SCHEMA)
 
 
@@ -109,6 +113,7 @@ def write_events(table: pa.Table, path: Path, fmt: str) -> None:
 
 
 def write_articles(table: pa.Table, path: Path) -> None:
+    """Write the articles sidecar of the events file `path` atomically."""
     _atomic(sidecar_path(path), lambda tmp: pq.write_table(table, tmp))
 
 
@@ -135,6 +140,7 @@ def read_events_table(path: Path, fmt: str) -> pa.Table:
 
 
 def read_articles_table(path: Path) -> pa.Table:
+    """The articles sidecar of the events file `path`; empty when there is none (an older store)."""
     side = sidecar_path(path)
     return pq.read_table(side).cast(ARTICLE_SCHEMA) if side.exists() else ARTICLE_SCHEMA.empty_table()
 

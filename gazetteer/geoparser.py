@@ -16,7 +16,7 @@ from gazetteer.lexicon import cue_of, directions
 from gazetteer.mention import Mention
 from gazetteer.normalize import Normalized, normalize
 from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, fixed_expression_tokens,
-                               gather_evidence, list_adjacent, prior, score_spans, select)
+                               gather_evidence, list_adjacent, prior, repeat_names, score_spans, select)
 from gazetteer.tokens import Token
 
 _SENTENCE_END = re.compile(r"[.!?؟\n]+")
@@ -70,6 +70,7 @@ def _geoparse_block(text: str) -> list[Mention]:
     for s in scored:
         gather_evidence(s, ntext, words, expressions, idx)
     score_spans(scored, ntext, words, sentence_of, idx)
+    repeat_names(scored)
     chosen = select(scored)
     choose_rows(chosen, sentence_of, idx)
     return [_mention(s, norm, idx) for s in drop_isolated(chosen, idx) if s.score >= THRESHOLD]

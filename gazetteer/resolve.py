@@ -226,6 +226,21 @@ def _local_score(s: Scored, idx: NameIndex) -> float:
     return min(1.0, score)
 
 
+def repeat_names(scored: list[Scored]) -> None:
+    """One sense per discourse: a name accepted once in an article is accepted where it recurs.
+
+    `مجندي النبك` need not repeat the `مدينة` that introduced النبك; vetoed readings (a person's
+    name, a fixed expression) stay out.
+    """
+    best: dict[str, float] = {}
+    for s in scored:
+        if s.score >= THRESHOLD and s.cand.match == "exact":
+            best[s.cand.key] = max(best.get(s.cand.key, 0.0), s.score)
+    for s in scored:
+        if not s.vetoed and s.cand.match == "exact" and s.cand.key in best:
+            s.score = max(s.score, 0.9 * best[s.cand.key])
+
+
 def select(scored: list[Scored]) -> list[Scored]:
     """Non-overlapping spans above the threshold: longer names first, then higher scores."""
     order = {"region": 0, "exact": 1, "fuzzy": 2}

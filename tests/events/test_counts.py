@@ -18,7 +18,8 @@ def counts(sentence: str):
     ("اعتقلت الدورية ثلاثة شبان من الحي", 3, "ثلاثة"),
     ("أفرجت السلطات عن أحد عشر معتقلا", 11, "أحد عشر"),
     ("قتل خمسة وعشرون مقاتلا في الهجوم", 25, "خمسة وعشرون"),
-    ("فر مائتا جندي من الثكنة", None, None),  # مائتا (construct state) is not in the word list: no guess
+    ("فر مائتا جندي من الثكنة", 200, "مائتا"),  # construct state (before a noun)
+    ("قتل أكثر من مئتي مدني", 200, "أكثر من مئتي"),
     ("انشق نحو 300 عسكري عن الفرقة", 300, "نحو 300"),
     ("وصل قرابة 60 منشقا إلى الشمال", 60, "قرابة 60"),
     ("قتل ما لا يقل عن 14 مدنيا", 14, "ما لا يقل عن 14"),
@@ -58,6 +59,10 @@ def test_vague_amounts_have_no_value_but_keep_text(sentence, text):
 ])
 def test_duals_and_another_one(sentence, value):
     assert value in [v for v, _, _ in counts(sentence)]
+
+
+def test_dead_is_not_two_hundred():
+    assert [v for v, _, _ in counts("عثر على الشاب ميتا في منزله")] == []
 
 
 def test_number_before_other_nouns_is_not_a_person_count():

@@ -10,7 +10,7 @@ import pytest
 import events.pipeline as pipeline
 from events.extract import COLUMNS
 from events.pipeline import build
-from events.store import read_store, sidecar_path, write_events, events_table
+from events.store import events_table, read_store, sidecar_path, write_events
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = {
