@@ -115,9 +115,9 @@ class _Doc:
             self.counts += [replace(c, first=c.first + first, last=c.last + first)
                             for c in find_counts(self.toks[first:self.tok_index(e)])]
         self.counts = [c for c in self.counts if not self._in_date(c)]
-        spans = [(self.to_norm(m.start), self.to_norm(m.end), m) for m in mentions]
-        located = [p for p in spans if not self._is_dateline(p[2])]
-        self.places: list[Place] = sorted(located + self._repeats(located, spans), key=_FIRST)
+        # Recurring names are the geoparser's business (one sense per article): take its mentions as they are.
+        self.places: list[Place] = sorted(((self.to_norm(m.start), self.to_norm(m.end), m) for m in mentions
+                                           if not self._is_dateline(m)), key=_FIRST)
 
     def to_norm(self, offset: int) -> int:
         """An offset of the original text -> the offset of the same character in the normalised text."""
@@ -135,21 +135,6 @@ class _Doc:
         return not text[line_start:m.start].strip() and bool(_DATELINE.match(text[m.end:m.end + 20])) and \
             ":" in text[m.end:m.end + 30]
 
-    def _repeats(self, found: list[Place], spans: list[Place]) -> list[Place]:
-        """One sense per discourse: a name the geoparser resolved once in this article means the same
-        place where it occurs again (with a clitic و/ب/ل/ف) and was left unresolved."""
-        extra: list[Place] = []
-        taken = sorted((s, e) for s, e, _ in spans)
-        by_name = {self.text[s:e]: m for s, e, m in found if e - s >= 4}
-        for s, e, name in _name_hits(self.text, list(by_name)):
-            i = bisect.bisect_left(taken, (e,))
-            if any(ts < e and s < te for ts, te in taken[max(0, i - 2):i]):
-                continue  # inside (or across) a place the geoparser found
-            os_, oe = self.norm.span(s, e)
-            extra.append((s, e, replace(by_name[name], start=os_, end=oe, text=self.article.text[os_:oe])))
-            bisect.insort(taken, (s, e))
-        return extra
-
     def tok_index(self, char: int) -> int:
         """Index of the first token starting at or after normalised offset `char`."""
         return bisect.bisect_left(self.tok_starts, char)
@@ -157,48 +142,6 @@ class _Doc:
     def orig(self, start: int, end: int) -> tuple[int, int]:
         """A normalised span -> the span of the original text it came from."""
         return self.norm.span(start, end)
-
-
-def _name_hits(text: str, names: list[str]) -> list[tuple[int, int, str]]:
-    """Whole-word occurrences of `names` in `text`, each maybe after one or two clitics (و ب ل ف):
-    (start, end, name), left to right, longest name first where several fit, without overlaps.
-    Found with str.find on each name's first word rather than with one regex of the names, which
-    would be compiled anew for every article (the names differ) and cost more than the rest of
-    this step."""
-    by_first: dict[str, list[str]] = {}
-    for name in sorted(names, key=len, reverse=True):
-        if (first := _RUN.match(name)) is not None:
-            by_first.setdefault(first.group(), []).append(name)
-    # Words made of up to two clitics and a name's first word: word start -> [(clitic count, first word)].
-    words: dict[int, list[tuple[int, str]]] = {}
-    for first in by_first:
-        q = text.find(first)
-        while q >= 0:
-            if not _is_word_char(text, q + len(first)):
-                p = q
-                while p > q - 2 and _is_word_char(text, p - 1):
-                    p -= 1
-                if not _is_word_char(text, p - 1) and text[p:q] in _CLITIC_PREFIXES:
-                    words.setdefault(p, []).append((q - p, first))
-            q = text.find(first, q + 1)
-    hits: list[tuple[int, int, str]] = []
-    end = 0
-    for p in sorted(words):
-        if p < end:
-            continue
-        for k, first in sorted(words[p], reverse=True):  # two clitics, then one, then none
-            hit = next((n for n in by_first[first] if text.startswith(n, p + k) and
-                        not _is_word_char(text, p + k + len(n))), None)
-            if hit is not None:
-                end = p + k + len(hit)
-                hits.append((p + k, end, hit))
-                break
-    return hits
-
-
-def _is_word_char(text: str, i: int) -> bool:
-    """Whether text[i] exists and is a regex word character (\\w)."""
-    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
 def _after(cues: list[Match], first: int, last: int) -> set[int]:

@@ -144,3 +144,11 @@ def test_every_direction_of_every_countryside_is_a_region(governorate):
         phrase = f"ريف {governorate} {adjective}"
         found = {m.text: m for m in geoparse(f"اشتباكات في {phrase} اليوم")}
         assert phrase in found and found[phrase].kind == "region", (phrase, list(found))
+
+
+def test_a_name_accepted_once_is_found_where_it_recurs():
+    # The second النبك has no cue word of its own; حزب البعث stays a party however often البعث recurs.
+    text = "انشق عشرات المجندين في مدينة النبك. وقال أحد مجندي النبك إن الأوامر صدرت. وقصفت بلدة البعث، وأصدر حزب البعث بيانا"
+    found = [m.text for m in geoparse(text)]
+    assert found.count("النبك") == 2
+    assert found.count("البعث") == 1
