@@ -79,11 +79,10 @@ def ensure_store(path: Path) -> None:
 
 
 def add_with_progress(files: list[Path], store: Path, intro: str) -> ingest.Outcome:
-    """`ingest.add_files` under a progress bar: one step per input file, as the events build reports
-    no progress of its own to a caller."""
+    """`ingest.add_files` under a progress bar that advances with every article built."""
     bar = st.progress(0.0, text=intro)
     outcome = ingest.add_files(files, store, lambda done, total, name: bar.progress(
-        done / total, text=f"Processed {name} ({done}/{total})"))
+        done / total, text=f"Processed {name} ({done} of about {total} articles)"))
     bar.empty()
     return outcome
 

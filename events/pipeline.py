@@ -10,7 +10,7 @@ import json
 import multiprocessing as mp
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -95,8 +95,13 @@ class _Batch:
 
 
 def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, workers: int = 1,
-          max_bytes: int = DEFAULT_MAX_BYTES, rebuild: bool = False, progress: bool | None = None) -> Summary:
-    """Add the events of every new article under `paths` to the store at `out` (atomic writes)."""
+          max_bytes: int = DEFAULT_MAX_BYTES, rebuild: bool = False, progress: bool | None = None,
+          on_article: Callable[[int, str], None] | None = None) -> Summary:
+    """Add the events of every new article under `paths` to the store at `out` (atomic writes).
+
+    `progress` shows a terminal bar (default: when stderr is a terminal); `on_article(done, doc)`
+    is called after each article, for callers with a progress display of their own (the dashboard).
+    """
     t0 = time.perf_counter()
     out = Path(out)
     fmt = format_of(out, fmt)
@@ -112,6 +117,7 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
     geoparse("قصف على حماة")  # load the gazetteer once, before forking, so workers share it
     new_events: list[dict] = []
     new_articles: list[dict] = []
+    done = 0
     with tqdm(unit="article", disable=not show, desc="events") as bar:
         pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
         try:
@@ -119,6 +125,9 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
             for article_id, events, mentions, error in results:
                 article = batch.articles[article_id]
                 bar.update()
+                done += 1
+                if on_article:
+                    on_article(done, article.doc)
                 if error:
                     rejects.append(Reject(article.doc, error))
                     continue
