@@ -31,7 +31,6 @@ from gazetteer.lexicon import cues
 from gazetteer.normalize import name_key
 from gazetteer.tokens import stems
 
-INDEX_VERSION = 10
 COMMON_ZIPF = 3.0
 MIN_ZIPF = 2.0  # rarer words count as unknown (Zipf 0): the prior is flat down there
 FUZZY_MIN_LEN = 5
@@ -105,13 +104,17 @@ class NameIndex:
 _strip_articles = lru_cache(maxsize=200_000)(places.strip_articles)
 
 
+# Everything the index is built from: a change to any of these files invalidates the cache.
+_INPUTS = ("data/places.parquet", "data/foreign_names.txt", "data/foreign_cities.txt", "data/cues.tsv",
+           "data/admin1.geojson", "index.py", "normalize.py", "tokens.py", "places.py", "admin.py",
+           "foreign.py", "lexicon.py")
+
+
 def _digest() -> str:
-    h = hashlib.sha1(f"v{INDEX_VERSION}".encode())
-    data = Path(places.__file__).parent / "data"
-    for name in ("places.parquet", "foreign_names.txt", "foreign_cities.txt"):
-        p = data / name
-        if p.exists():
-            h.update(p.read_bytes())
+    h = hashlib.sha1()
+    package = Path(__file__).parent
+    for name in _INPUTS:
+        h.update((package / name).read_bytes())
     return h.hexdigest()[:16]
 
 
