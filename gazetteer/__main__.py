@@ -75,21 +75,24 @@ def _run_geoparse(args: argparse.Namespace) -> int:
     from gazetteer.textfile import TextFileError, iter_text_files, read_text
 
     failed = 0
-    for path in iter_text_files(args.paths):
+    for path, doc in iter_text_files(args.paths):
         try:
-            mentions = geoparse(read_text(path))
-            error = None
+            mentions, error = geoparse(read_text(path)), None
         except TextFileError as e:
-            mentions, error, failed = [], str(e), failed + 1
-            print(f"{path}: {e}", file=sys.stderr)
+            mentions, error = [], str(e)
+        except Exception as e:  # noqa: BLE001 - one broken document never stops the batch
+            mentions, error = [], f"geoparse failed: {type(e).__name__}: {e}"
+        if error:
+            failed += 1
+            print(f"{path}: {error}", file=sys.stderr)
         if args.jsonl:
-            row = {"doc": path.name, "mentions": [m.to_json() for m in mentions]}
+            row = {"doc": doc, "mentions": [m.to_json() for m in mentions]}
             if error:
                 row["error"] = error
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
             for m in mentions:
-                print(f"{path.name}\t{m.start}-{m.end}\t{m.text}\t{m.place_id}\t{m.kind}\t{m.name_en}"
+                print(f"{doc}\t{m.start}-{m.end}\t{m.text}\t{m.place_id}\t{m.kind}\t{m.name_en}"
                       f"\t{m.admin1 or '-'}\t{m.lat:.4f},{m.lon:.4f}\t{m.score:.2f}")
     return 1 if failed else 0
 

@@ -79,25 +79,27 @@ def region_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Ca
         if hit is None:
             continue
         off, rif = hit
+        if not _spaced(text, tokens, i, i + 1):
+            continue
         # `ريف دمشق` is itself a governorate's name; it is a region only with a direction after it.
         named = [r for r in idx.lookup(f"ريف {tokens[i + 1].text}") if idx.kind[r] == "governorate"]
         if named:
             govs = [(idx.admin1[named[0]], i + 1, tokens[i + 1].start)]
         else:
-            govs = _governorates_at(tokens, i + 1, idx)
+            govs = _governorates_at(text, tokens, i + 1, idx)
         if not govs:
             continue
         # `ريفي إدلب وحماة`: the dual names two governorates joined by و.
         if rif == "ريفي" and len(govs) == 1:
             nxt = govs[0][1] + 1
-            if nxt < len(tokens) and tokens[nxt].text.startswith("و"):
-                second = _governorates_at(tokens, nxt, idx, strip_waw=True)
+            if nxt < len(tokens) and tokens[nxt].text.startswith("و") and _spaced(text, tokens, nxt - 1, nxt):
+                second = _governorates_at(text, tokens, nxt, idx, strip_waw=True)
                 govs += second[:1]
         last = govs[-1][1]
         part = None
         for n in (2, 1):
             words = tuple(t.text for t in tokens[last + 1:last + 1 + n])
-            if len(words) == n and words in compass:
+            if len(words) == n and words in compass and _spaced(text, tokens, last, last + n):
                 part, last = compass[words], last + n
                 break
         if named and part is None:
@@ -113,11 +115,16 @@ def region_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Ca
     return out
 
 
-def _governorates_at(tokens: list[Token], i: int, idx: NameIndex,
+def _spaced(text: str, tokens: list[Token], a: int, b: int) -> bool:
+    """Whether words a..b follow each other with nothing but blanks between them (one phrase)."""
+    return all(gap_is_space(text, tokens[k].end, tokens[k + 1].start) for k in range(a, b))
+
+
+def _governorates_at(text: str, tokens: list[Token], i: int, idx: NameIndex,
                      strip_waw: bool = False) -> list[tuple[str, int, int]]:
     """The governorate named at token i (1-2 words) as [(pcode, last token, start offset)], or []."""
     for n in (2, 1):
-        if i + n > len(tokens):
+        if i + n > len(tokens) or not _spaced(text, tokens, i, i + n - 1):
             continue
         words = [t.text for t in tokens[i:i + n]]
         start = tokens[i].start

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
 from gazetteer.index import NameIndex, get_index
-from gazetteer.lexicon import cue_of, directions
+from gazetteer.lexicon import cue_of, direction_names
 from gazetteer.mention import Mention
 from gazetteer.normalize import Normalized, normalize
 from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, fixed_expression_tokens,
@@ -70,7 +70,7 @@ def _geoparse_block(text: str) -> list[Mention]:
     for s in scored:
         gather_evidence(s, ntext, words, expressions, idx)
     score_spans(scored, ntext, words, sentence_of, idx)
-    repeat_names(scored)
+    repeat_names(scored, idx)
     chosen = select(scored)
     choose_rows(chosen, sentence_of, idx)
     return [_mention(s, norm, idx) for s in drop_isolated(chosen, idx) if s.score >= THRESHOLD]
@@ -119,6 +119,16 @@ def _place_slots(scored: list[Scored], ntext: str, words: list[Token]) -> set[in
     return slots
 
 
+def _region_names(gov_ar: str, gov_en: str, part: str | None) -> tuple[str, str]:
+    """`ريف حماة الشمالي` / `Hama countryside (northern)`; Rural Damascus is a countryside already."""
+    name_ar = gov_ar if gov_ar.startswith("ريف ") else f"ريف {gov_ar}"
+    name_en = gov_en if gov_en.startswith("Rural ") else f"{gov_en} countryside"
+    if part:
+        name_ar += f" {direction_names()[part]}"
+        name_en += f" ({_COMPASS_EN[part]})"
+    return name_ar, name_en
+
+
 def _mention(s: Scored, norm: Normalized, idx: NameIndex) -> Mention:
     start, end = norm.span(s.cand.start, s.cand.end)
     r = s.row
@@ -128,9 +138,7 @@ def _mention(s: Scored, norm: Normalized, idx: NameIndex) -> Mention:
         pcode, part = s.cand.region
         lat, lon = idx.region_points[(pcode, part)]
         kind = "region"
-        adjective = next((" ".join(w) for w, p in directions().items() if p == part), "")
-        name_ar = f"ريف {idx.admin1_ar[r]}" + (f" {adjective}" if part and adjective else "")
-        name_en = f"{idx.admin1_en[r]} countryside" + (f" ({_COMPASS_EN[part]})" if part else "")
+        name_ar, name_en = _region_names(idx.admin1_ar[r], idx.admin1_en[r], part)
     return Mention(start=start, end=end, text=norm.original[start:end], place_id=idx.place_id[r],
                    name_ar=name_ar, name_en=name_en, kind=kind, admin1=idx.admin1_en[r],
                    lat=lat, lon=lon, score=round(s.score, 3), admin2=idx.admin2_en[r],

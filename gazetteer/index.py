@@ -19,6 +19,7 @@ import math
 import os
 import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -111,10 +112,13 @@ _INPUTS = ("data/places.parquet", "data/foreign_names.txt", "data/foreign_cities
 
 
 def _digest() -> str:
-    h = hashlib.sha1()
+    from importlib.metadata import version
+
+    h = hashlib.sha1(f"{sys.version}|wordfreq {version('wordfreq')}|numpy {np.__version__}".encode())
     package = Path(__file__).parent
     for name in _INPUTS:
-        h.update((package / name).read_bytes())
+        path = package / name
+        h.update(path.read_bytes() if path.exists() else b"-")
     return h.hexdigest()[:16]
 
 
@@ -251,7 +255,7 @@ def get_index() -> NameIndex:
     try:
         with path.open("rb") as f:
             return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+    except Exception:  # noqa: BLE001 - missing, truncated or from other library versions: rebuild
         pass
     idx = build_index()
     try:
@@ -260,9 +264,6 @@ def get_index() -> NameIndex:
         with tmp.open("wb") as f:
             pickle.dump(idx, f, protocol=pickle.HIGHEST_PROTOCOL)  # before any memo is filled
         tmp.replace(path)
-        for stale in path.parent.glob("name-index-*.pkl"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home still works, just without the cache
     return idx

@@ -18,8 +18,8 @@ DATA = Path(__file__).parent / "data"
 # Words that, right before a name, make a place reading likelier (after clitics are removed).
 PREPOSITIONS = frozenset(name_key(w) for w in (
     "في", "من", "إلى", "الى", "على", "قرب", "نحو", "باتجاه", "بين", "حول", "داخل", "عند",
-    "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "أطراف", "مدخل", "مثل",
-    "وسط", "ضواحي", "محيط", "تخوم", "مشارف", "أرياف", "منطقة",
+    "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "مدخل", "مثل",
+    "وسط", "ضواحي", "تخوم", "أرياف",
 ))
 
 
@@ -51,6 +51,16 @@ def directions() -> dict[tuple[str, ...], str]:
     for line in _lines("directions.tsv"):
         words, part = line.split("\t")
         out[tuple(name_key(words).split())] = part.strip()
+    return out
+
+
+@lru_cache(maxsize=1)
+def direction_names() -> dict[str, str]:
+    """Compass part -> its adjective as written (`الأوسط`), the first listed for that part."""
+    out: dict[str, str] = {}
+    for line in _lines("directions.tsv"):
+        words, part = line.split("\t")
+        out.setdefault(part.strip(), words)
     return out
 
 

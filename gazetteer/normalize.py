@@ -29,12 +29,13 @@ _DIACRITICS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-
 _TATWEEL = "\u0640"
 _INVISIBLE = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
-# Dots and commas wedged inside a word (after tatweel or a letter, before a letter) to break it.
-_BREAKERS = ".,،*_"
+# Dots and commas wedged into a word next to a tatweel to break it (`خسـ.ائر`, `قتـ.لا`). Without a
+# tatweel a dot or comma between letters is real punctuation missing its space (`إدلب،حلب`).
+_BREAKERS = re.escape(".,،*_")
 _DROP = re.compile(
     rf"[{_DIACRITICS}{_TATWEEL}{_INVISIBLE}]"
-    rf"|(?<=[{_LETTER}{_TATWEEL}{_DIACRITICS}{re.escape(_BREAKERS)}])[{re.escape(_BREAKERS)}]"
-    rf"(?=[{_TATWEEL}{_DIACRITICS}{re.escape(_BREAKERS)}]*[{_LETTER}])"
+    rf"|(?<={_TATWEEL})[{_BREAKERS}]+(?=[{_TATWEEL}{_DIACRITICS}]*[{_LETTER}])"
+    rf"|(?<=[{_LETTER}{_DIACRITICS}])[{_BREAKERS}]+(?={_TATWEEL})"
 )
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]")
 _SPACES = re.compile(r"\s+")

@@ -23,8 +23,9 @@ from gazetteer.lexicon import PREPOSITIONS, Cue, cue_of, cues, expression_starts
 from gazetteer.tokens import Token, stems
 
 THRESHOLD = 0.5
+COMMON_WORD = 4.0  # Zipf: a word this common recurs as itself, not as the place it once named
 PART_SLACK = 0.1
-_LIST_GAP = re.compile(r"\s*[,،\-/:؛(]?\s*(?:و\s+)?")  # `أ، ب`, `أ و ب`, `عين العرب (كوباني)`
+_LIST_GAP = re.compile(r"\s*\)?\s*[,،\-/:؛(]?\s*(?:و\s+)?")  # `أ، ب`, `أ و ب`, `عين العرب (كوباني)`
 _PREP_CLITICS = {"ب", "وب", "فب", "ل", "ول", "فل"}
 # Bare names prefer the more specific populated place to the admin unit that shares its name.
 _KIND_BIAS = {"city": 0.2, "town": 0.12, "governorate": 0.15, "village": 0.0, "neighbourhood": 0.0,
@@ -39,6 +40,7 @@ class Scored:
     prior: float
     cue: Cue | None = None
     vetoed: str = ""
+    foreign: bool = False  # also the name of a place abroad (`المنصورة`): needs a cue or a governorate
     prep: bool = False
     gov_after: str | None = None
     gov_part: str | None = None  # `X بريف حماة الشمالي`: the compass part X is said to lie in
@@ -82,29 +84,33 @@ def _prev_stems(tokens: list[Token], i: int) -> list[str]:
 def gather_evidence(s: Scored, text: str, tokens: list[Token], expressions: set[int], idx: NameIndex) -> None:
     """Fill the context features of one candidate (cue, preposition, vetoes)."""
     c = s.cand
-    prev = _prev_stems(tokens, c.first - 1)
-    if c.clitic not in _PREP_CLITICS and c.first > 0:
+    # Context words count only when spaces alone separate them from the name (`مدينة. حماة` does not).
+    adjacent = c.first > 0 and _spaces_between(text, tokens, c.first)
+    prev = _prev_stems(tokens, c.first - 1) if adjacent else []
+    if c.clitic not in _PREP_CLITICS and adjacent:
         s.cue = cue_of(tokens[c.first - 1].text)
     s.prep = bool(c.clitic in _PREP_CLITICS or any(w in PREPOSITIONS for w in prev))
-    # `النقيب مصطفى`, `محمد الأحمد`, `النقيب ناجي مصطفى`: a name, not a place.
-    if _name_word_before(text, tokens, c.first) or (
-            c.n_words == 1 and s.prior < 0.9 and c.first >= 1
-            and text[tokens[c.first - 1].end:tokens[c.first].start].isspace()
-            and _name_word_before(text, tokens, c.first - 1)):
+    # `النقيب مصطفى`, `محمد الأحمد`, `النقيب ناجي مصطفى`: a name, not a place. A surname takes no
+    # conjunction, so `عين عيسى وتل أبيض` is a second place, not عيسى's family.
+    if c.clitic not in ("و", "ف") and (_name_word_before(text, tokens, c.first) or (
+            c.n_words == 1 and s.prior < 0.9 and adjacent and _name_word_before(text, tokens, c.first - 1))):
         s.vetoed = "person"
     if any(k in expressions for k in range(c.first, c.last + 1)):
         s.vetoed = "expression"
     readings = [st for off, st in stems(tokens[c.first].text) if off <= len(c.clitic)] if c.n_words == 1 else []
-    if c.match != "region" and any(r in idx.foreign for r in readings + [c.key]):
-        if not (s.cue and s.cue.kinds[0] in ("village", "town", "city")):
-            s.vetoed = "foreign"
+    s.foreign = c.match != "region" and any(r in idx.foreign for r in readings + [c.key])
     if c.match != "region" and c.n_words == 1 and c.key in cues():
         s.vetoed = "cue word"
 
 
+def _spaces_between(text: str, tokens: list[Token], i: int) -> bool:
+    """Whether only blanks separate word i from the word before it."""
+    return text[tokens[i - 1].end:tokens[i].start].isspace()
+
+
 def _name_word_before(text: str, tokens: list[Token], i: int) -> bool:
     """Whether word i directly follows (spaces only) a title or given name (`النقيب`, `محمد`)."""
-    if i < 1 or not text[tokens[i - 1].end:tokens[i].start].isspace():
+    if i < 1 or not _spaces_between(text, tokens, i):
         return False
     titles = person_titles()
     return any(w in titles for w in _prev_stems(tokens, i - 1))
@@ -209,7 +215,7 @@ def _list_neighbours(s: Scored, by_first: dict[int, list[Scored]], text: str,
 
 
 def _local_score(s: Scored, idx: NameIndex) -> float:
-    if s.vetoed:
+    if s.vetoed or (s.foreign and not (s.cue or s.gov_after)):
         return 0.0
     score = s.prior + s.list_bonus
     if s.cue:
@@ -226,18 +232,20 @@ def _local_score(s: Scored, idx: NameIndex) -> float:
     return min(1.0, score)
 
 
-def repeat_names(scored: list[Scored]) -> None:
+def repeat_names(scored: list[Scored], idx: NameIndex) -> None:
     """One sense per discourse: a name accepted once in an article is accepted where it recurs.
 
-    `مجندي النبك` need not repeat the `مدينة` that introduced النبك; vetoed readings (a person's
-    name, a fixed expression) stay out.
+    `مجندي النبك` need not repeat the `مدينة` that introduced النبك. Vetoed readings (a person's
+    name, a fixed expression) stay out, and so does a common word with no evidence of its own:
+    `مدينة الباب` once does not make `فتح الباب` a place.
     """
     best: dict[str, float] = {}
     for s in scored:
         if s.score >= THRESHOLD and s.cand.match == "exact":
             best[s.cand.key] = max(best.get(s.cand.key, 0.0), s.score)
     for s in scored:
-        if not s.vetoed and s.cand.match == "exact" and s.cand.key in best:
+        if (not s.vetoed and s.cand.match == "exact" and s.cand.key in best
+                and (idx.commonness(s.cand.key) < COMMON_WORD or s.cue or s.prep or s.list_bonus)):
             s.score = max(s.score, 0.9 * best[s.cand.key])
 
 
@@ -342,23 +350,32 @@ def drop_isolated(chosen: list[Scored], idx: NameIndex) -> list[Scored]:
     A word that happens to be a village name (`المقتلة` the carnage, `بجروح` with wounds) is only
     believed when something supports it: a cue word, a list, a governorate named beside it,
     prominence, or the article's geography (another place within ~50 km). A one-letter match
-    (fuzzy) must always fit the article's geography, and the kind its cue word announces.
+    (fuzzy) must fit the article's geography whenever the article names other places, and always
+    the kind its cue word announces.
     """
+    keys = {s.cand.key for s in chosen}
+    # Points and governorates of the article's places, grouped by name, so that "the others" of
+    # a mention (every other name) costs a lookup, not a pass over the article.
+    by_key: dict[str, tuple[list[tuple[float, float]], set[str]]] = {k: ([], set()) for k in keys}
+    for o in chosen:
+        pts, a1s = by_key[o.cand.key]
+        a1s.add(idx.admin1[o.row])
+        if idx.kind[o.row] != "governorate" and o.cand.match != "region":
+            pts.append((idx.lat[o.row], idx.lon[o.row]))
     kept = []
     for s in chosen:
         r = s.row
-        others = [o for o in chosen if o.cand.key != s.cand.key]
         fuzzy = s.cand.match == "fuzzy"
         if fuzzy and s.cue and idx.kind[r] not in s.cue.kinds:
             continue
-        if not fuzzy and (s.cand.match == "region" or s.cue or s.list_bonus or s.gov_after
-                          or idx.prominence[r] >= 0.5) or not others:
+        if len(keys) == 1 or not fuzzy and (s.cand.match == "region" or s.cue or s.list_bonus or s.gov_after
+                                            or idx.prominence[r] >= 0.5):
             kept.append(s)
             continue
-        pts = np.array([(idx.lat[o.row], idx.lon[o.row]) for o in others
-                        if idx.kind[o.row] != "governorate" and o.cand.match != "region"] or [(np.nan, np.nan)])
+        others = [v for k, v in by_key.items() if k != s.cand.key]
+        pts = np.array([p for v in others for p in v[0]] or [(np.nan, np.nan)])
         if np.isnan(pts[0, 0]) or (fuzzy and s.gov_after):
-            near = idx.admin1[r] in {idx.admin1[o.row] for o in others}
+            near = idx.admin1[r] in {a for v in others for a in v[1]}
         else:
             near = _closeness(idx.lat[r], idx.lon[r], pts) > 0.3
         if near:

@@ -5,23 +5,29 @@ with its reason and the batch goes on (the caller decides what to do with the er
 """
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 class TextFileError(ValueError):
     """A file that cannot be read as text, with the reason in the message."""
 
 
-def iter_text_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """The given files, and the `.txt` files of the given folders (sorted), in order."""
+def iter_text_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    """(path, document name) of the given files, and of the `.txt` files (any case) in the given
+    folders, sorted. A folder's files are named by their path inside it, so `a/x.txt` and
+    `b/x.txt` stay apart."""
     for p in paths:
         if p.is_dir():
-            yield from sorted(q for q in p.rglob("*.txt") if q.is_file())
+            files = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() == ".txt")
+            yield from ((q, q.relative_to(p).as_posix()) for q in files)
         else:
-            yield p
+            yield p, p.name
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
@@ -32,6 +38,12 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
         raise TextFileError(f"cannot read: {e.strerror or e}") from e
     if len(data) > max_bytes:
         raise TextFileError(f"too large: {len(data):,} bytes (limit {max_bytes:,})")
+    for bom, codec in _BOMS:  # UTF-16/32 (Windows "Unicode" files) are full of NUL bytes
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError as e:
+                raise TextFileError(f"not valid {codec} despite its byte-order mark: {e.reason}") from e
     if b"\x00" in data[:4096]:
         raise TextFileError("binary file (NUL bytes), not text")
     try:

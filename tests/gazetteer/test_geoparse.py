@@ -13,20 +13,22 @@ FINDS = [
     ("سقطت قذائف على معرة النعمان مساء أمس", "معرة النعمان", {"C3985"}, None),
     ("دخلت دورية إلى خان أرنبة صباحا", "خان أرنبة", {"C6273"}, None),
     ("قصف مدفعي استهدف كفرزيتا بريف حماة", "كفرزيتا", {"C3463"}, None),
-    # spelling variants and one-letter typos
+    # spelling variants (ه for ة) and one-letter typos
     ("دخلت قوات النظام حماه صباحا", "حماه", {"C2987", "SY05"}, None),
     ("سقط صاروخ في كنصفره وأصاب منزلا", "كنصفره", {"C4309"}, None),
+    ("تقدمت القوات نحو الجبين وتل ملح في ريف حماة", "الجبين", {"C3466"}, None),
     ("غارات جوية على بلدة كفرزينا بريف حماة الشمالي", "كفرزينا", {"C3463"}, None),
     ("قصف طال قرية باتنتا في ريف إدلب", "باتنتا", {"C3939"}, None),
     # cue words: kind
-    ("استهدفت الفصائل مطار الثعلة العسكري بقذائف الهاون", "مطار الثعلة العسكري", {"X-airbase-thaala"}, "airbase"),
+    ("قصفت الفصائل مطار الثعلة بالصواريخ فجرا", "مطار الثعلة", {"X-airbase-thaala"}, "airbase"),
     ("اشتباكات عنيفة في جبل التركمان منذ الفجر", "جبل التركمان", {"X-mountain-jabal-turkman"}, "mountain"),
     ("حملة عسكرية على وادي بردى", "وادي بردى", {"X-valley-wadi-barada"}, "valley"),
     ("أعلن مجلس محافظة حماة عن خطة جديدة", "حماة", {"SY05"}, "governorate"),
     ("تجول الوفد في مدينة حماة القديمة", "حماة", {"C2987"}, "city"),
     # region phrases: the governorate's countryside, not the city
     ("تقدمت قوات النظام في ريف حماة الشمالي", "ريف حماة الشمالي", {"SY05"}, "region"),
-    ("انشق عشرة عناصر من الصنمين بريف درعا الشرقي", "ريف درعا الشرقي", {"SY12"}, "region"),
+    ("فر عشرة عناصر من حاجز قرب نوى في ريف درعا الغربي", "ريف درعا الغربي", {"SY12"}, "region"),
+    ("قصفت المدفعية قرى في ريف دمشق", "ريف دمشق", {"SY03"}, "governorate"),
     ("تستمر المعارك في ريفي إدلب وحماة", "ريفي إدلب", {"SY07"}, "region"),
     ("تستمر المعارك في ريفي إدلب وحماة", "حماة", {"SY05"}, "region"),
     ("اعتقلت دورية شابين من مدينة داعل بريف درعا الأوسط", "ريف درعا الأوسط", {"SY12"}, "region"),
@@ -47,6 +49,12 @@ FINDS = [
     ("أعلن قائد الفصيل عن هجوم على سراقب", "سراقب", None, None),
     # an alias in brackets, and an admin unit's alias resolved to the town it is named after
     ("ضربات على عين العرب (كوباني) ليلا", "كوباني", {"C1946"}, None),
+    # a surname takes no conjunction: after a given name, و starts a new place
+    ("قصف على عين عيسى وتل أبيض", "تل أبيض", {"C5792"}, None),
+    # a foreign city's name that is also a Syrian place, with a governorate beside it
+    ("اشتباكات في المنصورة بريف الرقة الغربي", "المنصورة", None, None),
+    # punctuation without its space still separates names
+    ("قصف على مدينة إدلب،حلب.وقال ناشطون", "حلب", {"C1007"}, None),
     # a given name before a dash is not a person's surname context
     ("استهدفت مسيرة سيارة على طريق عين عيسى - تل أبيض", "تل أبيض", {"C5792"}, None),
     # a two-letter first word behind a clitic
@@ -86,6 +94,7 @@ NOT_PLACES = [
     ("أعلنت وزارة الداخلية ونقلت وكالات الأنباء", ["وزارة", "زارة", "كالات"]),
     ("انتشلت فرق الإنقاذ جثتين من تحت الأنقاض في المدينة", ["المدينة"]),  # a variant, not the name
     ("وصل الجنود إلى مناطق المعارضة في الشمال السوري", ["المعارضة", "الشمال"]),
+    ("في ريف. حماة الشمالي", ["ريف. حماة الشمالي"]),  # a phrase does not run across a full stop
 ]
 
 
@@ -152,3 +161,25 @@ def test_a_name_accepted_once_is_found_where_it_recurs():
     found = [m.text for m in geoparse(text)]
     assert found.count("النبك") == 2
     assert found.count("البعث") == 1
+
+
+def test_a_common_word_recurs_as_itself():
+    found = [m.text for m in geoparse("شهدت مدينة الباب اشتباكات، ومنذ فتح الباب أمام الحوار")]
+    assert found.count("الباب") == 1
+
+
+def test_typos_are_only_read_where_a_place_is_expected():
+    # كفرزينا is one letter from كفرزيتا: after a cue word it is the town, alone in a sentence it is not.
+    assert [m.place_id for m in geoparse("غارات على بلدة كفرزينا بريف حماة")][:1] == ["C3463"]
+    assert geoparse("قال إن كفرزينا كلمة") == []
+
+
+def test_an_ambiguous_name_with_no_context_falls_back_to_prominence():
+    # الرستن names a city and a district: alone, the city.
+    assert [m.place_id for m in geoparse("عاد الهدوء إلى الرستن")] == ["C2870"]
+
+
+def test_a_village_named_like_a_word_needs_context():
+    # عقرب (scorpion) is a village: below the threshold alone, a place after a cue word.
+    assert geoparse("لدغت عقرب طفلا في المنزل") == []
+    assert [m.place_id for m in geoparse("اشتباكات في محيط بلدة عقرب بريف حماة")][:1] == ["C3049"]

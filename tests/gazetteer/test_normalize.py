@@ -20,6 +20,8 @@ CASES = [
     ("ﻻ", "لا"),                              # presentation-form ligature
     ("حماة. وقال", "حماه. وقال"),             # a real full stop stays
     ("3.5 كم", "3.5 كم"),                     # decimal point between digits stays
+    ("إدلب،حلب.وقال", "ادلب،حلب.وقال"),       # punctuation missing its space is not a breaker
+    ("قت.ـلا", "قتلا"),                        # breaker before the tatweel
 ]
 
 
