@@ -117,11 +117,16 @@ def apply_filters(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 
 def headline(view: pd.DataFrame) -> Headline:
-    """Figures for the current view: events, defectors reported, distinct articles and places."""
-    defecting = view["event_type"].isin(DEFECTION_TYPES)
+    """Figures for the current view: events, defectors reported, distinct articles and places.
+
+    A number reported once for several places (`40 soldiers from A, B and C defected`) gives one
+    event per place, each with that count: it is added once, not once per place.
+    """
+    defecting = view.loc[view["event_type"].isin(DEFECTION_TYPES) & view["count"].notna()]
+    reports = defecting.drop_duplicates(["article_id", "evidence_start", "count_text", "count"])
     return Headline(
         events=len(view),
-        defectors=int(view.loc[defecting, "count"].fillna(0).sum()),
+        defectors=int(reports["count"].sum()),
         articles=int(view["article_id"].nunique()),
         places=int(view.loc[view[LOCATED], "place_id"].nunique()),
     )

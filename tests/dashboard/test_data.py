@@ -59,6 +59,14 @@ def test_headline_counts_defectors_from_defection_and_desertion_only() -> None:
     assert (h.events, h.defectors, h.articles, h.places) == (2, 0, 2, 2)
 
 
+def test_a_count_shared_by_several_places_is_added_once() -> None:
+    sentence = dict(event_type="defection", count=40, count_text="40 عنصرا", article_id="a9",
+                    evidence="انشق 40 عنصرا من بلدات أ وب وج", evidence_start=10, evidence_end=40)
+    shared = table(*(event(event_id=f"e{i}", place_id=f"P{i}", **sentence) for i in range(3)),
+                   event(event_id="other", event_type="desertion", count=5, article_id="a9", evidence_start=50))
+    assert data.headline(shared).defectors == 45
+
+
 def test_date_bounds_and_timeline() -> None:
     assert data.date_bounds(EVENTS) == (date(2012, 3, 4), date(2014, 1, 1))
     assert data.date_bounds(table(event(event_date=None))) is None
