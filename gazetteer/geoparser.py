@@ -17,14 +17,12 @@ from gazetteer.mention import Mention
 from gazetteer.normalize import Normalized, normalize
 from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, fixed_expression_tokens,
                                gather_evidence, list_adjacent, prior, repeat_names, score_spans, select)
-from gazetteer.tokens import Token
+from gazetteer.tokens import Token, tokenize
 
 _SENTENCE_END = re.compile(r"[.!?؟\n]+")
 _COMPASS_EN = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
                "northeast": "north-eastern", "northwest": "north-western", "southeast": "south-eastern",
                "southwest": "south-western", "centre": "central"}
-
-
 BLOCK_CHARS = 100_000
 _HOPELESS = 0.15  # a prior this low (`على`, `إلى`) can only be lifted by a cue word right before
 
@@ -78,8 +76,6 @@ def _geoparse_block(text: str) -> list[Mention]:
 
 def tokenize_sentences(ntext: str) -> tuple[list[Token], list[int]]:
     """Words of the normalised text and, for each, the number of its sentence."""
-    from gazetteer.tokens import tokenize
-
     words = tokenize(ntext)
     ends = [m.start() for m in _SENTENCE_END.finditer(ntext)]
     sentence_of = [bisect_left(ends, w.start) for w in words]

@@ -67,6 +67,10 @@ class NameIndex:
     primary: dict[str, float] = field(default_factory=dict)
     region_centres: dict[str, tuple[float, float]] = field(default_factory=dict)
 
+    def name_prominence(self, key: str) -> float:
+        """Prominence of the most prominent place whose own name (not a variant) is `key`."""
+        return self.primary.get(key) or self.primary.get(_strip_articles(key), 0.0)
+
     def commonness(self, word: str) -> float:
         """Zipf frequency of a normalised word or name as ordinary Arabic (0 when rare or unknown)."""
         return self.zipf.get(word, 0.0)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gazetteer.candidates import ADMIN_UNIT_KINDS as _ADMIN_UNIT_KINDS, Candidate
-from gazetteer.index import NameIndex, _strip_articles
+from gazetteer.index import NameIndex
 from gazetteer.lexicon import PREPOSITIONS, Cue, cue_of, cues, expression_starts, not_places, person_titles
 from gazetteer.tokens import Token, stems
 
@@ -65,7 +65,7 @@ def prior(c: Candidate, whole: str, idx: NameIndex) -> float:
     if c.n_words > 1:
         z -= 1.0  # several words in a row that form a place name are rarely an accident
     common = min(0.85, max(0.1, 1.3 - 0.25 * z))
-    p = idx.primary.get(c.key) or idx.primary.get(_strip_articles(c.key), 0.0)
+    p = idx.name_prominence(c.key)
     prominent = p - max(0.0, z - 4.0) * 0.5 if p >= 0.5 else 0.0
     if p >= 0.9:
         prominent = max(prominent, 0.9 if z < 5.5 else 0.5)
