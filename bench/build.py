@@ -89,7 +89,7 @@ def main() -> int:
         mentions = [geoparse(a.text) for a in articles]
         geo_s = time.perf_counter() - t
         t = time.perf_counter()
-        n_events = sum(len(extract(a, m)) for a, m in zip(articles, mentions))
+        n_events = sum(len(extract(a, a.analysis, m)) for a, m in zip(articles, mentions))
         ext_s = time.perf_counter() - t
 
         one, cpu_one = timed_build(folder, Path(tmp) / "one.parquet", 1)

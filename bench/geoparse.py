@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from gazetteer.geoparser import geoparse  # noqa: E402
 from gazetteer.index import _cache_path, get_index  # noqa: E402
-from gazetteer.normalize import normalize  # noqa: E402
-from gazetteer.tokens import tokenize  # noqa: E402
+from arabic.normalize import normalize  # noqa: E402
+from arabic.tokens import tokenize  # noqa: E402
 
 
 def corpus(n: int, seed: int = 1) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gazetteer.normalize import name_key
+from arabic.normalize import name_key
 
 # The design's event columns, in order: what the table shows and the downloads contain.
 EVENT_COLUMNS: list[str] = [

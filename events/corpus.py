@@ -6,7 +6,6 @@ wins over what is guessed from the text.
 """
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
 import hashlib
@@ -14,15 +13,15 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from arabic import Doc, analyse
+from arabic.normalize import normalize
 from events.dates import find_dates, publication_date
-from gazetteer.normalize import Normalized, normalize
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ""}
@@ -51,6 +50,15 @@ class Article:
     published: str | None
     date_precision: str | None
     article_id: str
+    # The text analysed once by the reader (normalised, tokenised, split), handed to every later stage.
+    analysis: Doc | None = field(default=None, compare=False, repr=False)
+
+    def record(self) -> dict:
+        """The article's stored fields (without its analysis), as the articles sidecar keeps them."""
+        return {f: getattr(self, f) for f in RECORD_FIELDS}
+
+
+RECORD_FIELDS = ("doc", "text", "title", "source", "url", "published", "date_precision", "article_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +72,11 @@ class Reject:
         return {"input": self.input, "reason": self.reason}
 
 
-@lru_cache(maxsize=4)
-def normalized(text: str) -> Normalized:
-    """`normalize`, remembered for the last few texts: the reader normalises an article for its id,
-    and the extractor reads the same article next (in the same process on a one-worker build)."""
-    return normalize(text)
-
-
-def article_id(text: str) -> str:
+def article_id(text: str | Doc) -> str:
     """Hash of the normalised text with whitespace collapsed: the same article re-scraped or
     re-encoded gets the same id."""
-    key = _SPACE.sub(" ", normalized(text).text).strip()
+    ntext = text.ntext if isinstance(text, Doc) else analyse(text).ntext
+    key = _SPACE.sub(" ", ntext).strip()
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -202,14 +204,15 @@ def make_article(doc: str, text: str, meta: dict[str, str | None], rejects: list
     except BadInput as e:
         rejects.append(Reject(doc, f"metadata ignored: {e}"))
         published = None
+    analysis = analyse(text)
     if published is None:
-        top = normalize(text[:3000])
-        found = publication_date(top.text, bisect.bisect_left(top.index, title_end))
+        top = analysis.ntext[:analysis.to_norm(3000)]
+        found = publication_date(top, analysis.to_norm(title_end))
         published = found.isoformat() if found else None
         precision = "day" if found else None
     source = next((str(meta[k]).strip() for k in _SOURCE_KEYS if meta.get(k)), None)
     url = (meta.get("url") or "").strip() or None
-    return Article(doc, text, title, source, url, published, precision, article_id(text))
+    return Article(doc, text, title, source, url, published, precision, article_id(analysis), analysis)
 
 
 def _sidecars(folder: Path, rejects: list[Reject]) -> tuple[dict[str, dict[str, str]], set[Path]]:

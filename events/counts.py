@@ -2,7 +2,7 @@
 
 No maintained library parses Arabic number words together with the qualifiers news use
 (`نحو 300`, `ما لا يقل عن 14`, `فاقت الخمسين`, `12 ألفا`), so this is a small parser over the
-normalised tokens (gazetteer.normalize already turns Eastern Arabic digits into 0-9).
+normalised tokens (arabic.normalize already turns Eastern Arabic digits into 0-9).
 A vague amount (`عشرات`, `أعداد كبيرة`) has value None but keeps its text.
 """
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from events.lexicon import Token, loose_forms, person_nouns, stems
+from arabic.clitics import loose_forms, stems
+from arabic.tokens import Token
+from events.lexicon import person_nouns
 
 UNITS = {  # number words 1-10, also used for durations in events.dates
     "واحد": 1, "احد": 1, "احدي": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "اثنا": 2, "اثني": 2,

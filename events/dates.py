@@ -4,7 +4,7 @@ dateparser (evaluated first) parses `31 يناير 2021`, `أمس` and `منذ �
 months (`نيسان`), `يوم الاثنين الماضي`, `أول من أمس`, `أواخر الشهر الماضي` or ordinal days
 (`السادس والعشرين من نيسان`), and its search mode takes a bare weekday for the coming one; so
 dates are found here with patterns over the normalised text (alef/hamza, ta marbuta and digits
-already unified by gazetteer.normalize). time_precision: 1 day, 2 within a week, 3 month, 4 year.
+already unified by arabic.normalize). time_precision: 1 day, 2 within a week, 3 month, 4 year.
 """
 from __future__ import annotations
 

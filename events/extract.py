@@ -28,14 +28,19 @@ import re
 from dataclasses import dataclass, replace
 from operator import attrgetter, itemgetter
 
-from events.corpus import Article, is_headline, normalized
+from arabic import Doc, analyse
+from arabic.matcher import Match
+from arabic.normalize import Normalized
+from arabic.sentences import clauses
+from arabic.tokens import Token
+from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
-from events.lexicon import Match, Token, Trigger, lexicon, tokenize
+from events.lexicon import Trigger, lexicon
 from events.merge import Draft, merge
 from events.places import PRECISION, contains, geo_precision
+from gazetteer import geoparse
 from gazetteer.mention import Mention
-from gazetteer.normalize import Normalized
 
 COLUMNS = ["event_id", "doc", "article_id", "title", "source", "url", "event_date", "time_precision",
            "event_type", "count", "count_text", "actors", "place_id", "location_ar", "location_en", "kind",
@@ -46,14 +51,6 @@ COLUMNS = ["event_id", "doc", "article_id", "title", "source", "url", "event_dat
 SPECIFIC = ["defection", "desertion", "airstrike", "bombing", "shelling", "clashes"]
 OUTCOMES = ["killing", "arrest", "other"]
 _FIRST, _START, _LAST = itemgetter(0), attrgetter("start"), attrgetter("last")  # bisection keys (C, not lambdas)
-_STOPS = re.compile(r"[.!?؟؛;]+(?=\s|$)")
-_CONNECTIVES = [tuple(c.split()) for c in ("فيما", "في حين", "بينما", "تزامنا مع", "بالتزامن مع", "حيث", "وسط",
-                                            "في غضون ذلك", "الي ذلك", "من جهه اخري", "من ناحيه اخري")]
-_CONNECTIVE_HEADS: dict[str, list[tuple[str, ...]]] = {}
-for _c in _CONNECTIVES:
-    _CONNECTIVE_HEADS.setdefault(_c[0], []).append(_c)
-    if len(_c) == 1:
-        _CONNECTIVE_HEADS.setdefault("و" + _c[0], []).append(_c)
 _PERSON_VERBS = {"killing", "defection", "desertion", "arrest"}  # "قتل متظاهر", "انشق ضابط": one person
 # "B شرقي A": after a place, a direction makes the next place a reference point, not a location.
 _DIRECTIONS = {"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "شمال شرق", "شمال غرب",
@@ -82,15 +79,16 @@ Place = tuple[int, int, Mention]  # start and end in the normalised text, and th
 
 
 class _Doc:
-    """One article's normalised text with everything found in it, for the per-sentence steps."""
+    """One article's analysed text (the shared `arabic.Doc`) with everything the extractor finds in
+    it: lexicon matches, counts, dates and the geoparser's places, for the per-sentence steps."""
 
-    def __init__(self, article: Article, mentions: list[Mention]):
+    def __init__(self, article: Article, doc: Doc, mentions: list[Mention]):
         self.article = article
-        self.norm: Normalized = normalized(article.text)
-        self.text = self.norm.text
+        self.adoc = doc
+        self.norm: Normalized = doc.norm
+        self.text = doc.ntext
         self.pub = dt.date.fromisoformat(article.published) if article.published else None
-        self.toks: list[Token] = tokenize(self.text)
-        self.tok_starts = [t.start for t in self.toks]
+        self.toks: list[Token] = doc.tokens
         found = lexicon().find(self.toks)
         self.triggers: list[Match[Trigger]] = found.get("trigger", [])
         self.actors: list[Match[str]] = found.get("actor", [])
@@ -100,8 +98,8 @@ class _Doc:
         self.near = _after(found.get("near", []), 1, 3)
         self.fronts = _after(found.get("front", []), 1, 2)
         self.origins = found.get("origin", [])
-        self.connectives = _connectives(self.toks)
-        self.sentences = _sentences(self.text)
+        self.connectives = doc.clause_cuts
+        self.sentences = doc.sentences
         # Dates and counts matter only where there is an event cue: look for them there alone.
         self.dates: list[DateHit] = []
         self.counts: list[Count] = []
@@ -116,8 +114,9 @@ class _Doc:
                             for c in find_counts(self.toks[first:self.tok_index(e)])]
         self.counts = [c for c in self.counts if not self._in_date(c)]
         # Recurring names are the geoparser's business (one sense per article): take its mentions as they are.
-        self.places: list[Place] = sorted(((self.to_norm(m.start), self.to_norm(m.end), m) for m in mentions
-                                           if not self._is_dateline(m)), key=_FIRST)
+        self.places: list[Place] = sorted(((m.nstart, m.nend, m) if m.nstart >= 0 else
+                                           (self.to_norm(m.start), self.to_norm(m.end), m)
+                                           for m in mentions if not self._is_dateline(m)), key=_FIRST)
 
     def to_norm(self, offset: int) -> int:
         """An offset of the original text -> the offset of the same character in the normalised text."""
@@ -137,7 +136,7 @@ class _Doc:
 
     def tok_index(self, char: int) -> int:
         """Index of the first token starting at or after normalised offset `char`."""
-        return bisect.bisect_left(self.tok_starts, char)
+        return self.adoc.tok_index(char)
 
     def orig(self, start: int, end: int) -> tuple[int, int]:
         """A normalised span -> the span of the original text it came from."""
@@ -147,42 +146,6 @@ class _Doc:
 def _after(cues: list[Match], first: int, last: int) -> set[int]:
     """Token indexes from `first` to `last` tokens after the end of each cue."""
     return {c.last + k for c in cues for k in range(first, last + 1)}
-
-
-def _sentences(text: str) -> list[tuple[int, int, int]]:
-    """(paragraph number, start, end) of each sentence; paragraphs are lines. A sentence ends after
-    stops followed by a space or the end of the line (so "3.5" and "..." inside a word do not)."""
-    out = []
-    pos = 0
-    for para, line in enumerate(text.split("\n")):
-        start = 0
-        for end in [m.end() for m in _STOPS.finditer(line)] + [len(line)]:
-            if end >= start + 2 or end == len(line) > start:  # a sentence has a character before its stops
-                chunk = line[start:end]
-                s, e = end - len(chunk.lstrip()), start + len(chunk.rstrip())
-                if e > s and _RUN.search(line, s, e):
-                    out.append((para, pos + s, pos + e))
-                start = end
-        pos += len(line) + 1
-    return out
-
-
-def _clauses(doc: _Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """Cut a sentence before connectives that start another incident (فيما، في حين، تزامنا مع…)."""
-    cuts = [start] + [c for c in doc.connectives[bisect.bisect_right(doc.connectives, start):
-                                                 bisect.bisect_left(doc.connectives, end)]] + [end]
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
-
-
-def _connectives(toks: list[Token]) -> list[int]:
-    """Start offsets of the connective words of a text."""
-    out = []
-    for i in [i for i, t in enumerate(toks) if t.text in _CONNECTIVE_HEADS]:  # a cheap pass, then the few
-        for conn in _CONNECTIVE_HEADS[toks[i].text]:
-            if len(conn) == 1 or tuple(x.text for x in toks[i:i + len(conn)]) == conn:
-                out.append(toks[i].start)
-                break
-    return out
 
 
 def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
@@ -366,7 +329,7 @@ def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: in
             names.append(m.payload)
     places = _drop_fronts(doc, _drop_references(doc, _most_specific(_between(doc.places, start, end))))
     sent = _Sentence(index, start, end, para_start, places, _between(doc.dates, start, end), names)
-    return [d for cs, ce in _clauses(doc, start, end) for d in _clause_drafts(doc, sent, cs, ce, title_place)]
+    return [d for cs, ce in clauses(doc.connectives, start, end) for d in _clause_drafts(doc, sent, cs, ce, title_place)]
 
 
 def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Place | None) -> list[Draft]:
@@ -431,11 +394,15 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
     return doc.to_norm(at), doc.to_norm(at + len(title))
 
 
-def extract(article: Article, mentions: list[Mention]) -> list[dict]:
-    """The events reported in `article`, given the places the geoparser found in its text.
-    Rows have exactly COLUMNS. A headline is not read for events (it restates the body) but its
-    place is the last resort for a sentence that names none."""
-    doc = _Doc(article, mentions)
+def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | None = None) -> list[dict]:
+    """The events reported in `article`, given its analysed text and the places the geoparser found
+    in it (both computed here when not given). Rows have exactly COLUMNS. A headline is not read for
+    events (it restates the body) but its place is the last resort for a sentence that names none."""
+    if doc is None:
+        doc = article.analysis or analyse(article.text)
+    if mentions is None:
+        mentions = geoparse(doc)
+    doc = _Doc(article, doc, mentions)
     title = _title(doc)
     title_place = None
     if title:

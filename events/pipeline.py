@@ -11,12 +11,13 @@ import multiprocessing as mp
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 from tqdm import tqdm
 
+from arabic import analyse
 from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_articles
 from events.extract import extract
 from events.store import (
@@ -58,8 +59,9 @@ def process(article: Article) -> tuple[str, list[dict], str, str | None]:
     article cannot stop a batch. Returns no text: only what the parent does not already hold
     crosses the process boundary."""
     try:
-        mentions = geoparse(article.text)
-        events = extract(article, mentions)
+        doc = article.analysis or analyse(article.text)
+        mentions = geoparse(doc)
+        events = extract(article, doc, mentions)
         return article.article_id, events, json.dumps([m.to_json() for m in mentions], ensure_ascii=False), None
     except Exception as e:  # noqa: BLE001 - reported per article in rejects.jsonl
         return article.article_id, [], "[]", f"extraction failed: {type(e).__name__}: {e}"
@@ -132,7 +134,7 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
                     rejects.append(Reject(article.doc, error))
                     continue
                 new_events.extend(events)
-                new_articles.append({**asdict(article), "mentions": mentions})
+                new_articles.append({**article.record(), "mentions": mentions})
         finally:
             if pool:
                 pool.close()

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from gazetteer.index import NameIndex
 from gazetteer.lexicon import cues, directions
-from gazetteer.tokens import Token, gap_is_space, stems
+from arabic.clitics import readings
+from arabic.tokens import Token, gap_is_space
 
 
 ADMIN_UNIT_KINDS = frozenset({"district", "subdistrict"})
@@ -75,7 +76,7 @@ def region_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Ca
     for i, tok in enumerate(tokens[:-1]):
         if "ريف" not in tok.text:
             continue
-        hit = next(((off, s) for off, s in stems(tok.text) if s in ("ريف", "ريفي")), None)
+        hit = next(((off, s) for off, s in readings(tok.text) if s in ("ريف", "ريفي")), None)
         if hit is None:
             continue
         off, rif = hit
@@ -147,7 +148,7 @@ def fuzzy_candidates(tokens: list[Token], slots: set[int], covered: set[int],
         tok = tokens[i]
         if idx.commonness(tok.text) >= TYPO_MAX_ZIPF:
             continue  # `المعارضة` is a word, not a misspelt village
-        for off, stem in stems(tok.text):
+        for off, stem in readings(tok.text):
             if idx.commonness(stem) >= TYPO_MAX_ZIPF:
                 continue
             hits = idx.fuzzy(stem)

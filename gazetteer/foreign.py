@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.normalize import name_key
+from arabic.normalize import name_key
 
 DATA = Path(__file__).parent / "data"
 CITIES_FILE = DATA / "foreign_cities.txt"

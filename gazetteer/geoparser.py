@@ -6,20 +6,16 @@ Mentions. A name the gazetteer lacks simply yields no candidate; it never distur
 """
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-from dataclasses import replace
-
+from arabic import Doc, analyse
+from arabic.normalize import Normalized
+from arabic.tokens import Token
 from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
 from gazetteer.index import NameIndex, get_index
 from gazetteer.lexicon import cue_of, direction_names
 from gazetteer.mention import Mention
-from gazetteer.normalize import Normalized, normalize
 from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, fixed_expression_tokens,
                                gather_evidence, list_adjacent, prior, repeat_names, score_spans, select)
-from gazetteer.tokens import Token, tokenize
 
-_SENTENCE_END = re.compile(r"[.!?؟\n]+")
 _COMPASS_EN = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
                "northeast": "north-eastern", "northwest": "north-western", "southeast": "south-eastern",
                "southwest": "south-western", "centre": "central"}
@@ -27,38 +23,42 @@ BLOCK_CHARS = 100_000
 _HOPELESS = 0.15  # a prior this low (`على`, `إلى`) can only be lifted by a cue word right before
 
 
-def geoparse(text: str) -> list[Mention]:
-    """Every Syrian place mentioned in `text`, in order of appearance, scored in [0, 1].
+def geoparse(text: str | Doc) -> list[Mention]:
+    """Every Syrian place mentioned in a text (or an analysed `Doc`), in order, scored in [0, 1].
 
-    A text longer than BLOCK_CHARS (no news article is) is read in blocks cut at line breaks,
-    so a 10 MB dump costs linear time; article-level context then holds within a block.
+    A text longer than BLOCK_CHARS (no news article is) is read in blocks of words cut at line
+    breaks, so a 10 MB dump costs linear time; article-level context then holds within a block.
     """
-    if not text or not isinstance(text, str):
+    if isinstance(text, Doc):
+        doc = text
+    elif not text or not isinstance(text, str):
         return []
+    else:
+        doc = analyse(text)
     out: list[Mention] = []
-    for start, block in _blocks(text):
-        found = _geoparse_block(block)
-        out += [replace(m, start=m.start + start, end=m.end + start) for m in found] if start else found
+    for lo, hi in _blocks(doc):
+        out += _geoparse_block(doc, lo, hi)
     return out
 
 
-def _blocks(text: str) -> list[tuple[int, str]]:
-    """(offset, block) pieces of at most about BLOCK_CHARS, cut after a line break when there is one."""
-    out, pos = [], 0
+def _blocks(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges [lo, hi) of at most about BLOCK_CHARS each, cut after a line break when there is one."""
+    text, tokens = doc.ntext, doc.tokens
+    out, pos, lo = [], 0, 0
     while len(text) - pos > BLOCK_CHARS:
         cut = text.rfind("\n", pos + BLOCK_CHARS // 2, pos + BLOCK_CHARS)
         cut = cut + 1 if cut > 0 else pos + BLOCK_CHARS
-        out.append((pos, text[pos:cut]))
-        pos = cut
-    out.append((pos, text[pos:]))
+        hi = doc.tok_index(cut)
+        out.append((lo, hi))
+        pos, lo = cut, hi
+    out.append((lo, len(tokens)))
     return out
 
 
-def _geoparse_block(text: str) -> list[Mention]:
+def _geoparse_block(doc: Doc, lo: int, hi: int) -> list[Mention]:
     idx = get_index()
-    norm = normalize(text)
-    ntext = norm.text
-    words, sentence_of = tokenize_sentences(ntext)
+    ntext = doc.ntext
+    words, sentence_of = doc.tokens[lo:hi], doc.sentence_of[lo:hi]
     cands = exact_candidates(ntext, words, idx) + region_candidates(ntext, words, idx)
     scored = _with_priors(cands, words, idx)
     covered = {k for s in scored if s.prior >= THRESHOLD for k in range(s.cand.first, s.cand.last + 1)}
@@ -71,15 +71,7 @@ def _geoparse_block(text: str) -> list[Mention]:
     repeat_names(scored, idx)
     chosen = select(scored)
     choose_rows(chosen, sentence_of, idx)
-    return [_mention(s, norm, idx) for s in drop_isolated(chosen, idx) if s.score >= THRESHOLD]
-
-
-def tokenize_sentences(ntext: str) -> tuple[list[Token], list[int]]:
-    """Words of the normalised text and, for each, the number of its sentence."""
-    words = tokenize(ntext)
-    ends = [m.start() for m in _SENTENCE_END.finditer(ntext)]
-    sentence_of = [bisect_left(ends, w.start) for w in words]
-    return words, sentence_of
+    return [_mention(s, doc.norm, idx) for s in drop_isolated(chosen, idx) if s.score >= THRESHOLD]
 
 
 def _with_priors(cands: list[Candidate], words: list[Token], idx: NameIndex) -> list[Scored]:
@@ -138,4 +130,4 @@ def _mention(s: Scored, norm: Normalized, idx: NameIndex) -> Mention:
     return Mention(start=start, end=end, text=norm.original[start:end], place_id=idx.place_id[r],
                    name_ar=name_ar, name_en=name_en, kind=kind, admin1=idx.admin1_en[r],
                    lat=lat, lon=lon, score=round(s.score, 3), admin2=idx.admin2_en[r],
-                   admin1_ar=idx.admin1_ar[r], admin2_ar=idx.admin2_ar[r])
+                   admin1_ar=idx.admin1_ar[r], admin2_ar=idx.admin2_ar[r], nstart=s.cand.start, nend=s.cand.end)

@@ -29,8 +29,8 @@ import numpy as np
 from gazetteer import admin, places
 from gazetteer.foreign import foreign_keys
 from gazetteer.lexicon import cues
-from gazetteer.normalize import name_key
-from gazetteer.tokens import stems
+from arabic.normalize import name_key
+from arabic.clitics import readings
 
 COMMON_ZIPF = 3.0
 MIN_ZIPF = 2.0  # rarer words count as unknown (Zipf 0): the prior is flat down there
@@ -86,7 +86,7 @@ class NameIndex:
         hit = cache.get(word)
         if hit is None:
             hit = tuple((off, st, self.lookup(st) if len(st) >= 3 else (), st in self.first_words)
-                        for off, st in stems(word)
+                        for off, st in readings(word)
                         if st in self.first_words or (len(st) >= 3 and self.lookup(st)))
             if len(cache) < 500_000:
                 cache[word] = hit
@@ -244,7 +244,7 @@ def _commonness(rows: dict[str, tuple[int, ...]]) -> dict[str, float]:
         k = name_key(word)
         # Every common word (a typo'd name is judged by the word as written), and rarer words
         # only when they are a name, maybe behind clitics.
-        if z >= COMMON_ZIPF or k in rows or any(st in rows for _, st in stems(k)):
+        if z >= COMMON_ZIPF or k in rows or any(st in rows for _, st in readings(k)):
             out[k] = max(out.get(k, 0.0), round(z, 2))
     for k in rows:
         if " " in k:  # phrases are not in the word list: estimate from their words

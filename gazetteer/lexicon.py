@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.normalize import name_key
-from gazetteer.tokens import stems
+from arabic.normalize import name_key
+from arabic.clitics import readings
 
 DATA = Path(__file__).parent / "data"
 
@@ -85,10 +85,10 @@ def not_place_words() -> frozenset[str]:
 def cue_of(word: str) -> Cue | None:
     """The cue a word is, behind any clitics (`وبلدة` -> بلدة), or None. Memoised per word."""
     table = cues()
-    return next((table[st] for _, st in stems(word) if st in table), None)
+    return next((table[st] for _, st in readings(word) if st in table), None)
 
 
 @lru_cache(maxsize=200_000)
 def expression_starts(word: str) -> frozenset[str]:
     """Readings of a word that can open a fixed expression (usually none)."""
-    return frozenset(st for _, st in stems(word)) & not_place_words()
+    return frozenset(st for _, st in readings(word)) & not_place_words()

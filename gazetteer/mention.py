@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+JSON_FIELDS = ("start", "end", "text", "place_id", "name_ar", "name_en", "kind", "admin1", "lat", "lon", "score",
+               "admin2", "admin1_ar", "admin2_ar")
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A place found in a text; `start`/`end` index the ORIGINAL text, so text == original[start:end]."""
@@ -26,10 +30,12 @@ class Mention:
     admin2: str | None = None
     admin1_ar: str | None = None
     admin2_ar: str | None = None
+    nstart: int = -1  # the same span in the normalised text of the article's Doc (not part of the JSON)
+    nend: int = -1
 
     def to_json(self) -> dict:
         """The JSON object of the design's contract (plus admin2 fields, which consumers may ignore)."""
-        d = {name: getattr(self, name) for name in self.__slots__}  # asdict() deep-copies: slower
+        d = {name: getattr(self, name) for name in JSON_FIELDS}  # asdict() deep-copies: slower
         d["lat"] = round(self.lat, 5)
         d["lon"] = round(self.lon, 5)
         d["score"] = round(self.score, 3)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from gazetteer.normalize import name_key
+from arabic.clitics import strip_article
+from arabic.normalize import name_key
 
 PLACES_FILE = Path(__file__).resolve().parent / "data" / "places.parquet"
 
@@ -43,7 +44,7 @@ def strip_articles(k: str) -> str:
     for w in k.split(" "):
         if w in _LATIN_ARTICLES:
             continue
-        words.append(w[2:] if w.startswith("ال") and len(w) > 3 else w)
+        words.append(strip_article(w))
     return " ".join(words) or k
 
 

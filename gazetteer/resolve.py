@@ -20,7 +20,8 @@ import numpy as np
 from gazetteer.candidates import ADMIN_UNIT_KINDS as _ADMIN_UNIT_KINDS, Candidate
 from gazetteer.index import NameIndex
 from gazetteer.lexicon import PREPOSITIONS, Cue, cue_of, cues, expression_starts, not_places, person_titles
-from gazetteer.tokens import Token, stems
+from arabic.clitics import readings
+from arabic.tokens import Token
 
 THRESHOLD = 0.5
 COMMON_WORD = 4.0  # Zipf: a word this common recurs as itself, not as the place it once named
@@ -78,7 +79,7 @@ def prior(c: Candidate, whole: str, idx: NameIndex) -> float:
 
 
 def _prev_stems(tokens: list[Token], i: int) -> list[str]:
-    return [s for _, s in stems(tokens[i].text)] if i >= 0 else []
+    return [s for _, s in readings(tokens[i].text)] if i >= 0 else []
 
 
 def gather_evidence(s: Scored, text: str, tokens: list[Token], expressions: set[int], idx: NameIndex) -> None:
@@ -97,8 +98,8 @@ def gather_evidence(s: Scored, text: str, tokens: list[Token], expressions: set[
         s.vetoed = "person"
     if any(k in expressions for k in range(c.first, c.last + 1)):
         s.vetoed = "expression"
-    readings = [st for off, st in stems(tokens[c.first].text) if off <= len(c.clitic)] if c.n_words == 1 else []
-    s.foreign = c.match != "region" and any(r in idx.foreign for r in readings + [c.key])
+    forms = [st for off, st in readings(tokens[c.first].text) if off <= len(c.clitic)] if c.n_words == 1 else []
+    s.foreign = c.match != "region" and any(r in idx.foreign for r in forms + [c.key])
     if c.match != "region" and c.n_words == 1 and c.key in cues():
         s.vetoed = "cue word"
 

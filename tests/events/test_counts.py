@@ -2,8 +2,8 @@
 import pytest
 
 from events.counts import find_counts
-from events.lexicon import tokenize
-from gazetteer.normalize import normalize
+from arabic.tokens import tokenize
+from arabic.normalize import normalize
 
 
 def counts(sentence: str):

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from events.dates import find_dates, publication_date
-from gazetteer.normalize import normalize
+from arabic.normalize import normalize
 
 PUB = dt.date(2020, 3, 12)  # a Thursday
 

@@ -48,7 +48,7 @@ def mentions(text: str) -> list[Mention]:
 def run(text: str, published: str | None = "2020-03-12", title: str = ""):
     article = Article("doc.txt", text, title, "Outlet", None, published, "day" if published else None,
                       article_id(text))
-    return extract(article, mentions(text))
+    return extract(article, mentions=mentions(text))
 
 
 def brief(rows):

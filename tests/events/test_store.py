@@ -84,10 +84,10 @@ def test_bad_inputs_go_to_rejects_and_good_ones_are_kept(tmp_path):
 def test_an_article_that_breaks_extraction_is_rejected_not_fatal(tmp_path, monkeypatch):
     real = pipeline.extract
 
-    def flaky(article, mentions):
+    def flaky(article, doc, mentions):
         if article.doc == "a.txt":
             raise RuntimeError("boom")
-        return real(article, mentions)
+        return real(article, doc, mentions)
 
     monkeypatch.setattr(pipeline, "extract", flaky)
     summary = build([corpus(tmp_path / "in")], tmp_path / "events.parquet")

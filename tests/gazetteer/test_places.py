@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from gazetteer import admin, build, places
-from gazetteer.normalize import name_key
+from arabic.normalize import name_key
 
 # OCHA's own points sit up to 3.4 km outside OCHA's own border (Mazraet Deir al-Ashayer, on the
 # Lebanese frontier); anything farther off must be a curated place with a stated reason.

@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from gazetteer.normalize import name_key, normalize
+from arabic.normalize import name_key, normalize
 
 CASES = [
     # (original, normalised): one behaviour per row

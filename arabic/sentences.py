@@ -1,0 +1,84 @@
+"""Paragraphs, sentences and clauses of a normalised text.
+
+A paragraph is a line. A sentence ends after `. ! ? ؟ ؛ ;` followed by a space or the end of the
+line, so `3.5` and `...` inside a word do not end it; the Arabic semicolon ends a sentence
+(`قصف على حماة؛ وفي إدلب` reports two things). A clause starts at a connective that opens
+another incident (فيما، في حين، بينما…: `arabic/data/connectives.txt`).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+from arabic.tokens import Token
+
+_STOPS = re.compile(r"[.!?؟؛;]+(?=\s|$)")
+_RUN = re.compile(r"\w+")
+DATA = Path(__file__).parent / "data"
+
+
+class Sentence(NamedTuple):
+    """A sentence: its paragraph number and its span in the normalised text."""
+
+    para: int
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The sentences of a normalised text, in order (a sentence holds at least one word)."""
+    out = []
+    pos = 0
+    for para, line in enumerate(text.split("\n")):
+        start = 0
+        for end in [m.end() for m in _STOPS.finditer(line)] + [len(line)]:
+            if end >= start + 2 or end == len(line) > start:  # a sentence has a character before its stops
+                chunk = line[start:end]
+                s, e = end - len(chunk.lstrip()), start + len(chunk.rstrip())
+                if e > s and _RUN.search(line, s, e):
+                    out.append(Sentence(para, pos + s, pos + e))
+                start = end
+        pos += len(line) + 1
+    return out
+
+
+def sentence_of_tokens(tokens: list[Token], sentences: list[Sentence]) -> list[int]:
+    """For each token, the number of the sentence it lies in (or the next one, between sentences)."""
+    ends = [s.end for s in sentences]
+    return [bisect_left(ends, t.end) for t in tokens]
+
+
+@cache
+def connectives() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word -> the connectives starting with it (a one-word one also with و glued on)."""
+    heads: dict[str, list[tuple[str, ...]]] = {}
+    for line in (DATA / "connectives.txt").read_text(encoding="utf-8").splitlines():
+        words = tuple(line.split())
+        if not words or line.startswith("#"):
+            continue
+        heads.setdefault(words[0], []).append(words)
+        if len(words) == 1:
+            heads.setdefault("و" + words[0], []).append(words)
+    return {k: tuple(v) for k, v in heads.items()}
+
+
+def connective_starts(tokens: list[Token]) -> list[int]:
+    """Start offsets of the connectives of a text (where a new clause begins)."""
+    heads = connectives()
+    out = []
+    for i in [i for i, t in enumerate(tokens) if t.text in heads]:  # a cheap pass, then the few
+        for conn in heads[tokens[i].text]:
+            if len(conn) == 1 or tuple(x.text for x in tokens[i:i + len(conn)]) == conn:
+                out.append(tokens[i].start)
+                break
+    return out
+
+
+def clauses(cuts: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """Cut the span [start, end) at the connective offsets `cuts` (sorted) inside it."""
+    inner = cuts[bisect_right(cuts, start):bisect_left(cuts, end)]
+    bounds = [start, *inner, end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
