@@ -4,20 +4,12 @@ One place for these so the map legend, the chart and the markers always agree.
 """
 from __future__ import annotations
 
+from events.schema import event_types
+
 TITLE = "Syria reported-events map"
 
-# Event types of the design's table, in legend order, with colours distinguishable on a light base map.
-TYPE_COLOURS: dict[str, str] = {
-    "defection": "#1f77b4",
-    "desertion": "#17becf",
-    "shelling": "#ff7f0e",
-    "airstrike": "#d62728",
-    "clashes": "#9467bd",
-    "bombing": "#8c564b",
-    "killing": "#e377c2",
-    "arrest": "#bcbd22",
-    "other": "#7f7f7f",
-}
+# Event types in legend order with their colours: the registry of events.schema decides both.
+TYPE_COLOURS: dict[str, str] = {t.name: t.colour for t in event_types().values()}
 UNKNOWN_TYPE_COLOUR = "#444444"
 
 ARABIC_FONT = "'Noto Naskh Arabic', 'Noto Sans Arabic', 'Amiri', 'Arial', sans-serif"

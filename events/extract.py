@@ -39,19 +39,13 @@ from events.dates import DateHit, find_dates
 from events.lexicon import Trigger, lexicon
 from events.merge import Draft, merge
 from events.places import PRECISION, contains, geo_precision
+from events.schema import event_types, types_with
 from gazetteer import geoparse
 from gazetteer.mention import Mention
 
-COLUMNS = ["event_id", "doc", "article_id", "title", "source", "url", "event_date", "time_precision",
-           "event_type", "count", "count_text", "actors", "place_id", "location_ar", "location_en", "kind",
-           "admin1", "admin2", "latitude", "longitude", "geo_precision", "evidence", "evidence_start",
-           "evidence_end"]
 # When one scope has cues of several types, the incident is the first of these: an attack named by
 # its weapon, then a bare "shelling/targeting" (قصف، استهداف), then the outcomes it caused.
-SPECIFIC = ["defection", "desertion", "airstrike", "bombing", "shelling", "clashes"]
-OUTCOMES = ["killing", "arrest", "other"]
 _FIRST, _START, _LAST = itemgetter(0), attrgetter("start"), attrgetter("last")  # bisection keys (C, not lambdas)
-_PERSON_VERBS = {"killing", "defection", "desertion", "arrest"}  # "قتل متظاهر", "انشق ضابط": one person
 # "B شرقي A": after a place, a direction makes the next place a reference point, not a location.
 _DIRECTIONS = {"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "شمال شرق", "شمال غرب",
                "جنوب شرق", "جنوب غرب", "شمالي شرق", "شمالي غرب", "جنوبي شرق", "جنوبي غرب"}
@@ -159,6 +153,7 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     by a strong cue; a bare shelling/targeting (made an airstrike by an aircraft); an arrest; a
     defection named only by a weak cue (deaths told with defectors are mostly their reason: "عدد
     المنشقين … بعد مقتل"); other outcomes; background words ("battles") when nothing else is there."""
+    specific, outcomes = types_with("specific"), types_with("outcome")
     cues_ = [t.payload for t in trigs]
     aircraft = any(t.event_type == "aircraft" for t in cues_)
     strong = {t.event_type for t in cues_ if t.strength == "strong"}
@@ -166,9 +161,9 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     weak = {t.event_type for t in cues_ if t.strength == "weak"}
     if aircraft and (generic or "shelling" in strong):
         strong.add("airstrike")  # the aircraft names the weapon of the shelling
-    for types, order, is_generic in ((strong, SPECIFIC, False), (generic, SPECIFIC, True), (strong, ["arrest"], False),
-                                     (weak, ["defection", "desertion"], False), (strong, OUTCOMES, False),
-                                     (weak, SPECIFIC + OUTCOMES, False)):
+    for types, order, is_generic in ((strong, specific, False), (generic, specific, True), (strong, ["arrest"], False),
+                                     (weak, ["defection", "desertion"], False), (strong, outcomes, False),
+                                     (weak, specific + outcomes, False)):
         etype = next((t for t in order if t in types), None)
         if etype:
             return etype, is_generic
@@ -199,7 +194,8 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) 
             out.append(c)
     if not any(c.value is not None for c in out):
         for t in trigs:
-            one = lone_person(doc.toks, t.last + 1) if t.payload.event_type in _PERSON_VERBS else None
+            etype = event_types().get(t.payload.event_type)
+            one = lone_person(doc.toks, t.last + 1) if etype and etype.one_person else None
             if one and start <= one.start and one.end <= end:
                 out.insert(0, one)
                 break
@@ -256,6 +252,7 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
         "time_precision": precision if event_date else None,
         "event_type": etype,
         "count": count.value if count else None, "count_text": count_text,
+        "count_of": event_types()[etype].count_of if count else None,
         "actors": ";".join(actor_names) or None,
         "place_id": place.place_id if place else None,
         "location_ar": place.name_ar if place else None,
@@ -267,6 +264,7 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
         "longitude": place.lon if place else None,
         "geo_precision": geo_precision(place.kind, near) if place else None,
         "evidence": a.text[ostart:oend], "evidence_start": ostart, "evidence_end": oend,
+        "background": False,
     }
 
 
@@ -359,7 +357,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
         if typed is None:
             continue
         etype, generic = typed
-        if etype == "killing" and (attack := _event_type(trigs)) and attack[0] not in OUTCOMES:
+        if etype == "killing" and (attack := _event_type(trigs)) and event_types()[attack[0]].role != "outcome":
             etype, generic = attack  # "…غارات على A، ما أدى لمقتل طفلين في B": the deaths are the strikes
         count = _pick_count(_valid_counts(doc, s, e, scope_trigs or trigs)) or \
             (_pick_count(clause_counts) if len(scopes) == 1 else None)
@@ -396,7 +394,7 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
 
 def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | None = None) -> list[dict]:
     """The events reported in `article`, given its analysed text and the places the geoparser found
-    in it (both computed here when not given). Rows have exactly COLUMNS. A headline is not read for
+    in it (both computed here when not given). Rows have exactly the columns of events.schema. A headline is not read for
     events (it restates the body) but its place is the last resort for a sentence that names none."""
     if doc is None:
         doc = article.analysis or analyse(article.text)

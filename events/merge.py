@@ -11,9 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from events.places import CONTAINERS, PLACE_FIELDS, row_contains
+from events.schema import event_types
 
-FAMILY = {"airstrike": "attack", "shelling": "attack", "desertion": "defection"}
-ATTACKS = {"airstrike", "shelling", "bombing", "clashes"}
 
 
 @dataclass(slots=True)
@@ -32,7 +31,8 @@ class Draft:
 
     @property
     def family(self) -> str:
-        return FAMILY.get(self.row["event_type"], self.row["event_type"])
+        etype = event_types().get(self.row["event_type"])
+        return etype.family if etype else self.row["event_type"]
 
 
 def _absorb(into: Draft, other: Draft) -> None:
@@ -43,7 +43,7 @@ def _absorb(into: Draft, other: Draft) -> None:
     if other.dated and not into.dated:
         into.row["event_date"], into.row["time_precision"] = other.row["event_date"], other.row["time_precision"]
         into.dated = True
-    if into.generic and not other.generic or into.row["event_type"] == "killing" and other.row["event_type"] in ATTACKS:
+    if into.generic and not other.generic or into.row["event_type"] == "killing" and _is_attack(other.row["event_type"]):
         into.row["event_type"], into.generic = other.row["event_type"], other.generic
     names = [n for n in (into.row["actors"] or "").split(";") if n]
     names += [n for n in (other.row["actors"] or "").split(";") if n and n not in names]
@@ -52,13 +52,19 @@ def _absorb(into: Draft, other: Draft) -> None:
         into.row["geo_precision"] = min(into.row["geo_precision"], other.row["geo_precision"])
 
 
+def _is_attack(etype: str) -> bool:
+    """Whether deaths reported at the place of this type of event are its toll."""
+    t = event_types().get(etype)
+    return bool(t and t.attack)
+
+
 def _same_incident(a: Draft, b: Draft) -> bool:
     """Same kind of incident (an unspecific "shelling" may be the airstrike another report names;
     fleeing the ranks is defecting; deaths at the place of an attack are its toll) and dates that do
     not contradict each other."""
     ta, tb = a.row["event_type"], b.row["event_type"]
     if ta != tb and not (a.family == b.family and (a.generic or b.generic or a.family == "defection")) and \
-            not ("killing" in (ta, tb) and {ta, tb} & ATTACKS):
+            not ("killing" in (ta, tb) and (_is_attack(ta) or _is_attack(tb))):
         return False
     if not (a.dated and b.dated):
         return True

@@ -18,24 +18,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from events.extract import COLUMNS
+from events.schema import COLUMNS, EVENT_SCHEMA, NUMERIC_COLUMNS
 
 FORMATS = ("parquet", "csv", "geojson", "jsonl")
-EVENT_SCHEMA = pa.schema([
-    ("event_id", pa.string()), ("doc", pa.string()), ("article_id", pa.string()), ("title", pa.string()),
-    ("source", pa.string()), ("url", pa.string()), ("event_date", pa.string()), ("time_precision", pa.int8()),
-    ("event_type", pa.string()), ("count", pa.int64()), ("count_text", pa.string()), ("actors", pa.string()),
-    ("place_id", pa.string()), ("location_ar", pa.string()), ("location_en", pa.string()), ("kind", pa.string()),
-    ("admin1", pa.string()), ("admin2", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64()),
-    ("geo_precision", pa.int8()), ("evidence", pa.string()), ("evidence_start", pa.int64()),
-    ("evidence_end", pa.int64()),
-])
 ARTICLE_SCHEMA = pa.schema([
     ("article_id", pa.string()), ("doc", pa.string()), ("title", pa.string()), ("source", pa.string()),
     ("url", pa.string()), ("published", pa.string()), ("date_precision", pa.string()), ("text", pa.string()),
     ("mentions", pa.string()),
 ])
-assert EVENT_SCHEMA.names == COLUMNS
 
 
 def sidecar_path(path: Path) -> Path:
@@ -120,7 +110,11 @@ def write_articles(table: pa.Table, path: Path) -> None:
 def read_events_table(path: Path, fmt: str) -> pa.Table:
     """An events file written by write_events, back as an Arrow table with the events schema."""
     if fmt == "parquet":
-        return pq.read_table(path).select(COLUMNS).cast(EVENT_SCHEMA)
+        table = pq.read_table(path)
+        for c in COLUMNS:  # a store written before a column existed reads with that column empty
+            if c not in table.column_names:
+                table = table.append_column(c, pa.nulls(table.num_rows, EVENT_SCHEMA.field(c).type))
+        return table.select(COLUMNS).cast(EVENT_SCHEMA)
     if fmt == "csv":
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
         rows = df.astype(object).where(df.notna(), None).to_dict("records")
@@ -130,12 +124,15 @@ def read_events_table(path: Path, fmt: str) -> pa.Table:
     else:
         with open(path, encoding="utf-8") as f:
             rows = [feat["properties"] for feat in json.load(f)["features"]]
-    casts = {"time_precision": int, "count": int, "geo_precision": int, "evidence_start": int,
-             "evidence_end": int, "latitude": float, "longitude": float}
     for row in rows:
-        for k, f in casts.items():
-            if row.get(k) is not None:
-                row[k] = f(float(row[k])) if f is int else f(row[k])
+        for k, f in NUMERIC_COLUMNS.items():
+            v = row.get(k)
+            if v is None:
+                continue
+            if f is bool:
+                row[k] = v if isinstance(v, bool) else str(v).strip().lower() in ("true", "1")
+            else:
+                row[k] = f(float(v)) if f is int else f(v)
     return events_table(rows)
 
 

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events.corpus import Article, article_id
-from events.extract import COLUMNS, extract
+from events.extract import extract
+from events.schema import COLUMNS
 from events.places import geo_precision
 from gazetteer.mention import Mention
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import events.pipeline as pipeline
-from events.extract import COLUMNS
+from events.schema import COLUMNS
 from events.pipeline import build
 from events.store import events_table, read_store, sidecar_path, write_events
 
