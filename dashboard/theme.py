@@ -17,4 +17,5 @@ ARABIC_FONT = "'Noto Naskh Arabic', 'Noto Sans Arabic', 'Amiri', 'Arial', sans-s
 
 def type_colour(event_type: str) -> str:
     """Colour for an event type; types outside the design's list still get a visible colour."""
-    return TYPE_COLOURS.get(event_type, UNKNOWN_TYPE_COLOUR)
+    etype = event_types().get(event_type)
+    return etype.colour if etype else UNKNOWN_TYPE_COLOUR

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from arabic.matcher import PhraseMatcher
 from arabic.normalize import name_key
+from events.schema import INSTRUMENTS, event_types
 
 DATA = Path(__file__).parent / "data"
 
@@ -41,8 +42,13 @@ def lexicon() -> PhraseMatcher:
     by kind: `negation` before a trigger cancels it, `injury`/`subset` before a number say it is
     not the event's count, `near` before a place makes it approximate, `front` and `origin` mark
     places that are not where the incident happened."""
-    phrases: list[tuple[str, str, object]] = [
-        (r["phrase"], "trigger", Trigger(r["type"], r["strength"])) for r in read_tsv("triggers.tsv")]
+    triggers = read_tsv("triggers.tsv")
+    known = set(event_types()) | INSTRUMENTS
+    unknown = sorted({r["type"] for r in triggers} - known)
+    if unknown:  # a new type with no registry row would be extracted, then dropped or uncoloured
+        raise ValueError(f"triggers.tsv uses event types missing from event_types.tsv: {', '.join(unknown)}")
+    phrases: list[tuple[str, str, object]] = [(r["phrase"], "trigger", Trigger(r["type"], r["strength"]))
+                                              for r in triggers]
     phrases += [(r["variant"], "actor", r["actor"]) for r in read_tsv("actors.tsv")]
     phrases += [(r["phrase"], r["kind"], r["kind"]) for r in read_tsv("cues.tsv")]
     return PhraseMatcher(phrases)
