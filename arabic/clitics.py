@@ -43,8 +43,11 @@ def strip_article(word: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def stems(word: str) -> frozenset[str]:
     """Article-free forms of the word with and without its proclitics (and the future prefix):
-    what a lexicon entry is compared with. Cached: news vocabulary repeats."""
-    return frozenset(strip_article(s) for _, s in readings(word, verbal=True))
+    what a lexicon entry is compared with. Only a conjunction (و ف) may leave a two-letter stem:
+    `وفر` is "and fled", but `كفر`, `سفر` and `بفر` are words of their own, not ك/س/ب + فر.
+    Cached: news vocabulary repeats."""
+    return frozenset(strip_article(s) for off, s in readings(word, verbal=True)
+                     if off == 0 or len(s) > MIN_STEM or word[:off] in ("و", "ف"))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -1,8 +1,8 @@
 """Word-level phrase matching on normalised Arabic, for lexicons kept in data files.
 
 A phrase matches a run of tokens whose first token equals the phrase's first word once clitic
-prefixes (and the article, on both sides) are removed, whose middle tokens are equal, and whose
-last token may carry a pronoun suffix: `وبالبراميل`, `للانشقاق` and `قصفها` are found, and a
+prefixes (and the article, on both sides) are removed, whose later tokens are equal but for the
+article, and whose last token may carry a pronoun suffix: `وبالبراميل`, `للانشقاق` and `قصفها` are found, and a
 phrase never fires inside an unrelated word, as a substring search would.
 """
 from __future__ import annotations
@@ -53,10 +53,11 @@ class PhraseMatcher(Generic[P]):
             return False
         for k in range(1, len(words)):
             t = toks[i + k].text
+            # An adjective agrees in definiteness with its noun: `الغارات الجوية` is `غارات جويه`.
+            forms = {t, strip_article(t)}
             if k == len(words) - 1:
-                if words[k] not in suffix_free(t):
-                    return False
-            elif t != words[k]:
+                forms = {f for x in forms for f in suffix_free(x)}
+            if words[k] not in forms:
                 return False
         return True
 

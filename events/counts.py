@@ -7,6 +7,7 @@ A vague amount (`عشرات`, `أعداد كبيرة`) has value None but keeps 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +45,7 @@ _QUALIFIERS = [q.split() for q in (
 _QUALIFIERS_BY_LAST: dict[str, list[list[str]]] = {}
 for _q in sorted(_QUALIFIERS, key=len, reverse=True):
     _QUALIFIERS_BY_LAST.setdefault(_q[-1], []).append(_q)
+_GROUPED = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
 _ANOTHER = {"اخر", "اخرين", "اخرون", "اخري"}
 
 
@@ -78,14 +80,13 @@ def _parse_number(toks: list[Token], i: int) -> tuple[int, int] | None:
     """The value of the number starting at token i and the index of its last token."""
     t = toks[i].text
     if t[0].isdigit():
-        try:
-            value = int(t.replace(",", "")) if "." not in t else round(float(t.replace(",", "")))
-        except ValueError:
+        number = _digits(t)
+        if number is None:
             return None
         last = i
         if i + 1 < len(toks) and (w := _number_word(toks[i + 1].text)) and w[0] == "scale":
-            value, last = value * w[1], i + 1
-        return value, last
+            number, last = number * w[1], i + 1
+        return round(number), last
     first = _number_word(t)
     if first is None or first[0] == "scale" and t in ("الاف", "الوف", "ملايين"):
         return None
@@ -112,6 +113,19 @@ def _parse_number(toks: list[Token], i: int) -> tuple[int, int] | None:
     if first[1] == 1 and last == i:
         return None  # a lone "one" is almost always the pronoun sense (أحد، واحد منهم)
     return (value, last) if value else None
+
+
+def _digits(t: str) -> float | None:
+    """A written number: `1,500` and `1.500` group thousands; any other `25,4` or `3.5` is a decimal
+    (Arabic writes the decimal separator as a comma, and normalisation turns ٫ into a dot)."""
+    if _GROUPED.fullmatch(t):
+        return float(int(t.replace(",", "").replace(".", "")))
+    if t.count(",") + t.count(".") > 1:
+        return None
+    try:
+        return float(t.replace(",", "."))
+    except ValueError:
+        return None
 
 
 def _match_seq(toks: list[Token], i: int, seq: list[str] | tuple[str, ...]) -> bool:

@@ -32,6 +32,7 @@ from arabic import Doc, analyse
 from arabic.matcher import Match
 from arabic.normalize import Normalized
 from arabic.sentences import clauses
+from arabic.clitics import stems
 from arabic.tokens import Token
 from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
@@ -57,6 +58,11 @@ _TOPIC_WORDS = {"في", "وفي", "اما", "واما", "مدينه", "بلده"
 _FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "خلال", "منذ", "بعد", "الا", "قد", "حسب", "وفق"}
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
 _RUN = re.compile(r"\w+")
+_LIST_GAP = re.compile(r"[,،]|(?<!\w)و")
+# Words inside a source phrase between its head and its place: prepositions, class words, adjectives.
+_SOURCE_WORDS = frozenset({"في", "من", "داخل", "مدينه", "بلده", "قريه", "حي", "منطقه", "محافظه", "ريف", "محليه",
+                           "طبيه", "ميدانيه", "خاصه", "مطلعه", "اهليه", "اعلاميه", "معارضه", "مقربه", "رسميه",
+                           "محلي", "طبي", "ميداني", "اعلامي", "المدني", "مدني", "حقوقيه", "حقوقي", "مدينتي"})
 _CLITIC_PREFIXES = {""} | {a + b for a in "وبلف" for b in ["", *"وبلف"]}  # up to two of و ب ل ف
 
 
@@ -87,7 +93,17 @@ class _Doc:
         self.triggers: list[Match[Trigger]] = found.get("trigger", [])
         self.actors: list[Match[str]] = found.get("actor", [])
         # Token positions that a context cue governs (the few tokens right after it).
-        self.negated = _after(found.get("negation", []), 1, 4)
+        # A trigger after a negation, a plan, threat or fear, or before "stopped", reports no event.
+        self.negated = _after(found.get("negation", []) + found.get("modal", []), 1, 4) | \
+            {c.first - k for c in found.get("ceased", []) for k in range(1, 4)}
+        self.background_cues = found.get("background", [])
+        self.military = found.get("military", [])
+        # Numbers of residents or displaced people: after `يقطنها`, before `نازح`.
+        self.population = _after(found.get("population", []), 1, 3) | \
+            {c.first - k for c in found.get("population", []) for k in range(1, 3)}
+        # Places that belong to a reporter or an organisation, or stand for a government: not where it happened.
+        agents = [c for c in found.get("agent", []) if not _definite(self.toks[c.last].text)]  # `نظام دمشق`, not `النظام`
+        self.not_scene = _source_places(self.toks, found.get("source", [])) | _after(agents, 1, 1)
         self.injured = _after(found.get("injury", []) + found.get("subset", []), 0, 2)
         self.near = _after(found.get("near", []), 1, 3)
         self.fronts = _after(found.get("front", []), 1, 2)
@@ -142,6 +158,19 @@ def _after(cues: list[Match], first: int, last: int) -> set[int]:
     return {c.last + k for c in cues for k in range(first, last + 1)}
 
 
+def _source_places(toks: list[Token], cues: list[Match]) -> set[int]:
+    """Token indexes where the place of a source phrase may start: right after the cue, or after words
+    that still describe the source (`مصادر محلية في مدينة X`, `مركز الدفاع المدني في ريف X`); the
+    first other word ends the phrase (`مصادر محلية أن مجندي X`: X is news, not the source)."""
+    out: set[int] = set()
+    for c in cues:
+        for k in range(c.last + 1, min(len(toks), c.last + 5)):
+            out.add(k)
+            if not stems(toks[k].text) & _SOURCE_WORDS:
+                break
+    return out
+
+
 def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
     """Triggers in [start, end) not cancelled by a negation, fear or front cue just before them."""
     return [t for t in _between(doc.triggers, start, end)
@@ -187,7 +216,7 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) 
     counts the wounded or a subset ("بينهم ضابطان")."""
     out = []
     for c in _between(doc.counts, start, end):
-        if c.first in doc.injured:
+        if c.first in doc.injured or c.first in doc.population or c.last in doc.population:
             continue
         near = any(-4 <= c.first - t.last <= 5 or 0 <= t.first - c.last <= 2 for t in trigs)
         if c.person or (c.value is not None and near and _bare_ok(doc, c)):
@@ -232,8 +261,9 @@ def _boundary(doc: _Doc, a: int, b: int) -> int:
 
 
 def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count | None,
-         date: DateHit | None, sent: tuple[int, int], actor_names: list[str]) -> dict:
-    """One row of the events table, with offsets mapped back to the original text."""
+         date: DateHit | None, sent: tuple[int, int], actor_names: list[str], background: bool) -> dict:
+    """One row of the events table, with offsets mapped back to the original text. A count above what
+    one incident of its type can be (a population, a war's toll) keeps its phrase but no number."""
     a = doc.article
     ostart, oend = doc.orig(*sent)
     if date is not None and not date.since:
@@ -244,6 +274,9 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
     if count is not None:
         cs, ce = doc.orig(count.start, count.end)
         count_text = a.text[cs:ce]
+    value = count.value if count else None
+    if value is not None and value > event_types()[etype].max_count:
+        value = None
     key = f"{a.article_id}:{ostart}:{oend}:{etype}:{place.place_id if place else ''}"
     return {
         "event_id": hashlib.sha1(key.encode()).hexdigest()[:16],
@@ -251,8 +284,8 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
         "event_date": event_date.isoformat() if event_date else None,
         "time_precision": precision if event_date else None,
         "event_type": etype,
-        "count": count.value if count else None, "count_text": count_text,
-        "count_of": event_types()[etype].count_of if count else None,
+        "count": value, "count_text": count_text,
+        "count_of": event_types()[etype].count_of if value is not None else None,
         "actors": ";".join(actor_names) or None,
         "place_id": place.place_id if place else None,
         "location_ar": place.name_ar if place else None,
@@ -264,8 +297,16 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
         "longitude": place.lon if place else None,
         "geo_precision": geo_precision(place.kind, near) if place else None,
         "evidence": a.text[ostart:oend], "evidence_start": ostart, "evidence_end": oend,
-        "background": False,
+        "background": background or _long_before(event_date, doc.pub),
     }
+
+
+HISTORY_DAYS = 30  # an incident dated this long before the report is its background, not its news
+
+
+def _long_before(day: dt.date | None, pub: dt.date | None) -> bool:
+    """Whether an event date lies well before the publication date (history told as context)."""
+    return day is not None and pub is not None and (pub - day).days > HISTORY_DAYS
 
 
 def _most_specific(places: list[Place]) -> list[Place]:
@@ -316,6 +357,19 @@ class _Sentence:
     actors: list[str]
 
 
+def _drop_near(doc: _Doc, places: list[Place]) -> list[Place]:
+    """Without the reference points (`في مدينة عربين قرب دمشق`): a place said to be what the place
+    before it lies near (a near cue between them, a few words apart) locates that place, not an event."""
+    out = []
+    for i, p in enumerate(places):
+        first = doc.tok_index(p[0])
+        if i and first in doc.near and first - doc.tok_index(places[i - 1][1]) <= 4 and \
+                not _LIST_GAP.search(doc.text, places[i - 1][1], p[0]):
+            continue  # not `A، وأطراف B`: a list names two scenes
+        out.append(p)
+    return out
+
+
 def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,
                      title_place: Place | None) -> list[Draft]:
     """The drafts of one sentence: what its clauses share (places, dates, actors), then each clause."""
@@ -325,7 +379,8 @@ def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: in
     for m in _between(doc.actors, start, end):
         if m.payload not in names:
             names.append(m.payload)
-    places = _drop_fronts(doc, _drop_references(doc, _most_specific(_between(doc.places, start, end))))
+    scene = [p for p in _between(doc.places, start, end) if doc.tok_index(p[0]) not in doc.not_scene]
+    places = _drop_fronts(doc, _drop_references(doc, _most_specific(scene)))
     sent = _Sentence(index, start, end, para_start, places, _between(doc.dates, start, end), names)
     return [d for cs, ce in clauses(doc.connectives, start, end) for d in _clause_drafts(doc, sent, cs, ce, title_place)]
 
@@ -341,7 +396,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
     date = next(iter(clause_dates), None) or next((d for d in sent.dates if not d.since), None) or \
         next(iter(sent.dates), None)
     dated = date is not None and not date.since
-    places = [p for p in sent.places if cs <= p[0] < ce]
+    places = _drop_near(doc, [p for p in sent.places if cs <= p[0] < ce])
     if places:
         scopes = _scopes(doc, places, cs, ce)
         if len(scopes) > 1 and _is_topic(doc, scopes[0], trigs):
@@ -350,6 +405,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
         before = _between(doc.places, sent.para_start, cs)
         fallback = before[-1] if before else title_place
         scopes = [([fallback] if fallback else [], cs, ce)]
+    background = bool(_between(doc.background_cues, cs, ce))
     drafts: list[Draft] = []
     for group, s, e in scopes:
         scope_trigs = [t for t in trigs if s <= t.start < e]
@@ -357,6 +413,8 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
         if typed is None:
             continue
         etype, generic = typed
+        if etype == "desertion" and not _between(doc.military, cs, ce):
+            continue  # people fleeing, with no soldier among them: civilians leaving, not deserting
         if etype == "killing" and (attack := _event_type(trigs)) and event_types()[attack[0]].role != "outcome":
             etype, generic = attack  # "…غارات على A، ما أدى لمقتل طفلين في B": the deaths are the strikes
         count = _pick_count(_valid_counts(doc, s, e, scope_trigs or trigs)) or \
@@ -368,7 +426,8 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
             continue  # "across the countrysides of A and B", with no number or date: background
         for p in group or [None]:
             near = p is not None and (doc.tok_index(p[0]) in doc.near or _is_origin(doc, [p]))
-            row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors)
+            row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors,
+                       background)
             drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric))
     return drafts
 

@@ -89,6 +89,7 @@ class EventType:
     attack: bool
     one_person: bool
     count_of: str
+    max_count: int
     colour: str
     label: str
 
@@ -99,7 +100,7 @@ def event_types(path: Path | None = None) -> dict[str, EventType]:
     with open(path or DATA / "event_types.tsv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader([ln for ln in f if ln.strip() and not ln.startswith("#")], delimiter="\t"))
     types = [EventType(r["type"], r["family"], r["role"], int(r["rank"]), r["attack"] == "yes",
-                       r["one_person"] == "yes", r["count_of"], r["colour"], r["label"]) for r in rows]
+                       r["one_person"] == "yes", r["count_of"], int(r["max_count"]), r["colour"], r["label"]) for r in rows]
     return {t.name: t for t in sorted(types, key=lambda t: t.rank)}
 
 

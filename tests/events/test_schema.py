@@ -51,7 +51,7 @@ def lexicon_dir(tmp_path, monkeypatch):
 
 def test_a_new_type_is_one_registry_row_plus_triggers(lexicon_dir, tmp_path):
     with open(lexicon_dir / "event_types.tsv", "a", encoding="utf-8") as f:
-        f.write("kidnapping\tkidnapping\toutcome\t10\tno\tyes\tabducted\t#123456\tKidnapping\n")
+        f.write("kidnapping\tkidnapping\toutcome\t10\tno\tyes\tabducted\t500\t#123456\tKidnapping\n")
     with open(lexicon_dir / "triggers.tsv", "a", encoding="utf-8") as f:
         f.write("kidnapping\tاستدرج\tstrong\n")
     text = "استدرج مسلحون ثلاثة مدنيين في بلدة طفس يوم أمس."
