@@ -48,8 +48,8 @@ from gazetteer.mention import Mention
 # its weapon, then a bare "shelling/targeting" (قصف، استهداف), then the outcomes it caused.
 _FIRST, _START, _LAST = itemgetter(0), attrgetter("start"), attrgetter("last")  # bisection keys (C, not lambdas)
 # "B شرقي A": after a place, a direction makes the next place a reference point, not a location.
-_DIRECTIONS = {"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "شمال شرق", "شمال غرب",
-               "جنوب شرق", "جنوب غرب", "شمالي شرق", "شمالي غرب", "جنوبي شرق", "جنوبي غرب"}
+_DIRECTIONS = {f"{a} {b}".strip() for a in ("شمال", "جنوب", "شمالي", "جنوبي", "")
+               for b in ("", "شرق", "غرب", "شرقي", "غربي")} - {""} | {"شرق", "غرب", "شرقي", "غربي"}
 # Words that may stand between the places of one list ("A وبلدتي B وC"), also after و.
 _LIST_WORDS = {"و", "في", "من", "مدن", "بلدات", "قري", "مدينه", "بلده", "قريه", "بلدتي", "قريتي", "مدينتي",
                "اطراف", "حي", "احياء", "حيي", "منطقه", "مناطق", "كل", "مخيم", "مخيمات"}
@@ -97,6 +97,7 @@ class _Doc:
         self.negated = _after(found.get("negation", []) + found.get("modal", []), 1, 4) | \
             {c.first - k for c in found.get("ceased", []) for k in range(1, 4)}
         self.background_cues = found.get("background", [])
+        self.referring = _after(found.get("demonstrative", []), 1, 2)
         self.military = found.get("military", [])
         # Numbers of residents or displaced people: after `يقطنها`, before `نازح`.
         self.population = _after(found.get("population", []), 1, 3) | \
@@ -104,6 +105,7 @@ class _Doc:
         # Places that belong to a reporter or an organisation, or stand for a government: not where it happened.
         agents = [c for c in found.get("agent", []) if not _definite(self.toks[c.last].text)]  # `نظام دمشق`, not `النظام`
         self.not_scene = _source_places(self.toks, found.get("source", [])) | _after(agents, 1, 1)
+        self.launch_sites = _source_places(self.toks, found.get("launch", []))  # where an attack's fire came from
         self.injured = _after(found.get("injury", []) + found.get("subset", []), 0, 2)
         self.near = _after(found.get("near", []), 1, 3)
         self.fronts = _after(found.get("front", []), 1, 2)
@@ -174,7 +176,7 @@ def _source_places(toks: list[Token], cues: list[Match]) -> set[int]:
 def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
     """Triggers in [start, end) not cancelled by a negation, fear or front cue just before them."""
     return [t for t in _between(doc.triggers, start, end)
-            if t.first not in doc.negated]
+            if t.first not in doc.negated and t.first not in doc.referring]
 
 
 def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
@@ -397,6 +399,9 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
         next(iter(sent.dates), None)
     dated = date is not None and not date.since
     places = _drop_near(doc, [p for p in sent.places if cs <= p[0] < ce])
+    clause_type = _event_type(trigs)
+    if clause_type and event_types()[clause_type[0]].attack:
+        places = [p for p in places if doc.tok_index(p[0]) not in doc.launch_sites]
     if places:
         scopes = _scopes(doc, places, cs, ce)
         if len(scopes) > 1 and _is_topic(doc, scopes[0], trigs):
@@ -417,6 +422,11 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
             continue  # people fleeing, with no soldier among them: civilians leaving, not deserting
         if etype == "killing" and (attack := _event_type(trigs)) and event_types()[attack[0]].role != "outcome":
             etype, generic = attack  # "…غارات على A، ما أدى لمقتل طفلين في B": the deaths are the strikes
+        if generic or etype == "killing":  # `هذه الغارات … استهدفت سقبا`: the weapon named in passing types it
+            weapon = _event_type([t for t in _between(doc.triggers, cs, ce) if t.first in doc.referring])
+            if weapon and event_types()[weapon[0]].family == event_types()[etype].family or \
+                    weapon and etype == "killing" and event_types()[weapon[0]].attack:
+                etype, generic = weapon[0], False
         count = _pick_count(_valid_counts(doc, s, e, scope_trigs or trigs)) or \
             (_pick_count(clause_counts) if len(scopes) == 1 else None)
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
@@ -472,4 +482,22 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
         if title and title[0] <= s < title[1]:
             continue
         drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], title_place))
-    return merge(drafts)
+    return merge(_weapons_from_context(drafts))
+
+
+CONTEXT_SENTENCES = 2  # how far back a report's weapon types a later unspecific "targeted"/"shelled"
+
+
+def _weapons_from_context(drafts: list[Draft]) -> list[Draft]:
+    """An unspecific strike (`استهدفت اليوم أحياء أخرى`) is of the weapon the report named just before
+    (`وأغار الطيران على …`): the latest specific strike of the previous sentences types it."""
+    for i, d in enumerate(drafts):
+        if not d.generic:
+            continue
+        family = event_types()[d.row["event_type"]].family
+        prior = next((k for k in reversed(drafts[:i]) if not k.generic and k.sentence < d.sentence
+                      and d.sentence - k.sentence <= CONTEXT_SENTENCES
+                      and event_types()[k.row["event_type"]].family == family), None)
+        if prior is not None:
+            d.row["event_type"], d.generic = prior.row["event_type"], False
+    return drafts
