@@ -202,7 +202,7 @@ def find_counts(toks: list[Token]) -> list[Count]:
 def lone_person(toks: list[Token], i: int) -> Count | None:
     """One person named by a bare singular noun at token i (`قتل متظاهر` = one protester), or two
     when a second one follows with و (`مقتل امرأة وطفلها`, `رجل وزوجته`)."""
-    if i >= len(toks) or person_nouns().get(toks[i].text) != 1:
+    if not 0 <= i < len(toks) or person_nouns().get(toks[i].text) != 1:
         return None
     j = i + 1
     if j < len(toks) and toks[j].text.startswith("و") and _singular_person(toks[j].text[1:]):

@@ -97,6 +97,7 @@ class _Doc:
         self.negated = _after(found.get("negation", []) + found.get("modal", []), 1, 4) | \
             {c.first - k for c in found.get("ceased", []) for k in range(1, 4)}
         self.background_cues = found.get("background", [])
+        self.unharmed = found.get("unharmed", [])
         self.referring = _after(found.get("demonstrative", []), 1, 2)
         self.military = found.get("military", [])
         # Numbers of residents or displaced people: after `يقطنها`, before `نازح`.
@@ -226,10 +227,18 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) 
     if not any(c.value is not None for c in out):
         for t in trigs:
             etype = event_types().get(t.payload.event_type)
-            one = lone_person(doc.toks, t.last + 1) if etype and etype.one_person else None
+            if not (etype and etype.one_person):
+                continue
+            # `قتل متظاهر`, and the subject before its verb: `امرأة وطفلها قتلوا`
+            one = lone_person(doc.toks, t.last + 1) or next(
+                (c for k in (t.first - 1, t.first - 2) if (c := lone_person(doc.toks, k)) and c.last == t.first - 1), None)
             if one and start <= one.start and one.end <= end:
                 out.insert(0, one)
                 break
+    if not any(c.value is not None for c in out):
+        calm = _between(doc.unharmed, start, end)
+        if calm:  # `سقطت قذائف … دون وقوع إصابات`: nobody was hurt
+            out.insert(0, Count(0, calm[0].start, calm[0].end, calm[0].first, calm[0].last, True))
     return out
 
 
