@@ -20,7 +20,6 @@ from arabic.tokens import Token, gap_is_space
 
 
 ADMIN_UNIT_KINDS = frozenset({"district", "subdistrict"})
-TYPO_MAX_ZIPF = 3.5  # a word this common is itself a word, not a typo of a place name
 
 
 @dataclass(slots=True)
@@ -134,22 +133,23 @@ def _governorates_at(text: str, tokens: list[Token], i: int, idx: NameIndex,
                 return []
             words[0], start = words[0][1:], start + 1
         rows = idx.lookup(" ".join(words))
-        govs = {idx.admin1[r] for r in rows if idx.kind[r] in ("governorate", "city") and idx.prominence[r] >= 0.9}
+        govs = {idx.admin1[r] for r in rows if idx.is_container(r)}
         if len(govs) == 1:
             return [(govs.pop(), i + n - 1, start)]
     return []
 
 
 def fuzzy_candidates(tokens: list[Token], slots: set[int], covered: set[int],
-                     idx: NameIndex) -> list[Candidate]:
-    """One-edit matches for words in place slots that no exact candidate covers."""
+                     idx: NameIndex, max_zipf: float) -> list[Candidate]:
+    """One-edit matches for words in place slots that no exact candidate covers; a word as
+    common as `max_zipf` is itself a word (`المعارضة`), not a misspelt village."""
     out: list[Candidate] = []
     for i in sorted(slots - covered):
         tok = tokens[i]
-        if idx.commonness(tok.text) >= TYPO_MAX_ZIPF:
-            continue  # `المعارضة` is a word, not a misspelt village
+        if idx.commonness(tok.text) >= max_zipf:
+            continue
         for off, stem in readings(tok.text):
-            if idx.commonness(stem) >= TYPO_MAX_ZIPF:
+            if idx.commonness(stem) >= max_zipf:
                 continue
             hits = idx.fuzzy(stem)
             if not hits:

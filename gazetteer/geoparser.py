@@ -6,39 +6,109 @@ Mentions. A name the gazetteer lacks simply yields no candidate; it never distur
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from arabic import Doc, analyse
 from arabic.normalize import Normalized
 from arabic.tokens import Token
+from gazetteer import weights as weights_table
 from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
+from gazetteer.features import (Scored, context_evidence, fixed_expression_tokens, list_adjacent, local_evidence,
+                                prior_features)
 from gazetteer.index import NameIndex, get_index
 from gazetteer.lexicon import cue_of, direction_names
 from gazetteer.mention import Mention
-from gazetteer.resolve import (Scored, THRESHOLD, choose_rows, drop_isolated, fixed_expression_tokens,
-                               gather_evidence, list_adjacent, prior, repeat_names, score_spans, select)
+from gazetteer.resolve import choose_rows, drop_isolated, repeat_names, score_spans, select
+from gazetteer.weights import Weights
 
 _COMPASS_EN = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
                "northeast": "north-eastern", "northwest": "north-western", "southeast": "south-eastern",
                "southwest": "south-western", "centre": "central"}
 BLOCK_CHARS = 100_000
-_HOPELESS = 0.15  # a prior this low (`على`, `إلى`) can only be lifted by a cue word right before
+
+
+class Geoparser:
+    """A gazetteer (name index) and a weights table, loaded once; call it on texts or Docs.
+
+    Both are injectable: a test can pass a small index (`index.build_index(small_table)`) or
+    other weights (`weights.load(path)`, `Weights.replace(...)`); by default the full ones.
+    """
+
+    def __init__(self, index: NameIndex | None = None, weights: Weights | None = None):
+        self.index = index if index is not None else get_index()
+        self.weights = weights if weights is not None else weights_table.load()
+
+    def __call__(self, text: str | Doc) -> list[Mention]:
+        return self.geoparse(text)
+
+    def geoparse(self, text: str | Doc) -> list[Mention]:
+        """Every Syrian place mentioned in a text (or an analysed `Doc`), in order, scored in [0, 1].
+
+        A text longer than BLOCK_CHARS (no news article is) is read in blocks of words cut at line
+        breaks, so a 10 MB dump costs linear time; article-level context then holds within a block.
+        """
+        if isinstance(text, Doc):
+            doc = text
+        elif not text or not isinstance(text, str):
+            return []
+        else:
+            doc = analyse(text)
+        out: list[Mention] = []
+        for lo, hi in _blocks(doc):
+            out += self._block(doc, lo, hi)
+        return out
+
+    def _block(self, doc: Doc, lo: int, hi: int) -> list[Mention]:
+        idx, w = self.index, self.weights
+        chosen = self.resolve(doc, lo, hi)
+        return [_mention(s, doc.norm, idx) for s in drop_isolated(chosen, idx, w) if s.score >= w.threshold]
+
+    def candidates(self, doc: Doc, lo: int = 0, hi: int | None = None) -> tuple[list[Scored], dict]:
+        """Step one: every candidate span of tokens [lo, hi) with its features record, scored."""
+        idx, w = self.index, self.weights
+        hi = len(doc.tokens) if hi is None else hi
+        ntext = doc.ntext
+        words, sentence_of = doc.tokens[lo:hi], doc.sentence_of[lo:hi]
+        cands = exact_candidates(ntext, words, idx) + region_candidates(ntext, words, idx)
+        scored = self._with_priors(cands, words)
+        covered = {k for s in scored if s.f.prior >= w.threshold for k in range(s.cand.first, s.cand.last + 1)}
+        fuzzy = fuzzy_candidates(words, _place_slots(scored, ntext, words), covered, idx, w.typo_max_zipf)
+        scored += self._with_priors(fuzzy, words)
+        expressions = fixed_expression_tokens(words)
+        for s in scored:
+            s.f = local_evidence(s.f, s.cand, ntext, words, expressions, idx)
+        by_first = context_evidence(scored, ntext, words, sentence_of, idx)
+        score_spans(scored, by_first, ntext, words, idx, w)
+        repeat_names(scored, idx, w)
+        return scored, {"words": words, "sentence_of": sentence_of}
+
+    def resolve(self, doc: Doc, lo: int = 0, hi: int | None = None) -> list[Scored]:
+        """Steps one and two: the chosen, non-overlapping spans with their rows (before the isolation check)."""
+        scored, ctx = self.candidates(doc, lo, hi)
+        chosen = select(scored, self.weights)
+        choose_rows(chosen, ctx["sentence_of"], self.index, self.weights)
+        return chosen
+
+    def _with_priors(self, cands: list[Candidate], words: list[Token]) -> list[Scored]:
+        """Candidates with their prior; hopeless ones (`على`, `إلى` with no cue word before) are dropped."""
+        out = []
+        idx, w = self.index, self.weights
+        for c in cands:
+            f = prior_features(c, words[c.first].text, idx, w)
+            if f.prior > w.hopeless or _after_cue(words, c.first):
+                out.append(Scored(c, f))
+        return out
+
+
+@lru_cache(maxsize=1)
+def default() -> Geoparser:
+    """The geoparser over the whole gazetteer and the weights file, built on first use."""
+    return Geoparser()
 
 
 def geoparse(text: str | Doc) -> list[Mention]:
-    """Every Syrian place mentioned in a text (or an analysed `Doc`), in order, scored in [0, 1].
-
-    A text longer than BLOCK_CHARS (no news article is) is read in blocks of words cut at line
-    breaks, so a 10 MB dump costs linear time; article-level context then holds within a block.
-    """
-    if isinstance(text, Doc):
-        doc = text
-    elif not text or not isinstance(text, str):
-        return []
-    else:
-        doc = analyse(text)
-    out: list[Mention] = []
-    for lo, hi in _blocks(doc):
-        out += _geoparse_block(doc, lo, hi)
-    return out
+    """Every Syrian place mentioned in a text (or an analysed `Doc`), with the default geoparser."""
+    return default().geoparse(text)
 
 
 def _blocks(doc: Doc) -> list[tuple[int, int]]:
@@ -53,36 +123,6 @@ def _blocks(doc: Doc) -> list[tuple[int, int]]:
         pos, lo = cut, hi
     out.append((lo, len(tokens)))
     return out
-
-
-def _geoparse_block(doc: Doc, lo: int, hi: int) -> list[Mention]:
-    idx = get_index()
-    ntext = doc.ntext
-    words, sentence_of = doc.tokens[lo:hi], doc.sentence_of[lo:hi]
-    cands = exact_candidates(ntext, words, idx) + region_candidates(ntext, words, idx)
-    scored = _with_priors(cands, words, idx)
-    covered = {k for s in scored if s.prior >= THRESHOLD for k in range(s.cand.first, s.cand.last + 1)}
-    fuzzy = fuzzy_candidates(words, _place_slots(scored, ntext, words), covered, idx)
-    scored += _with_priors(fuzzy, words, idx)
-    expressions = fixed_expression_tokens(words)
-    for s in scored:
-        gather_evidence(s, ntext, words, expressions, idx)
-    score_spans(scored, ntext, words, sentence_of, idx)
-    repeat_names(scored, idx)
-    chosen = select(scored)
-    choose_rows(chosen, sentence_of, idx)
-    return [_mention(s, doc.norm, idx) for s in drop_isolated(chosen, idx) if s.score >= THRESHOLD]
-
-
-def _with_priors(cands: list[Candidate], words: list[Token], idx: NameIndex) -> list[Scored]:
-    """Candidates with their prior; hopeless ones (`على`, `إلى` with no cue word before) are dropped."""
-    out = []
-    for c in cands:
-        s = Scored(c, prior(c, words[c.first].text, idx))
-        if s.prior > _HOPELESS or _after_cue(words, c.first):
-            out.append(s)
-    return out
-
 
 
 def _after_cue(words: list[Token], i: int) -> bool:

@@ -55,6 +55,8 @@ class NameIndex:
     lon: np.ndarray
     prominence: np.ndarray
     population: np.ndarray
+    is_capital: np.ndarray  # a governorate capital (OCHA capital level 1)
+    is_seat: np.ndarray  # the seat of a governorate, district or subdistrict (capital level 1-3)
     rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
     first_words: set[str] = field(default_factory=set)
     max_words: int = 1
@@ -66,6 +68,15 @@ class NameIndex:
     seat_of: dict[int, int] = field(default_factory=dict)
     primary: dict[str, float] = field(default_factory=dict)
     region_centres: dict[str, tuple[float, float]] = field(default_factory=dict)
+    capital_names: frozenset[str] = frozenset()  # own names of governorates and their capitals
+
+    def is_capital_name(self, key: str) -> bool:
+        """Whether `key` is the own name (not a variant) of a governorate or a governorate capital."""
+        return key in self.capital_names or _strip_articles(key) in self.capital_names
+
+    def is_container(self, r: int) -> bool:
+        """A row other places are said to lie in (`X في حمص`): a governorate or its capital."""
+        return self.kind[r] == "governorate" or bool(self.is_capital[r])
 
     def name_prominence(self, key: str) -> float:
         """Prominence of the most prominent place whose own name (not a variant) is `key`."""
@@ -111,8 +122,8 @@ _strip_articles = lru_cache(maxsize=200_000)(places.strip_articles)
 
 # Everything the index is built from: a change to any of these files invalidates the cache.
 _INPUTS = ("data/places.parquet", "data/foreign_names.txt", "data/foreign_cities.txt", "data/cues.tsv",
-           "data/admin1.geojson", "index.py", "normalize.py", "tokens.py", "places.py", "admin.py",
-           "foreign.py", "lexicon.py")
+           "data/admin1.geojson", "index.py", "../arabic/normalize.py", "../arabic/tokens.py",
+           "../arabic/clitics.py", "places.py", "admin.py", "foreign.py", "lexicon.py")
 
 
 def _digest() -> str:
@@ -131,9 +142,13 @@ def _cache_path() -> Path:
     return root / "syria-events-map" / f"name-index-{_digest()}.pkl"
 
 
-def build_index() -> NameIndex:
-    """Build the index from the places table (about a second; see `get_index` for the cached one)."""
-    df = places.load()
+def build_index(df=None) -> NameIndex:
+    """Build the index from the places table (about a second; see `get_index` for the cached one).
+
+    `df` is another table of the same columns (a test's small gazetteer); by default the whole one.
+    """
+    df = places.load() if df is None else df.reset_index(drop=True)
+    cap = df["capital_level"].astype("Float64").fillna(0).to_numpy(float)
     col = lambda c: [None if v is None or v != v else v for v in df[c].tolist()]  # noqa: E731
     idx = NameIndex(
         place_id=df["place_id"].tolist(), name_ar=df["name_ar"].tolist(), name_en=df["name_en"].tolist(),
@@ -142,6 +157,7 @@ def build_index() -> NameIndex:
         lat=df["lat"].to_numpy(float), lon=df["lon"].to_numpy(float),
         prominence=df["prominence"].to_numpy(float),
         population=df["population"].astype("Float64").fillna(0).to_numpy(float),
+        is_capital=cap == 1, is_seat=(cap >= 1) & (cap <= 3),
     )
     rows: dict[str, set[int]] = {}
     cue_words = cues()
@@ -155,9 +171,13 @@ def build_index() -> NameIndex:
                     if len(form) >= 2:
                         rows.setdefault(form, set()).add(i)
     idx.rows = {k: tuple(sorted(v)) for k, v in rows.items()}
+    capital_names = set()
     for i, ar in enumerate(df["name_ar"]):
         for k in places.keys(ar):
             idx.primary[k] = max(idx.primary.get(k, 0.0), float(idx.prominence[i]))
+            if idx.kind[i] == "governorate" or idx.is_capital[i]:
+                capital_names.add(k)
+    idx.capital_names = frozenset(capital_names)
     multi = [k.split(" ") for k in idx.rows if " " in k]
     idx.first_words = {w[0] for w in multi}
     idx.max_words = max((len(w) for w in multi), default=1)

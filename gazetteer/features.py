@@ -1,0 +1,265 @@
+"""Step one of resolution: the features of each candidate span, computed once into a record.
+
+Two questions, as in mordecai: (1) does the span name a place at all, and (2) which of the
+gazetteer rows it may name is meant. This module measures; `gazetteer.resolve` scores what it
+measured with the weights table (gazetteer/data/weights.tsv) and never looks at the text again.
+
+`SpanFeatures` (question 1): the prior from the data — how common the span is as an ordinary
+Arabic word (wordfreq) against how prominent the place is — and the evidence around it: a cue
+word (`بلدة`), a preposition, a list of other places, a governorate named next to it; a person
+title (`النقيب`), a fixed expression (`حزب البعث`) or a foreign name vetoes it.
+`RowFeatures` (question 2): how well each gazetteer row fits the cue's kind, the governorates
+the sentence and the article talk about, and the article's other places.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from arabic.clitics import readings
+from arabic.tokens import Token
+from gazetteer.candidates import ADMIN_UNIT_KINDS, Candidate
+from gazetteer.index import NameIndex
+from gazetteer.lexicon import PREPOSITIONS, Cue, cue_of, cues, expression_starts, not_places, person_titles
+from gazetteer.weights import Weights
+
+_LIST_GAP = re.compile(r"\s*\)?\s*[,،\-/:؛(]?\s*(?:و\s+)?")  # `أ، ب`, `أ و ب`, `عين العرب (كوباني)`
+_PREP_CLITICS = {"ب", "وب", "فب", "ل", "ول", "فل"}
+_CONNECTORS = frozenset({"في", "من", "ب"})
+
+
+@dataclass(frozen=True, slots=True)
+class SpanFeatures:
+    """What the text and the data say about one candidate span (question 1: is it a place?)."""
+
+    match: str  # "exact", "fuzzy" or "region"
+    n_words: int
+    clitic: str
+    distance: int  # edits of a fuzzy match
+    zipf: float  # how common the span is as an ordinary word (Zipf; 0 rare)
+    prominence: float  # of the most prominent place whose own name the span is
+    capital_name: bool  # the own name of a governorate or governorate capital
+    prior: float  # belief before context, from the five fields above
+    cue: Cue | None = None  # cue word right before (`بلدة`), or inherited from a plural cue of the list
+    cue_kind: bool = False  # ... announcing a kind one of the span's places has
+    cue_clash: bool = False  # ... announcing a kind that no place of the span has, all of them admin units
+    prep: bool = False  # a preposition before (`في`, a ب/ل clitic)
+    gov_sentence: bool = False  # the sentence names the governorate of one of its places
+    gov_after: str | None = None  # pcode of the governorate / region named right after (`X بريف حماة`)
+    gov_part: str | None = None  # compass part of that region (`X بريف حماة الشمالي`)
+    gov_after_fit: bool = False  # one of the span's places lies in that governorate
+    in_list: bool = False  # member of an enumeration with a confident place, or after a plural cue
+    vetoed: str = ""  # "person", "expression", "cue word": never a place
+    foreign: bool = False  # also the name of a place abroad: needs a cue or a governorate beside it
+
+
+@dataclass(frozen=True, slots=True)
+class RowFeatures:
+    """How well one gazetteer row fits a chosen span (question 2: which place is it?)."""
+
+    kind: str
+    prominence: float
+    cue_kind: bool
+    gov_after: bool
+    sentence: bool
+    article_share: float
+    closeness: float  # 0 for rows with no point to be near (admin units)
+
+
+@dataclass(slots=True)
+class Scored:
+    """A candidate, its features, its score and (once chosen) its gazetteer row."""
+
+    cand: Candidate
+    f: SpanFeatures
+    score: float = 0.0
+    row: int = -1
+
+
+def prior_features(c: Candidate, whole: str, idx: NameIndex, w: Weights) -> SpanFeatures:
+    """The record's data fields and the prior they give.
+
+    A rare word that is a place name is very likely that place; a common word needs evidence.
+    A prominent place (governorate capital, district town) keeps a high prior unless its name
+    is also a very common word (`الباب` the door, `دوما` always). Prominence counts for a
+    place's own name only, not for every variant a source lists (`المدينة` for al-Raqqa). A
+    clitic reading of a word that is itself common (`وكالات` = و + كالات) is judged by the whole word.
+    """
+    if c.match == "region":
+        return SpanFeatures(c.match, c.n_words, c.clitic, 0, 0.0, 1.0, True, w.prior_region)
+    z = idx.commonness(c.key) if not c.clitic else max(idx.commonness(c.key), idx.commonness(whole))
+    p = idx.name_prominence(c.key)
+    capital = idx.is_capital_name(c.key)
+    zz = z - w.prior_multiword_zipf if c.n_words > 1 else z
+    common = min(w.prior_common_max, max(w.prior_common_min, w.prior_common_intercept - w.prior_common_slope * zz))
+    prominent = p - max(0.0, zz - w.prior_prominent_zipf_over) * w.prior_prominent_zipf_slope \
+        if p >= w.prior_prominent_min else 0.0
+    if capital:
+        prominent = max(prominent, w.prior_capital if zz < w.prior_capital_zipf else w.prior_capital_common)
+    base = max(common, prominent)
+    if c.match == "fuzzy":
+        base = min(base, w.prior_fuzzy_max) - w.prior_fuzzy_distance * c.distance
+    if c.clitic and c.clitic not in ("و", "ف"):
+        base -= w.prior_clitic
+    return SpanFeatures(c.match, c.n_words, c.clitic, c.distance, z, p, capital, base)
+
+
+def _prev_stems(tokens: list[Token], i: int) -> list[str]:
+    return [s for _, s in readings(tokens[i].text)] if i >= 0 else []
+
+
+def local_evidence(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], expressions: set[int],
+                   idx: NameIndex) -> SpanFeatures:
+    """The record with the evidence of the words right around the span (cue, preposition, vetoes)."""
+    # Context words count only when spaces alone separate them from the name (`مدينة. حماة` does not).
+    adjacent = c.first > 0 and _spaces_between(text, tokens, c.first)
+    prev = _prev_stems(tokens, c.first - 1) if adjacent else []
+    cue = cue_of(tokens[c.first - 1].text) if c.clitic not in _PREP_CLITICS and adjacent else None
+    prep = bool(c.clitic in _PREP_CLITICS or any(x in PREPOSITIONS for x in prev))
+    vetoed = ""
+    # `النقيب مصطفى`, `محمد الأحمد`, `النقيب ناجي مصطفى`: a name, not a place. A surname takes no
+    # conjunction, so `عين عيسى وتل أبيض` is a second place, not عيسى's family.
+    if c.clitic not in ("و", "ف") and (_name_word_before(text, tokens, c.first) or (
+            c.n_words == 1 and f.prior < 0.9 and adjacent
+            and _name_word_before(text, tokens, c.first - 1))):
+        vetoed = "person"
+    if any(k in expressions for k in range(c.first, c.last + 1)):
+        vetoed = "expression"
+    forms = [st for off, st in readings(tokens[c.first].text) if off <= len(c.clitic)] if c.n_words == 1 else []
+    foreign = c.match != "region" and any(r in idx.foreign for r in forms + [c.key])
+    if c.match != "region" and c.n_words == 1 and c.key in cues():
+        vetoed = "cue word"
+    return replace(f, prep=prep, vetoed=vetoed, foreign=foreign, **cue_fields(cue, c, idx))
+
+
+def cue_fields(cue: Cue | None, c: Candidate, idx: NameIndex) -> dict:
+    if cue is None:
+        return {"cue": None, "cue_kind": False, "cue_clash": False}
+    kinds = {idx.kind[r] for r in c.rows}
+    fit = bool(kinds & set(cue.kinds))
+    return {"cue": cue, "cue_kind": fit, "cue_clash": not fit and kinds <= ADMIN_UNIT_KINDS}
+
+
+def _spaces_between(text: str, tokens: list[Token], i: int) -> bool:
+    """Whether only blanks separate word i from the word before it."""
+    return text[tokens[i - 1].end:tokens[i].start].isspace()
+
+
+def _name_word_before(text: str, tokens: list[Token], i: int) -> bool:
+    """Whether word i directly follows (spaces only) a title or given name (`النقيب`, `محمد`)."""
+    if i < 1 or not _spaces_between(text, tokens, i):
+        return False
+    titles = person_titles()
+    return any(x in titles for x in _prev_stems(tokens, i - 1))
+
+
+def fixed_expression_tokens(tokens: list[Token]) -> set[int]:
+    """Indices of the words that belong to a fixed expression such as `حزب البعث` (clitics allowed on its first word)."""
+    out: set[int] = set()
+    for i, tok in enumerate(tokens):
+        firsts = expression_starts(tok.text)
+        if not firsts:
+            continue
+        for expr in not_places():
+            n = len(expr)
+            if expr[0] in firsts and tuple(t.text for t in tokens[i + 1:i + n]) == expr[1:]:
+                out.update(range(i, i + n))
+    return out
+
+
+def list_adjacent(text: str, a: Candidate, b: Candidate, tokens: list[Token]) -> bool:
+    """True when b follows a in an enumeration (`أ، ب`, `أ و ب`, `أ وب`)."""
+    if b.first not in (a.last + 1, a.last + 2):
+        return False
+    gap = text[a.end:b.start if b.clitic != "و" else b.start - 1]
+    if b.first == a.last + 2 and tokens[a.last + 1].text != "و":
+        return False
+    return bool(_LIST_GAP.fullmatch(gap)) and (b.clitic == "و" or gap.strip() != "" or b.first == a.last + 2)
+
+
+def context_evidence(scored: list[Scored], text: str, tokens: list[Token], sentence_of: list[int],
+                     idx: NameIndex) -> dict[int, list[Scored]]:
+    """Fill the features that depend on the other candidates: the governorate named right after a
+    span, and the governorates its sentence names. Returns the candidates by first word."""
+    by_first: dict[int, list[Scored]] = {}
+    for s in scored:
+        by_first.setdefault(s.cand.first, []).append(s)
+    # Governorates the sentence speaks of (`ريف دمشق`, `محافظة درعا`, `ريفي إدلب وحماة`).
+    sentence_govs: dict[int, set[str]] = {}
+    for s in scored:
+        if not s.f.vetoed and (s.cand.match == "region" or all(idx.kind[r] == "governorate" for r in s.cand.rows)):
+            sentence_govs.setdefault(sentence_of[s.cand.first], set()).add(idx.admin1[s.cand.rows[0]])
+    for s in scored:
+        c = s.cand
+        container = _container(s, by_first, tokens, idx)
+        gov_after = gov_part = None
+        if container is not None:
+            g = container.cand
+            gov_after = idx.admin1[g.rows[0]] if g.match == "region" else next(
+                idx.admin1[r] for r in g.rows if idx.is_container(r))
+            gov_part = g.region[1] if g.match == "region" else None
+        govs = sentence_govs.get(sentence_of[c.first], set())
+        s.f = replace(s.f, gov_after=gov_after, gov_part=gov_part,
+                      gov_after_fit=gov_after is not None and any(idx.admin1[r] == gov_after for r in c.rows),
+                      gov_sentence=c.match != "region" and any(idx.admin1[r] in govs for r in c.rows))
+    return by_first
+
+
+def _container(s: Scored, by_first: dict[int, list[Scored]], tokens: list[Token],
+               idx: NameIndex) -> Scored | None:
+    """The governorate or region named right after a candidate as its container: `X بريف درعا`, `X في حمص`.
+
+    Only connectors (في، من، a ب clitic) and cue words (`بمدينة`, `في محافظة`) may stand between.
+    """
+    k = s.cand.last + 1
+    linked = False
+    for _ in range(3):
+        if k >= len(tokens):
+            return None
+        for g in by_first.get(k, ()):
+            if g is s or g.cand.match == "fuzzy":
+                continue
+            contains = g.cand.match == "region" or any(idx.is_container(r) for r in g.cand.rows)
+            if contains and (linked or "ب" in g.cand.clitic or g.cand.match == "region"):
+                return g
+        if tokens[k].text in _CONNECTORS or cue_of(tokens[k].text) is not None:
+            linked = True
+            k += 1
+            continue
+        return None
+    return None
+
+
+def list_neighbours(s: Scored, by_first: dict[int, list[Scored]], text: str,
+                    tokens: list[Token]) -> list[Scored]:
+    c = s.cand
+    out = [n for k in (c.last + 1, c.last + 2) for n in by_first.get(k, ())
+           if list_adjacent(text, c, n.cand, tokens)]
+    for k in range(max(0, c.first - 8), c.first):
+        out += [n for n in by_first.get(k, ()) if list_adjacent(text, n.cand, c, tokens)]
+    return out
+
+
+def row_features(s: Scored, r: int, sentence: set[str], art_share: dict[str, float], anchor_pts: np.ndarray,
+                 idx: NameIndex, near_km: float) -> RowFeatures:
+    a1 = idx.admin1[r]
+    kind = idx.kind[r]
+    return RowFeatures(
+        kind=kind, prominence=float(idx.prominence[r]),
+        cue_kind=bool(s.f.cue and kind in s.f.cue.kinds),
+        gov_after=s.f.gov_after == a1, sentence=a1 in sentence, article_share=art_share.get(a1, 0.0),
+        closeness=0.0 if kind in ("governorate", *ADMIN_UNIT_KINDS)
+        else closeness(idx.lat[r], idx.lon[r], anchor_pts, near_km))
+
+
+def closeness(lat: float, lon: float, pts: np.ndarray, near_km: float) -> float:
+    """1 near another place of the article, falling to 0 beyond ~100 km."""
+    if np.isnan(pts[0, 0]):
+        return 0.0
+    dlat = np.radians(pts[:, 0] - lat)
+    dlon = np.radians(pts[:, 1] - lon) * math.cos(math.radians(lat))
+    d = 6371.0 * np.sqrt(dlat ** 2 + dlon ** 2)
+    return float(np.exp(-d.min() / near_km))
