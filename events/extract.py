@@ -25,6 +25,7 @@ import bisect
 import datetime as dt
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from operator import attrgetter, itemgetter
 
@@ -38,6 +39,7 @@ from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
 from events.lexicon import Trigger, lexicon
+from events import confidence
 from events.merge import Draft, merge
 from events.places import PRECISION, contains, geo_precision
 from events.schema import event_types, types_with
@@ -193,13 +195,22 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     weak = {t.event_type for t in cues_ if t.strength == "weak"}
     if aircraft and (generic or "shelling" in strong):
         strong.add("airstrike")  # the aircraft names the weapon of the shelling
-    for types, order, is_generic in ((strong, specific, False), (generic, specific, True), (strong, ["arrest"], False),
+    for types, order, is_generic in ((strong, specific, False), (strong, ["arrest"], False), (generic, specific, True),
                                      (weak, ["defection", "desertion"], False), (strong, outcomes, False),
                                      (weak, specific + outcomes, False)):
         etype = next((t for t in order if t in types), None)
         if etype:
             return etype, is_generic
     return ("airstrike", False) if aircraft else None
+
+
+SOLDIER_WINDOW = 5  # how many words from a flight cue a soldier must be named to make it a desertion
+
+
+def _soldiers_flee(doc: _Doc, trigs: list[Match[Trigger]]) -> bool:
+    """Whether a soldier is named within a few words of a flight cue (`فر 30 عنصرا`, `هروب مجندين`)."""
+    flights = [t for t in trigs if t.payload.event_type == "desertion"]
+    return any(abs(m.first - t.first) <= SOLDIER_WINDOW for t in flights for m in doc.military)
 
 
 def _definite(word: str) -> bool:
@@ -427,8 +438,10 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
         if typed is None:
             continue
         etype, generic = typed
-        if etype == "desertion" and not _between(doc.military, cs, ce):
+        if etype == "desertion" and not _soldiers_flee(doc, scope_trigs or trigs):
             continue  # people fleeing, with no soldier among them: civilians leaving, not deserting
+        if etype == "killing" and any(t.payload.event_type == "clashes" for t in trigs):
+            etype, generic = "clashes", False  # `قتل 22 مقاتلا في هجمات / خلال المعارك`: deaths of a fight
         if etype == "killing" and (attack := _event_type(trigs)) and event_types()[attack[0]].role != "outcome":
             etype, generic = attack  # "…غارات على A، ما أدى لمقتل طفلين في B": the deaths are the strikes
         if generic or etype == "killing":  # `هذه الغارات … استهدفت سقبا`: the weapon named in passing types it
@@ -470,7 +483,8 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
     return doc.to_norm(at), doc.to_norm(at + len(title))
 
 
-def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | None = None) -> list[dict]:
+def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | None = None,
+            with_features: bool = False) -> list[dict]:
     """The events reported in `article`, given its analysed text and the places the geoparser found
     in it (both computed here when not given). Rows have exactly the columns of events.schema. A headline is not read for
     events (it restates the body) but its place is the last resort for a sentence that names none."""
@@ -491,7 +505,24 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
         if title and title[0] <= s < title[1]:
             continue
         drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], title_place))
-    return merge(_weapons_from_context(drafts))
+    kept = merge(_weapons_from_context(drafts))
+    return _confident(kept, doc, with_features)
+
+
+def _confident(kept: list[Draft], doc: _Doc, with_features: bool) -> list[dict]:
+    """The merged events the confidence model believes (all of them, rule-only, without a model), each
+    with its probability; `with_features` keeps every event with its features (for fitting)."""
+    m = confidence.model()
+    feats = confidence.features(kept, Counter(p[2].place_id for p in doc.places), len(doc.sentences))
+    rows = []
+    for d, f in zip(kept, feats):
+        p = m.probability(f) if m else None
+        d.row["confidence"] = round(p, 3) if p is not None else None
+        if with_features:
+            rows.append({**d.row, "_features": f})
+        elif p is None or p >= m.threshold or d.row["background"]:
+            rows.append(d.row)
+    return rows
 
 
 CONTEXT_SENTENCES = 2  # how far back a report's weapon types a later unspecific "targeted"/"shelled"

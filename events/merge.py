@@ -80,7 +80,7 @@ def _refines(k: Draft, d: Draft, alone: bool) -> bool:
     return alone and d.sentence == k.sentence + 1 and k.row["kind"] in CONTAINERS and row_contains(k.row, d.row)
 
 
-def merge(drafts: list[Draft]) -> list[dict]:
+def merge(drafts: list[Draft]) -> list[Draft]:
     """One event per incident and place: repeated reports are folded into the first one, a report
     at a town right after one at its countryside locates it, and a placeless follow-up completes
     the report of the same kind just before it (unless it contradicts its count: another figure).
@@ -110,7 +110,7 @@ def merge(drafts: list[Draft]) -> list[dict]:
             by_place.setdefault(d.row["place_id"], []).append(d)
             by_sentence.setdefault(d.sentence, []).append(d)
             by_family.setdefault(d.family, []).append(d)
-    return [k.row for k in kept]
+    return kept
 
 
 def _complete_previous(d: Draft, family: list[Draft]) -> bool:

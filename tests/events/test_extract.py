@@ -192,7 +192,7 @@ def test_battle_fronts_are_not_where_the_defection_happened():
     rows = run("انشق عشرة عناصر في تلبيسة بعد زجهم في معارك كفرنبل.")
     assert brief(rows) == [("defection", "تلبيسة", 10)]
     rows = run("قتل خمسة عناصر في معارك كفرنبل.")  # only a front is named: it is the place
-    assert brief(rows) == [("killing", "كفرنبل", 5)]
+    assert brief(rows) == [("clashes", "كفرنبل", 5)]  # deaths in battles are the battles' toll
 
 
 def test_places_of_origin_give_one_approximate_event():
