@@ -97,7 +97,8 @@ class _Doc:
         # Token positions that a context cue governs (the few tokens right after it).
         # A trigger after a negation, a plan, threat or fear, or before "stopped", reports no event.
         self.negated = _after(found.get("negation", []) + found.get("modal", []), 1, 4) | \
-            {c.first - k for c in found.get("ceased", []) for k in range(1, 4)}
+            {c.first - k for c in found.get("ceased", []) for k in range(1, 7)} | \
+            {c.first - k for c in found.get("idiom", []) for k in range(1, 3)}
         self.background_cues = found.get("background", [])
         self.unharmed = found.get("unharmed", [])
         self.referring = _after(found.get("demonstrative", []), 1, 2)
@@ -190,6 +191,9 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     specific, outcomes = types_with("specific"), types_with("outcome")
     cues_ = [t.payload for t in trigs]
     aircraft = any(t.event_type == "aircraft" for t in cues_)
+    weapon = next((t.event_type for t in cues_ if t.strength == "weapon"), None)
+    if weapon:
+        return weapon, False
     strong = {t.event_type for t in cues_ if t.strength == "strong"}
     generic = {t.event_type for t in cues_ if t.strength == "generic"}
     weak = {t.event_type for t in cues_ if t.strength == "weak"}

@@ -1,0 +1,172 @@
+"""One event per reported incident, where it happened, of the right type and size.
+
+Report sentences written for these tests, one table per family of error seen on real news: what
+must be extracted (type, place, count) and what must give no event (or only a background one).
+Places are given as fixed mentions so that the extractor, not the geoparser, is under test.
+"""
+import pytest
+
+from events.corpus import Article, article_id
+from events.counts import find_counts
+from events.extract import extract
+from arabic import analyse
+from gazetteer.mention import Mention
+
+PLACES = {  # name: (id, kind, admin1, lat, lon)
+    "كفرنبل": ("T1", "town", "Idleb", 35.61, 36.56),
+    "طفس": ("T2", "town", "Dar'a", 32.74, 36.07),
+    "عربين": ("T3", "town", "Rural Damascus", 33.54, 36.36),
+    "دمشق": ("C1", "city", "Damascus", 33.51, 36.29),
+    "محردة": ("T4", "town", "Hama", 35.25, 36.57),
+    "درعا": ("C2", "city", "Dar'a", 32.62, 36.10),
+    "حماة": ("G5", "governorate", "Hama", 35.13, 36.75),
+    "السقيلبية": ("T5", "town", "Hama", 35.37, 36.38),
+    "حوران": ("R1", "region", "Dar'a", 32.70, 36.10),
+    "معسكر جورين": ("L1", "landmark", "Hama", 35.58, 36.38),
+    "خان شيخون": ("T6", "town", "Idleb", 35.44, 36.65),
+    "ريف إدلب الجنوبي": ("SY07-S", "region", "Idleb", 35.55, 36.62),
+    "إدلب": ("G7", "governorate", "Idleb", 35.93, 36.63),
+    "حلب": ("C3", "city", "Aleppo", 36.20, 37.16),
+}
+
+
+def mentions(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for name in sorted(PLACES, key=len, reverse=True):
+        pid, kind, admin1, lat, lon = PLACES[name]
+        start = 0
+        while (i := text.find(name, start)) >= 0:
+            if not any(m.start <= i < m.end or i <= m.start < i + len(name) for m in out):
+                out.append(Mention(i, i + len(name), name, pid, name, pid, kind, admin1, lat, lon, 0.9))
+            start = i + len(name)
+    return sorted(out, key=lambda m: m.start)
+
+
+def run(text: str, published: str = "2020-03-12"):
+    article = Article("doc.txt", text, "", "Outlet", None, published, "day", article_id(text))
+    return extract(article, mentions=mentions(text))
+
+
+def shown(rows):
+    """What the map shows: (type, place, count) of the events that are not background."""
+    return [(r["event_type"], r["location_ar"], r["count"]) for r in rows if not r["background"]]
+
+
+NON_EVENTS = [
+    # past or stopped action
+    "بعدما كانت الغارات على بلدة طفس قد توقفت منذ أيام، عاد الأهالي إلى منازلهم.",
+    # idioms: "snatched a prize / the spotlight"
+    "خطف اللاعب جائزة أفضل هداف في بطولة حلب.",
+    "خطفت الفرقة الأضواء في مهرجان دمشق.",
+    # threats, plans, demands, hypotheticals
+    "هددت روسيا بشن غارات على بلدة كفرنبل إذا لم تنسحب الفصائل.",
+    "طالبت المعارضة بوقف القصف على بلدة طفس.",
+    "قد يؤدي أي هجوم على خان شيخون إلى كارثة إنسانية.",
+    "تخشى الأمم المتحدة من هجوم وشيك على إدلب.",
+    # words that contain a cue without being one
+    "وقال أهالي كفرنبل إن الأوضاع هادئة بعد سفر الوفد إلى دمشق.",
+    # civilians fleeing are not deserters
+    "فر آلاف المدنيين من بلدة طفس خلال الأيام الماضية.",
+]
+
+
+@pytest.mark.parametrize("text", NON_EVENTS)
+def test_no_event(text):
+    assert shown(run(text)) == []
+
+
+BACKGROUND = [
+    "منذ سنوات يشن الطيران غارات على بلدة كفرنبل.",
+    "انشق نحو 21 ألف عنصر عن قوات النظام منذ بداية الثورة.",
+    "وكانت قوات النظام قد قصفت بلدة طفس في أيار من عام 2015.",
+]
+
+
+@pytest.mark.parametrize("text", BACKGROUND)
+def test_history_and_totals_are_background(text):
+    rows = run(text)
+    assert rows and all(r["background"] for r in rows), rows
+
+
+ONE_PLACE = [
+    # the place a strike was launched from
+    ("قصفت قوات النظام بلدة كفرنبل بالمدفعية من مواقعها في معسكر جورين.", [("shelling", "كفرنبل", None)]),
+    # a reference point is not a second scene
+    ("قتل ثلاثة مدنيين بغارة جوية على مدينة عربين قرب دمشق.", [("airstrike", "عربين", 3)]),
+    ("استهدف قصف مدفعي مدينة خان شيخون، شمال غربي حماة.", [("shelling", "خان شيخون", None)]),
+    # the governorate or countryside a town lies in
+    ("شنت الطائرات الروسية غارات على بلدة كفرنبل في ريف إدلب الجنوبي.", [("airstrike", "كفرنبل", None)]),
+    # Damascus as the government
+    ("واتهمت دمشق الفصائل بقصف بلدة محردة بالصواريخ.", [("shelling", "محردة", None)]),
+    ("قصفت الفصائل بلدة محردة بالصواريخ، وفق ما أعلن نظام دمشق.", [("shelling", "محردة", None)]),
+    # the reporter's or an organisation's place
+    ("وقالت مصادر محلية في مدينة درعا إن قذائف سقطت على بلدة طفس.", [("shelling", "طفس", None)]),
+    ("وقالت مديرية صحة حماة إن ثلاثة مدنيين قتلوا بقصف على بلدة السقيلبية.", [("shelling", "السقيلبية", 3)]),
+    ("ونقل تجمع أحرار حوران أن قوات النظام اعتقلت خمسة شبان في بلدة طفس.", [("arrest", "طفس", 5)]),
+    # several places under one trigger stay one event each
+    ("قصفت المدفعية بلدات كفرنبل وخان شيخون.", [("shelling", "كفرنبل", None), ("shelling", "خان شيخون", None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", ONE_PLACE)
+def test_the_scene_is_the_place_the_trigger_hit(text, expected):
+    assert shown(run(text)) == expected
+
+
+TYPES = [
+    ("قتل 20 مدنيا في هجوم كيماوي على بلدة خان شيخون.", [("other", "خان شيخون", 20)]),
+    ("أدت الضربات الجوية على بلدة كفرنبل إلى مقتل طفلين.", [("airstrike", "كفرنبل", 2)]),
+    ("طال القصف الجوي بلدة طفس صباح اليوم.", [("airstrike", "طفس", None)]),
+    ("ألقت المروحيات براميل متفجرة على بلدة كفرنبل.", [("airstrike", "كفرنبل", None)]),
+    ("سقطت قذائف صاروخية على بلدة محردة دون وقوع إصابات.", [("shelling", "محردة", 0)]),
+    ("فرّ خمسة مجندين من ثكنتهم في بلدة طفس.", [("desertion", "طفس", 5)]),
+    ("انفجرت عبوة ناسفة بسيارة في بلدة طفس ما أدى لمقتل شخصين.", [("bombing", "طفس", 2)]),
+    ("داهمت قوات الأمن منازل في بلدة طفس دون أن تعتقل أحدا.", [("other", "طفس", None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", TYPES)
+def test_types(text, expected):
+    assert shown(run(text)) == expected
+
+
+COUNTS = [
+    # residents and displaced people are not the incident's people
+    ("تتعرض بلدة طفس التي يقطنها 30 ألف نسمة لقصف مدفعي.", [("shelling", "طفس", None)]),
+    # the wounded are not the killed
+    ("أصيب 12 مدنيا بقصف على بلدة طفس.", [("shelling", "طفس", None)]),
+    ("قتل 3 مدنيين وأصيب 12 آخرون بقصف على بلدة طفس.", [("shelling", "طفس", 3)]),
+    # a range or a qualifier gives its lower bound
+    ("قتل ما لا يقل عن 14 مدنيا بغارات على بلدة كفرنبل.", [("airstrike", "كفرنبل", 14)]),
+    # a count told in the next sentence of the same incident
+    ("استهدف قصف مدفعي بلدة طفس صباح اليوم. وأسفر القصف عن مقتل أربعة مدنيين.", [("shelling", "طفس", 4)]),
+    # a toll too large for one incident keeps its phrase but not its number
+    ("قتل أكثر من 500 ألف شخص في المعارك في حلب.", [("clashes", "حلب", None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", COUNTS)
+def test_counts(text, expected):
+    assert shown(run(text)) == expected
+
+
+@pytest.mark.parametrize("text,value", [("يحتاج 13,1 مليون شخص إلى المساعدة", 13_100_000),
+                                        ("نزح 25,4 مليون", 25_400_000), ("قتل 1,500 شخص", 1500),
+                                        ("قتل 3.5 ألف", 3500)])
+def test_arabic_decimal_and_thousands_separators(text, value):
+    assert [c.value for c in find_counts(analyse(text).tokens)] == [value]
+
+
+def test_a_past_incident_keeps_its_own_date():
+    rows = run("وكانت غارات قد استهدفت بلدة طفس يوم 3 آذار الماضي، ما أدى لمقتل شخصين.")
+    assert [(r["event_date"], r["background"]) for r in rows] == [("2020-03-03", False)]
+    old = run("وكانت غارات قد استهدفت بلدة طفس في 3 آذار 2019.")
+    assert [(r["event_date"], r["background"]) for r in old] == [("2019-03-03", True)]
+
+
+def test_rule_only_extraction_keeps_every_candidate(monkeypatch):
+    from events import confidence
+
+    monkeypatch.setattr(confidence, "model", lambda *a: None)
+    rows = run("قصفت المدفعية بلدات كفرنبل وخان شيخون.")
+    assert [r["confidence"] for r in rows] == [None, None]
