@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from arabic.clitics import loose_forms, stems
+from arabic.clitics import loose_forms, stems, strip_article
 from arabic.tokens import Token
 from events.lexicon import person_nouns
 
@@ -199,11 +199,14 @@ def find_counts(toks: list[Token]) -> list[Count]:
     return out
 
 
-def lone_person(toks: list[Token], i: int) -> Count | None:
+def lone_person(toks: list[Token], i: int, definite: bool = False) -> Count | None:
     """One person named by a bare singular noun at token i (`قتل متظاهر` = one protester), or two
     when a second one follows with و (`مقتل امرأة وطفلها`, `رجل وزوجته`)."""
-    if not 0 <= i < len(toks) or person_nouns().get(toks[i].text) != 1:
+    if not 0 <= i < len(toks):
         return None
+    word = strip_article(toks[i].text) if definite else toks[i].text
+    if person_nouns().get(word) != 1:
+        return None  # `قتل متظاهر`; with `definite` also `اعتقل الشاب` (a verb's object, not a known subject)
     j = i + 1
     if j < len(toks) and toks[j].text.startswith("و") and _singular_person(toks[j].text[1:]):
         return Count(2, toks[i].start, toks[j].end, i, j, True)

@@ -41,7 +41,7 @@ from events.dates import DateHit, find_dates
 from events.lexicon import Trigger, lexicon
 from events import confidence
 from events.merge import Draft, merge
-from events.places import PRECISION, contains, geo_precision
+from events.places import CONTAINERS, PRECISION, contains, geo_precision
 from events.schema import event_types, types_with
 from gazetteer import geoparse
 from gazetteer.mention import Mention
@@ -245,7 +245,7 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) 
             if not (etype and etype.one_person):
                 continue
             # `قتل متظاهر`, and the subject before its verb: `امرأة وطفلها قتلوا`
-            one = lone_person(doc.toks, t.last + 1) or next(
+            one = lone_person(doc.toks, t.last + 1, definite=t.payload.strong) or next(
                 (c for k in (t.first - 1, t.first - 2) if (c := lone_person(doc.toks, k)) and c.last == t.first - 1), None)
             if one and start <= one.start and one.end <= end:
                 out.insert(0, one)
@@ -478,6 +478,20 @@ def _is_topic(doc: _Doc, scope: tuple[list[Place], int, int], trigs: list[Match[
         not any(s <= t.start < e for t in trigs)
 
 
+FOCUS_MENTIONS = 2  # a town named this often, and more than any other, is what the article is about
+
+
+def _focus(doc: _Doc) -> Place | None:
+    """The town the article is about (`تودّع داريا أحد أبنائها … اعتقل الشاب …`): its most named
+    town, village, neighbourhood or site, when named at least twice and more than any other."""
+    local = [p for p in doc.places if p[2].kind not in CONTAINERS]
+    counts = Counter(p[2].place_id for p in local)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < FOCUS_MENTIONS or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None
+    return next(p for p in local if p[2].place_id == ranked[0][0])
+
+
 def _title(doc: _Doc) -> tuple[int, int] | None:
     """Span (normalised) of the title when it stands in the text as its own headline line."""
     title = doc.article.title.strip()
@@ -502,6 +516,7 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
     if title:
         inside = _most_specific([p for p in doc.places if title[0] <= p[0] < title[1]])
         title_place = inside[0] if inside else None
+    title_place = title_place or _focus(doc)
     drafts: list[Draft] = []
     para_starts: dict[int, int] = {}
     for i, (para, s, e) in enumerate(doc.sentences):

@@ -170,3 +170,11 @@ def test_rule_only_extraction_keeps_every_candidate(monkeypatch):
     monkeypatch.setattr(confidence, "model", lambda *a: None)
     rows = run("قصفت المدفعية بلدات كفرنبل وخان شيخون.")
     assert [r["confidence"] for r in rows] == [None, None]
+
+
+def test_an_article_about_one_town_places_its_unplaced_reports_there():
+    text = ("تشهد بلدة طفس حملة اعتقالات منذ أسبوع، وقد ودعت طفس خيرة شبابها.\n"
+            "ويوم الخميس اعتقل الشاب أحمد من أمام محله.")
+    assert ("arrest", "طفس", 1) in shown(run(text))
+    two = "قصفت المدفعية كفرنبل ثم طفس.\nوفي اليوم التالي اعتقل الأمن الشاب أحمد."
+    assert [r["location_ar"] for r in run(two) if r["event_type"] == "arrest"] == [None]
