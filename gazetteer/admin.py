@@ -80,30 +80,35 @@ def _degrees_to_km(deg: float, lat: float) -> float:
     return round(deg * 111.32 * max(math.cos(math.radians(lat)), 0.5), 3)
 
 
-def region_point(admin1_pcode: str, direction: str | None = None,
-                 around: tuple[float, float] | None = None, radius_km: float = 60.0) -> tuple[float, float]:
-    """(lat, lon) of a point in the named part of a governorate ('ريف حماة الشمالي' -> SY05, north).
+PART_CODES = {"north": "N", "south": "S", "east": "E", "west": "W", "northeast": "NE", "northwest": "NW",
+              "southeast": "SE", "southwest": "SW", "centre": "C"}
+CENTRE_KM = 25.0
 
-    The governorate is cut through its centroid (a half for north/south/east/west, a quadrant
-    for northeast...) and the part's centroid is returned, or a representative point when the
-    centroid falls outside an oddly shaped part. None/'centre' gives the whole governorate's.
-    With `around` (lat, lon), usually the governorate's capital, the polygon is first clipped to
-    `radius_km` around it and cut through that point: news means the countryside of the city
-    (`ريف حمص الشمالي` is al-Rastan, not the desert that makes up most of Homs governorate).
+
+def region_point(admin1_pcode: str, direction: str | None = None,
+                 around: tuple[float, float] | None = None) -> tuple[float, float]:
+    """(lat, lon) of a directional countryside (`ريف حماة الشمالي` -> SY05, north), as the gold defines it.
+
+    The governorate polygon is clipped to the half-plane (north/south/east/west) or quadrant
+    (northeast...) through `around` (lat, lon), the governorate's seat, else its centroid, and the
+    part's representative point is returned. `centre` is the polygon within CENTRE_KM of the seat;
+    None gives the whole governorate's point.
     """
     g = governorates()
     match = g.loc[g["admin1_pcode"] == admin1_pcode]
     if match.empty:
         raise KeyError(f"unknown governorate pcode {admin1_pcode!r} (expected SY01..SY14)")
     poly = match.geometry.iloc[0]
-    centre = None
-    if around is not None:
-        centre = Point(around[1], around[0])
-        near = poly.intersection(centre.buffer(radius_km / 111.32))
-        poly = near if not near.is_empty else poly
-    part = poly if direction is None or direction in CENTRE else _part(poly, direction, centre)
-    c = part.centroid
-    p = c if part.contains(c) else part.representative_point()
+    centre = Point(around[1], around[0]) if around is not None else None
+    if direction in CENTRE:
+        c = centre or poly.centroid
+        near = poly.intersection(c.buffer(CENTRE_KM / 111.32))
+        part = near if not near.is_empty else poly
+    elif direction is None:
+        part = poly
+    else:
+        part = _part(poly, direction, centre)
+    p = part.representative_point()
     return (round(p.y, 5), round(p.x, 5))
 
 

@@ -68,51 +68,203 @@ def exact_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Can
     return out
 
 
+_RIF = frozenset({"ريف", "ريفي", "الريف", "ارياف"})
+_SECTOR = frozenset({"القطاع", "الجزء", "الجهه", "القسم"})
+# `شمال حلب`, `جنوب شرقي إدلب`: a compass noun before a governorate's name names that countryside.
+_COMPASS_NOUNS = {"شمال": "north", "جنوب": "south", "شرق": "east", "غرب": "west",
+                  "شمالي": "north", "جنوبي": "south", "شرقي": "east", "غربي": "west"}
+_COMBINE = {("north", "east"): "northeast", ("north", "west"): "northwest",
+            ("south", "east"): "southeast", ("south", "west"): "southwest"}
+_NO_COUNTRYSIDE = frozenset({"SY01"})  # Damascus governorate is the city: its countryside is SY03
+
+
 def region_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Candidate]:
-    """`ريف X [direction]` spans, and the second governorate of a dual `ريفي X وY`."""
+    """Countryside phrases: `ريف X [direction]`, `ريفي X وY`, `ريفي X الشرقي والشمالي الشرقي`,
+    `الريف الشمالي لدرعا`, `القطاع الشرقي من ريف درعا`, `شمال حلب`, and a town's countryside
+    `ريف منبج`. A direction with no governorate (`الريف الجنوبي`) takes the governorate the text
+    named last. Each direction is its own candidate (its own referent, `SYxx-D`)."""
     out: list[Candidate] = []
-    compass = directions()
-    for i, tok in enumerate(tokens[:-1]):
-        if "ريف" not in tok.text:
-            continue
-        hit = next(((off, s) for off, s in readings(tok.text) if s in ("ريف", "ريفي")), None)
+    last_gov: str | None = None
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        hit = next(((off, st) for off, st in readings(tok.text) if st in _RIF or st in _SECTOR), None)
         if hit is None:
+            g = _compass_noun_region(text, tokens, i, idx)
+            if g is not None:
+                out.append(g)
+                last_gov = g.region[0]
+                i = g.last + 1
+                continue
+            if any(st in idx.capital_firsts for _, st in readings(tok.text)):
+                govs = _governorates_at(text, tokens, i, idx, any_clitic=True)
+                if govs:
+                    last_gov = govs[0][0]
+            i += 1
             continue
-        off, rif = hit
-        if not _spaced(text, tokens, i, i + 1):
-            continue
-        # `ريف دمشق` is itself a governorate's name; it is a region only with a direction after it.
-        named = [r for r in idx.lookup(f"ريف {tokens[i + 1].text}") if idx.kind[r] == "governorate"]
-        if named:
-            govs = [(idx.admin1[named[0]], i + 1, tokens[i + 1].start)]
+        off, word = hit
+        made = _rif_phrase(text, tokens, i, off, word, idx, last_gov)
+        if made:
+            out += made
+            last_gov = made[-1].region[0] if made[-1].region[0] != "town" else last_gov
+            i = max(c.last for c in made) + 1
         else:
-            govs = _governorates_at(text, tokens, i + 1, idx)
-        if not govs:
-            continue
-        # `ريفي إدلب وحماة`: the dual names two governorates joined by و.
-        if rif == "ريفي" and len(govs) == 1:
-            nxt = govs[0][1] + 1
-            if nxt < len(tokens) and tokens[nxt].text.startswith("و") and _spaced(text, tokens, nxt - 1, nxt):
-                second = _governorates_at(text, tokens, nxt, idx, strip_waw=True)
-                govs += second[:1]
-        last = govs[-1][1]
-        part = None
-        for n in (2, 1):
-            words = tuple(t.text for t in tokens[last + 1:last + 1 + n])
-            if len(words) == n and words in compass and _spaced(text, tokens, last, last + n):
-                part, last = compass[words], last + n
-                break
-        if named and part is None:
-            continue  # plain `ريف دمشق`: the exact governorate candidate covers it
-        for g, (pcode, gov_last, g_start) in enumerate(govs):
-            row = idx.governorate_row[pcode]
-            span_start = tok.start + off if g == 0 else g_start
-            span_end = tokens[last].end if g == len(govs) - 1 else tokens[gov_last].end
-            first = i if g == 0 else govs[g - 1][1] + 1
-            key = text[span_start:span_end]
-            out.append(Candidate(first, last if g == len(govs) - 1 else gov_last, span_start, span_end,
-                                 key, (row,), "region", region=(pcode, part)))
+            i += 1
     return out
+
+
+def _directions_at(text: str, tokens: list[Token], j: int) -> list[tuple[str, int, int]]:
+    """Direction adjectives from token j: [(part, first token, last token)], joined by و or `،`
+    (`الشرقي والشمالي الشرقي`). The first follows with spaces only; later ones need و or a comma."""
+    compass = directions()
+    out: list[tuple[str, int, int]] = []
+    k = j
+    while k < len(tokens):
+        gap = text[tokens[k - 1].end:tokens[k].start] if k > 0 else ""
+        word = tokens[k].text
+        if not out:
+            if gap and not gap.isspace():
+                break
+            first = word
+        elif gap.strip() in ("،", ","):
+            first = word[1:] if word.startswith("و") and (word[1:],) in compass else word
+        elif gap.isspace() and word.startswith("و"):
+            first = word[1:]
+        else:
+            break
+        found = None
+        for m in (2, 1):
+            words = (first, *(t.text for t in tokens[k + 1:k + m]))
+            if len(words) == m and words in compass and (m == 1 or _spaced(text, tokens, k, k + 1)):
+                found = (compass[words], k, k + m - 1)
+                break
+        if found is None:
+            break
+        out.append(found)
+        k = found[2] + 1
+    return out
+
+
+def _rif_phrase(text: str, tokens: list[Token], i: int, off: int, word: str, idx: NameIndex,
+                last_gov: str | None) -> list[Candidate]:
+    n = len(tokens)
+    start = tokens[i].start + off
+    if i + 1 >= n or not _spaced(text, tokens, i, i + 1):
+        return []
+    if word in _SECTOR:
+        # `القطاع الشرقي [والشمالي الشرقي] من ريف درعا`
+        dirs = _directions_at(text, tokens, i + 1)
+        if not dirs:
+            return []
+        k = dirs[-1][2] + 1
+        if k + 1 < n and tokens[k].text == "من" and _spaced(text, tokens, k, k + 1):
+            k += 1
+        if k + 1 >= n or not any(st == "ريف" for _, st in readings(tokens[k].text)):
+            return []
+        govs = _governorates_at(text, tokens, k + 1, idx)
+        if not govs:
+            return []
+        return _split(text, tokens, i, start, govs[0][0], dirs, govs[0][1], idx)
+    j = i + 1
+    if any(st == "محافظه" for _, st in readings(tokens[j].text)) and j + 1 < n:
+        j += 1  # `ريف محافظة درعا الغربي`
+    named = [r for r in idx.lookup(f"ريف {tokens[i + 1].text}") if idx.kind[r] == "governorate"]
+    if named and word in ("ريف", "ريفي"):
+        govs = [(idx.admin1[named[0]], i + 1, tokens[i + 1].start)]
+    else:
+        govs = _governorates_at(text, tokens, j, idx)
+    if govs and govs[0][0] in _NO_COUNTRYSIDE and not named:
+        govs = []
+    if govs:
+        if word == "ريفي" and len(govs) == 1:
+            nxt = govs[0][1] + 1
+            if nxt < n and tokens[nxt].text.startswith("و") and _spaced(text, tokens, nxt - 1, nxt):
+                govs += _governorates_at(text, tokens, nxt, idx, strip_waw=True)[:1]
+        last = govs[-1][1]
+        dirs = _directions_at(text, tokens, last + 1) if _spaced(text, tokens, last, min(last + 1, n - 1)) else []
+        if named and not dirs:
+            return []  # plain `ريف دمشق`: the exact governorate candidate covers it
+        if len(govs) == 2:
+            part = dirs[0][0] if dirs else None
+            end_tok = dirs[0][2] if dirs else last
+            out = []
+            for g, (pcode, gov_last, g_start) in enumerate(govs):
+                s0 = start if g == 0 else g_start
+                lt = gov_last if g == 0 else end_tok
+                out.append(Candidate(i if g == 0 else govs[0][1] + 1, lt, s0, tokens[lt].end,
+                                     text[s0:tokens[lt].end], (idx.governorate_row[pcode],), "region",
+                                     region=(pcode, part)))
+            return out
+        pcode = govs[0][0]
+        if not dirs:
+            return [Candidate(i, last, start, tokens[last].end, text[start:tokens[last].end],
+                              (idx.governorate_row[pcode],), "region", region=(pcode, None))]
+        return _split(text, tokens, i, start, pcode, dirs, None, idx)
+    # `الريف الشمالي [والشرقي] لدرعا` / `الريف الجنوبي` (the governorate named last)
+    dirs = _directions_at(text, tokens, i + 1)
+    if dirs:
+        k = dirs[-1][2] + 1
+        govs = _governorates_at(text, tokens, k, idx, clitic="ل") if k < n and _spaced(text, tokens, k - 1, k) else []
+        if govs:
+            return _split(text, tokens, i, start, govs[0][0], dirs, govs[0][1], idx)
+        return []
+    # `ريف منبج`: the countryside of a town that seats a district
+    if word in ("ريف", "ريفي"):
+        for m in (2, 1):
+            if i + m >= n or not _spaced(text, tokens, i + 1, i + m):
+                continue
+            rows = idx.lookup(" ".join(t.text for t in tokens[i + 1:i + 1 + m]))
+            towns = [r for r in rows if r in idx.district_of_seat]
+            if len(towns) == 1:
+                last = i + m
+                d = _directions_at(text, tokens, last + 1)
+                last = d[0][2] if d else last
+                return [Candidate(i, last, start, tokens[last].end, text[start:tokens[last].end], (towns[0],),
+                                  "region", region=("town", d[0][0] if d else None))]
+    return []
+
+
+def _split(text: str, tokens: list[Token], i: int, start: int, pcode: str, dirs: list[tuple[str, int, int]],
+           gov_last: int | None, idx: NameIndex) -> list[Candidate]:
+    """One candidate per direction: the first spans from the phrase's start, the last through a
+    trailing governorate (`الريف الشمالي والشمالي الشرقي لدرعا`)."""
+    out = []
+    row = idx.governorate_row[pcode]
+    for d, (part, a, b) in enumerate(dirs):
+        first = i if d == 0 else a
+        s0 = start if d == 0 else tokens[a].start + (1 if tokens[a].text.startswith("و") else 0)
+        last = gov_last if (d == len(dirs) - 1 and gov_last is not None) else b
+        out.append(Candidate(first, last, s0, tokens[last].end, text[s0:tokens[last].end], (row,), "region",
+                             region=(pcode, part)))
+    return out
+
+
+def _compass_noun_region(text: str, tokens: list[Token], i: int, idx: NameIndex) -> Candidate | None:
+    """`شمال حلب`, `جنوب شرقي إدلب`: a compass noun, maybe a second one, then a governorate's name."""
+    tok = tokens[i]
+    for off, st in readings(tok.text):
+        part = _COMPASS_NOUNS.get(st)
+        if part is None:
+            continue
+        # Only as a place of its own (`في غرب حلب`), not a bearing from another place (`X غرب حلب`).
+        if not (tok.text[:off].endswith("ب") or (i > 0 and tokens[i - 1].text == "في" and not off)):
+            return None
+        j = i + 1
+        if j < len(tokens) and _spaced(text, tokens, i, j) and tokens[j].text in _COMPASS_NOUNS:
+            combo = _COMBINE.get((part, _COMPASS_NOUNS[tokens[j].text]))
+            if combo:
+                part, j = combo, j + 1
+        if j >= len(tokens) or not _spaced(text, tokens, j - 1, j):
+            return None
+        govs = _governorates_at(text, tokens, j, idx)
+        if not govs or govs[0][0] in _NO_COUNTRYSIDE:
+            return None
+        pcode, last, _ = govs[0]
+        start = tok.start + off
+        return Candidate(i, last, start, tokens[last].end, text[start:tokens[last].end],
+                         (idx.governorate_row[pcode],), "region", region=(pcode, part))
+    return None
 
 
 def _spaced(text: str, tokens: list[Token], a: int, b: int) -> bool:
@@ -120,9 +272,11 @@ def _spaced(text: str, tokens: list[Token], a: int, b: int) -> bool:
     return all(gap_is_space(text, tokens[k].end, tokens[k + 1].start) for k in range(a, b))
 
 
-def _governorates_at(text: str, tokens: list[Token], i: int, idx: NameIndex,
-                     strip_waw: bool = False) -> list[tuple[str, int, int]]:
-    """The governorate named at token i (1-2 words) as [(pcode, last token, start offset)], or []."""
+def _governorates_at(text: str, tokens: list[Token], i: int, idx: NameIndex, strip_waw: bool = False,
+                     clitic: str = "", any_clitic: bool = False) -> list[tuple[str, int, int]]:
+    """The governorate named at token i (1-2 words) as [(pcode, last token, start offset)], or [].
+
+    `clitic`: the first word must carry exactly this clitic (`لدرعا`); `any_clitic`: any reading."""
     for n in (2, 1):
         if i + n > len(tokens) or not _spaced(text, tokens, i, i + n - 1):
             continue
@@ -132,10 +286,16 @@ def _governorates_at(text: str, tokens: list[Token], i: int, idx: NameIndex,
             if not words[0].startswith("و"):
                 return []
             words[0], start = words[0][1:], start + 1
-        rows = idx.lookup(" ".join(words))
-        govs = {idx.admin1[r] for r in rows if idx.is_container(r)}
-        if len(govs) == 1:
-            return [(govs.pop(), i + n - 1, start)]
+        firsts = [(0, words[0])]
+        if clitic:
+            firsts = [(off, st) for off, st in readings(words[0]) if words[0][:off] == clitic]
+        elif any_clitic:
+            firsts = list(readings(words[0]))
+        for off, first in firsts:
+            rows = idx.lookup(" ".join([first, *words[1:]]))
+            govs = {idx.admin1[r] for r in rows if idx.is_container(r)}
+            if len(govs) == 1:
+                return [(govs.pop(), i + n - 1, start + off)]
     return []
 
 

@@ -194,7 +194,7 @@ def context_evidence(scored: list[Scored], text: str, tokens: list[Token], sente
             sentence_govs.setdefault(sentence_of[s.cand.first], set()).add(idx.admin1[s.cand.rows[0]])
     for s in scored:
         c = s.cand
-        container = _container(s, by_first, tokens, idx)
+        container = _container(s, by_first, tokens, idx) if c.match != "region" else None
         gov_after = gov_part = None
         if container is not None:
             g = container.cand

@@ -12,6 +12,8 @@ from arabic import Doc, analyse
 from arabic.normalize import Normalized
 from arabic.tokens import Token
 from gazetteer import weights as weights_table
+from gazetteer.admin import PART_CODES
+from gazetteer.compose import Composed, compose, composed_id
 from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
 from gazetteer.features import (Scored, context_evidence, fixed_expression_tokens, list_adjacent, local_evidence,
                                 prior_features)
@@ -60,8 +62,14 @@ class Geoparser:
 
     def _block(self, doc: Doc, lo: int, hi: int) -> list[Mention]:
         idx, w = self.index, self.weights
-        chosen = self.resolve(doc, lo, hi)
-        return [_mention(s, doc.norm, idx) for s in drop_isolated(chosen, idx, w) if s.score >= w.threshold]
+        chosen = [s for s in drop_isolated(self.resolve(doc, lo, hi), idx, w) if s.score >= w.threshold]
+        words = doc.tokens[lo:hi]
+        composed = compose(chosen, doc.ntext, words, doc.sentence_of[lo:hi], idx, fixed_expression_tokens(words))
+        out = [_composed_mention(c, doc.norm, idx, w) for c in composed]
+        taken = [(c.start, c.end) for c in composed]
+        out += [_mention(s, doc.norm, idx) for s in chosen
+                if not any(s.cand.start < e and b < s.cand.end for b, e in taken)]
+        return sorted(out, key=lambda m: m.start)
 
     def candidates(self, doc: Doc, lo: int = 0, hi: int | None = None) -> tuple[list[Scored], dict]:
         """Step one: every candidate span of tokens [lo, hi) with its features record, scored."""
@@ -160,14 +168,44 @@ def _region_names(gov_ar: str, gov_en: str, part: str | None) -> tuple[str, str]
 def _mention(s: Scored, norm: Normalized, idx: NameIndex) -> Mention:
     start, end = norm.span(s.cand.start, s.cand.end)
     r = s.row
-    kind, name_ar, name_en = idx.kind[r], idx.name_ar[r], idx.name_en[r]
+    place_id, kind, name_ar, name_en = idx.place_id[r], idx.kind[r], idx.name_ar[r], idx.name_en[r]
     lat, lon = float(idx.lat[r]), float(idx.lon[r])
     if s.cand.match == "region":
-        pcode, part = s.cand.region
-        lat, lon = idx.region_points[(pcode, part)]
-        kind = "region"
-        name_ar, name_en = _region_names(idx.admin1_ar[r], idx.admin1_en[r], part)
-    return Mention(start=start, end=end, text=norm.original[start:end], place_id=idx.place_id[r],
+        place_id, kind, name_ar, name_en, lat, lon = _region(s.cand.region, r, idx)
+    return Mention(start=start, end=end, text=norm.original[start:end], place_id=place_id,
                    name_ar=name_ar, name_en=name_en, kind=kind, admin1=idx.admin1_en[r],
                    lat=lat, lon=lon, score=round(s.score, 3), admin2=idx.admin2_en[r],
                    admin1_ar=idx.admin1_ar[r], admin2_ar=idx.admin2_ar[r], nstart=s.cand.start, nend=s.cand.end)
+
+
+def _region(region: tuple[str, str | None], r: int, idx: NameIndex) -> tuple[str, str, str, str, float, float]:
+    """(place_id, kind, name_ar, name_en, lat, lon) of a countryside: its own referent.
+
+    `ريف حماة الشمالي` -> `SY05-N` (a region at the point of that part); `ريف حماة` with no
+    direction -> the governorate SY05; `ريف منبج` -> the district Manbij seats, at the town's point.
+    """
+    pcode, part = region
+    if pcode == "town":
+        d = idx.district_of_seat[r]
+        name_ar = f"ريف {idx.name_ar[r]}" + (f" {direction_names()[part]}" if part else "")
+        name_en = f"{idx.name_en[r]} countryside" + (f" ({_COMPASS_EN[part]})" if part else "")
+        return idx.place_id[d], "region", name_ar, name_en, float(idx.lat[r]), float(idx.lon[r])
+    name_ar, name_en = _region_names(idx.admin1_ar[r], idx.admin1_en[r], part)
+    if part is None:
+        return idx.place_id[r], "governorate", idx.name_ar[r], idx.name_en[r], float(idx.lat[r]), float(idx.lon[r])
+    lat, lon = idx.region_points[(pcode, part)]
+    return f"{pcode}-{PART_CODES[part]}", "region", name_ar, name_en, lat, lon
+
+
+def _composed_mention(c: Composed, norm: Normalized, idx: NameIndex, w: Weights) -> Mention:
+    """A neighbourhood or landmark phrase, at its town's point (geo_precision 2)."""
+    start, end = norm.span(c.start, c.end)
+    r = c.anchor
+    text = norm.original[start:end]
+    town = idx.name_ar[r]
+    return Mention(start=start, end=end, text=text, place_id=composed_id(c, idx), name_ar=f"{text} ({town})",
+                   name_en=f"{text} ({'neighbourhood' if c.kind == 'neighbourhood' else 'site'} in {idx.name_en[r]})",
+                   kind=c.kind, admin1=idx.admin1_en[r], lat=float(idx.lat[r]), lon=float(idx.lon[r]),
+                   score=w.composed, admin2=idx.admin2_en[r], admin1_ar=idx.admin1_ar[r],
+                   admin2_ar=idx.admin2_ar[r], nstart=c.start, nend=c.end, geo_precision=2,
+                   why=(("composed " + c.kind, w.composed), ("town " + idx.place_id[r], 1.0)))

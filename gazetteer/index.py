@@ -69,6 +69,8 @@ class NameIndex:
     primary: dict[str, float] = field(default_factory=dict)
     region_centres: dict[str, tuple[float, float]] = field(default_factory=dict)
     capital_names: frozenset[str] = frozenset()  # own names of governorates and their capitals
+    capital_firsts: frozenset[str] = frozenset()  # their first words (`دير` of `دير الزور`)
+    district_of_seat: dict[int, int] = field(default_factory=dict)  # town row -> the district it seats
 
     def is_capital_name(self, key: str) -> bool:
         """Whether `key` is the own name (not a variant) of a governorate or a governorate capital."""
@@ -178,6 +180,7 @@ def build_index(df=None) -> NameIndex:
             if idx.kind[i] == "governorate" or idx.is_capital[i]:
                 capital_names.add(k)
     idx.capital_names = frozenset(capital_names)
+    idx.capital_firsts = frozenset(k.split(" ")[0] for k in capital_names)
     multi = [k.split(" ") for k in idx.rows if " " in k]
     idx.first_words = {w[0] for w in multi}
     idx.max_words = max((len(w) for w in multi), default=1)
@@ -193,6 +196,10 @@ def build_index(df=None) -> NameIndex:
     idx.foreign = frozenset(foreign_keys() - prominent)
     idx.governorate_row = {idx.admin1[i]: i for i, k in enumerate(idx.kind) if k == "governorate"}
     idx.seat_of = _seats(idx)
+    # A governorate or district centre (capital level 1-2) seats its district (`ريف منبج` -> SY0205).
+    row_of = {pid: i for i, pid in enumerate(idx.place_id)}
+    idx.district_of_seat = {i: row_of[a2] for i, (lvl, a2) in enumerate(zip(cap, df["admin2_pcode"]))
+                            if lvl in (1, 2) and isinstance(a2, str) and a2 in row_of}
     idx.region_centres = _capitals(idx)
     idx.region_points = {(pcode, part): admin.region_point(pcode, part, idx.region_centres.get(pcode))
                          for pcode in idx.governorate_row for part in (None, "centre", *admin.DIRECTIONS)}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 
 JSON_FIELDS = ("start", "end", "text", "place_id", "name_ar", "name_en", "kind", "admin1", "lat", "lon", "score",
-               "admin2", "admin1_ar", "admin2_ar")
+               "admin2", "admin1_ar", "admin2_ar", "geo_precision")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ class Mention:
     admin2_ar: str | None = None
     nstart: int = -1  # the same span in the normalised text of the article's Doc (not part of the JSON)
     nend: int = -1
+    geo_precision: int = 0  # 2 for a place found inside or near a town (composed, at the town's point); 0: from kind
+    why: tuple[tuple[str, float], ...] = ()  # the top features behind the score (`--explain`), largest first
 
     def to_json(self) -> dict:
         """The JSON object of the design's contract (plus admin2 fields, which consumers may ignore)."""
@@ -39,4 +41,10 @@ class Mention:
         d["lat"] = round(self.lat, 5)
         d["lon"] = round(self.lon, 5)
         d["score"] = round(self.score, 3)
+        return d
+
+    def explain_json(self) -> dict:
+        """to_json() plus `why`: the features that weighed most in the score."""
+        d = self.to_json()
+        d["why"] = [[name, round(v, 3)] for name, v in self.why]
         return d

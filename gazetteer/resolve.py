@@ -133,16 +133,23 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
             sentence = sent_admin1.get(sentence_of[s.cand.first], set())
             s.row = max(rows, key=lambda r: row_score(
                 row_features(s, r, sentence, art_share, anchor_pts, idx, w.near_km), w))
-    # One sense per discourse: once the article speaks of a governorate (`ريف حماة`, `محافظة
-    # درعا`), its bare name (`معارك إدلب وحماة`) is that governorate, not its capital city.
-    gov_named = {idx.admin1[s.row] for s in chosen if s.cand.match == "region" or idx.kind[s.row] == "governorate"}
+    # A city and its governorate are two referents: a bare name is the city unless the words
+    # around it say governorate (`محافظة حماة`, a plural `محافظتي`), which the cue does above.
+    # The article's plain `ريف X` (no direction) is the governorate, and so is its bare `X`: one referent.
+    rif_plain = {s.cand.region[0] for s in chosen if s.cand.match == "region" and s.cand.region[1] is None}
     for s in chosen:
         cue = s.f.cue
-        if idx.kind[s.row] == "city" and not (cue and "city" in cue.kinds):
-            s.row = next((r for r in s.cand.rows if idx.kind[r] == "governorate" and idx.admin1[r] in gov_named),
-                         s.row)
-        elif idx.kind[s.row] in ADMIN_UNIT_KINDS and not (cue and set(cue.kinds) & ADMIN_UNIT_KINDS):
+        if idx.kind[s.row] in ADMIN_UNIT_KINDS and not (cue and set(cue.kinds) & ADMIN_UNIT_KINDS):
             s.row = idx.seat_of.get(s.row, s.row)
+        elif s.cand.match != "region" and (idx.kind[s.row] == "governorate" or idx.is_capital[s.row]):
+            if cue and "governorate" in cue.kinds and "city" not in cue.kinds:
+                want = "governorate"
+            elif cue and "city" in cue.kinds:
+                want = "city"
+            else:
+                want = "governorate" if idx.admin1[s.row] in rif_plain else "city"
+            s.row = next((r for r in s.cand.rows if idx.admin1[r] == idx.admin1[s.row] and (
+                idx.kind[r] == "governorate" if want == "governorate" else idx.is_capital[r])), s.row)
     # `جبهة الحردانة في ريف حماة الشمالي`: a place said to lie in the north of a governorate
     # but found well in its south is some other place of that name, missing from the gazetteer.
     for s in chosen:

@@ -26,12 +26,12 @@ FINDS = [
     ("أعلن مجلس محافظة حماة عن خطة جديدة", "حماة", {"SY05"}, "governorate"),
     ("تجول الوفد في مدينة حماة القديمة", "حماة", {"C2987"}, "city"),
     # region phrases: the governorate's countryside, not the city
-    ("تقدمت قوات النظام في ريف حماة الشمالي", "ريف حماة الشمالي", {"SY05"}, "region"),
-    ("فر عشرة عناصر من حاجز قرب نوى في ريف درعا الغربي", "ريف درعا الغربي", {"SY12"}, "region"),
+    ("تقدمت قوات النظام في ريف حماة الشمالي", "ريف حماة الشمالي", {"SY05-N"}, "region"),
+    ("فر عشرة عناصر من حاجز قرب نوى في ريف درعا الغربي", "ريف درعا الغربي", {"SY12-W"}, "region"),
     ("قصفت المدفعية قرى في ريف دمشق", "ريف دمشق", {"SY03"}, "governorate"),
-    ("تستمر المعارك في ريفي إدلب وحماة", "ريفي إدلب", {"SY07"}, "region"),
-    ("تستمر المعارك في ريفي إدلب وحماة", "حماة", {"SY05"}, "region"),
-    ("اعتقلت دورية شابين من مدينة داعل بريف درعا الأوسط", "ريف درعا الأوسط", {"SY12"}, "region"),
+    ("تستمر المعارك في ريفي إدلب وحماة", "ريفي إدلب", {"SY07"}, "governorate"),
+    ("تستمر المعارك في ريفي إدلب وحماة", "حماة", {"SY05"}, "governorate"),
+    ("اعتقلت دورية شابين من مدينة داعل بريف درعا الأوسط", "ريف درعا الأوسط", {"SY12-C"}, "region"),
     # a plural cue covers every member of its list
     ("أعلن مجلسا محافظتي حمص وطرطوس عن خطة", "طرطوس", {"SY10"}, "governorate"),
     # disambiguation by the governorate named beside it
@@ -136,11 +136,12 @@ def test_a_place_outside_the_stated_part_of_the_governorate_is_doubted():
     assert "كفرسجنة" not in north
 
 
-def test_countryside_is_around_the_city_not_the_whole_governorate():
-    # Homs governorate is mostly desert to the east; its northern countryside is al-Rastan's area.
+def test_countryside_point_is_the_part_of_the_governorate_through_its_seat():
+    # ANNOTATION.md: the governorate polygon clipped to the half-plane through the seat, its
+    # representative point: north of Homs city, inside Homs governorate.
     m = {m.text: m for m in geoparse("قصف على ريف حمص الشمالي")}["ريف حمص الشمالي"]
-    homs_lat, homs_lon = 34.7227, 36.7148
-    assert 0 < m.lat - homs_lat < 0.5 and abs(m.lon - homs_lon) < 0.4
+    homs_lat = 34.7227
+    assert m.place_id == "SY04-N" and m.lat > homs_lat and m.admin1 == "Homs"
 
 
 @pytest.mark.parametrize("governorate", ["حلب", "إدلب", "حماة", "حمص", "دمشق", "درعا", "السويداء", "القنيطرة",

@@ -1,0 +1,261 @@
+"""Places inside towns, found by composition: `حي X` / `أحياء X وY` and facility phrases.
+
+News names the neighbourhoods, hospitals, markets, squares, bases and checkpoints where things
+happen, and most of them are in no gazetteer. A phrase is composed from a neighbourhood cue
+(`حي`, `أحياء`) or a facility word (`مشفى`, `سوق`, `دوار`, `اللواء 47`...) and a name, and anchored
+in a known town: one the phrase itself names (`ساحة عربين`), one named right after it (`بحمص`,
+`في مدينة حمص`), else the last town the sentence, then the article, named before it. The result
+is one mention spanning the phrase, at the town's point, kind neighbourhood or landmark,
+geo_precision 2, with an id derived from the town and the phrase (stable across runs). A curated
+neighbourhood or landmark of that name near the town wins over composition.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from arabic.clitics import readings
+from arabic.normalize import name_key
+from arabic.tokens import Token
+from gazetteer.features import Scored
+from gazetteer.index import NameIndex
+from gazetteer.lexicon import PREPOSITIONS, _lines, cue_of, cues, directions
+
+TOWN_KINDS = frozenset({"city", "town"})
+SITE_KINDS = frozenset({"neighbourhood", "landmark", "airbase", "crossing", "camp"})
+NEAR_TOWN_KM = 15.0  # a curated neighbourhood this close to the anchor town is that town's
+NAME_MAX_ZIPF = 3.5  # a word without the article names something only when it is this rare
+_PUNCT_STOP = set(".:؛;!?؟()[]\"«»“”")
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """A neighbourhood or landmark phrase anchored in a town (normalised-text offsets)."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+    kind: str
+    key: str  # the phrase, normalised
+    anchor: int  # the town's row
+
+
+@lru_cache(maxsize=1)
+def facility_words() -> dict[str, str]:
+    """Facility word (normalised) -> "name" (a name follows) or "number" (`اللواء 47`)."""
+    out = {}
+    for line in _lines("facilities.tsv"):
+        word, what = line.split("\t")
+        out[name_key(word)] = what.strip()
+    return out
+
+
+def _stem(word: str, table) -> str | None:
+    return next((st for _, st in readings(word) if st in table), None)
+
+
+def _name_like(word: str, idx: NameIndex) -> bool:
+    """A word that can be (part of) a proper name: with the article, or rare as an ordinary word."""
+    if not word or not all("\u0621" <= c <= "\u064a" for c in word) or len(word) < 3:
+        return False
+    if word in PREPOSITIONS or word in cues() or cue_of(word) is not None:
+        return False
+    return word.startswith("ال") or idx.commonness(word) < NAME_MAX_ZIPF
+
+
+def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: list[int],
+            idx: NameIndex, expressions: set[int] = frozenset()) -> list[Composed]:
+    """Neighbourhood and landmark phrases of a block, each anchored in a town the text names.
+    Words of a fixed expression (`جامعة الدول العربية`) start no phrase."""
+    at: dict[int, Scored] = {}
+    for s in chosen:
+        for k in range(s.cand.first, s.cand.last + 1):
+            at[k] = s
+    towns = [(s.cand.first, r) for s in chosen if (r := _town_row(s, idx)) is not None]
+    facilities = facility_words()
+    out: list[Composed] = []
+    i, n = 0, len(words)
+    while i < n:
+        tok = words[i]
+        if i in expressions:
+            i += 1
+            continue
+        cue = cue_of(tok.text)
+        made: list[Composed] = []
+        if cue is not None and "neighbourhood" in cue.kinds and cue.kinds[0] == "neighbourhood":
+            made = _neighbourhoods(i, cue.plural, text, words, at, towns, sentence_of, idx)
+        else:
+            fac = _stem(tok.text, facilities)
+            if fac is not None:
+                made = _landmark(i, facilities[fac], text, words, at, towns, sentence_of, idx)
+        if made:
+            out += made
+            i = made[-1].last + 1
+        else:
+            i += 1
+    return out
+
+
+def _town_row(s: Scored, idx: NameIndex) -> int | None:
+    if s.cand.match == "region" or s.row < 0:
+        return None
+    r = s.row
+    if idx.kind[r] in TOWN_KINDS:
+        return r
+    if idx.kind[r] == "governorate":
+        caps = [c for c in s.cand.rows if idx.is_capital[c] and idx.admin1[c] == idx.admin1[r]]
+        return caps[0] if caps else None
+    return None
+
+
+def _gap(text: str, words: list[Token], k: int) -> str:
+    return text[words[k - 1].end:words[k].start]
+
+
+def _name_span(i: int, text: str, words: list[Token], idx: NameIndex, max_words: int = 2,
+               waw: bool = False) -> int | None:
+    """Last token of a 1-2 word name starting at token i (a leading و allowed with waw), or None."""
+    if i >= len(words) or any(c in _PUNCT_STOP or c in "،," for c in _gap(text, words, i)):
+        return None
+    w = words[i].text
+    if waw and w.startswith("و"):
+        w = w[1:]
+    if not _name_like(w, idx):
+        return None
+    if not w.startswith("ال") and idx.commonness(w) > 0:
+        return None  # `حي مأهول`: an ordinary word without the article describes, it does not name
+    last = i
+    if last + 1 < len(words) and max_words > 1 and _gap(text, words, last + 1).isspace():
+        nxt = words[last + 1].text
+        # A second word belongs to the name in a construct (`وادي الذهب`, `باب السباع`), as a compass
+        # part (`الأنصاري الشرقي`), or when rare (`الكرة الأرضية`); not `الجورة الواقع`, `الوعر بحمص`.
+        if nxt.startswith("ال") and _name_like(nxt, idx) and not _stem(nxt, facility_words()) and (
+                not w.startswith("ال") or (nxt,) in directions() or idx.commonness(nxt) < 3.0):
+            last += 1
+    return last
+
+
+def _anchor_after(last: int, words: list[Token], at: dict[int, Scored], idx: NameIndex) -> tuple[int, int] | None:
+    """A town named right after a phrase: `بحمص`, `في حمص`, `في مدينة حمص` -> (its last token, row)."""
+    k = last + 1
+    for _ in range(3):
+        if k >= len(words):
+            return None
+        s = at.get(k)
+        if s is not None:
+            r = _town_row(s, idx)
+            return (s.cand.last, r) if r is not None and s.cand.first == k else None
+        if words[k].text in PREPOSITIONS or cue_of(words[k].text) is not None:
+            k += 1
+            continue
+        return None
+    return None
+
+
+def _anchor_before(i: int, towns: list[tuple[int, int]], sentence_of: list[int]) -> int | None:
+    """The last town named before token i, in its sentence first, else earlier in the article."""
+    before = [(k, r) for k, r in towns if k < i]
+    same = [r for k, r in before if sentence_of[k] == sentence_of[i]]
+    if same:
+        return same[-1]
+    return before[-1][1] if before else None
+
+
+def _neighbourhoods(i: int, plural: bool, text: str, words: list[Token], at: dict[int, Scored],
+                    towns: list[tuple[int, int]], sentence_of: list[int], idx: NameIndex) -> list[Composed]:
+    spans = []
+    k = i + 1
+    while k < len(words):
+        last = _name_span(k, text, words, idx, waw=bool(spans))
+        if last is None:
+            break
+        spans.append((k, last))
+        if not plural or len(spans) >= 8:
+            break
+        k = last + 1
+        if k < len(words) and not (words[k].text.startswith("و") or _gap(text, words, k).strip() in ("،", ",")):
+            break
+    if not spans:
+        return []
+    after = _anchor_after(spans[-1][1], words, at, idx)
+    anchor = after[1] if after else _anchor_before(i, towns, sentence_of)
+    if anchor is None:
+        return []
+    out = []
+    for a, b in spans:
+        s = next((x for k in range(a, b + 1) if (x := at.get(k)) is not None), None)
+        if s is not None and s.cand.match != "region" and (
+                _km(idx, s.row, anchor) <= NEAR_TOWN_KM or (not after and _named_near(s.row, at, idx))):
+            continue  # a place of that town (curated, or a town itself), or of a town the article names
+        if s is not None and (s.cand.first < a or s.cand.last > b):
+            break
+        start = words[a].start + (1 if a > i + 1 and words[a].text.startswith("و") and len(spans) > 1 else 0)
+        out.append(Composed(start, words[b].end, a if a > i + 1 else i, b, "neighbourhood",
+                            text[start:words[b].end], anchor))
+    # The first name's span starts at the name (the cue word is not part of a neighbourhood's mention).
+    if out and out[0].first == i:
+        c = out[0]
+        out[0] = Composed(words[i + 1].start, c.end, i + 1, c.last, c.kind, c.key, c.anchor)
+    return out
+
+
+def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Scored],
+              towns: list[tuple[int, int]], sentence_of: list[int], idx: NameIndex) -> list[Composed]:
+    tok = words[i]
+    off = next((o for o, st in readings(tok.text) if st in facility_words()), 0)
+    if i + 1 >= len(words) or not _gap(text, words, i + 1).isspace():
+        return []
+    nxt = words[i + 1].text
+    if what == "number":
+        if not nxt.isdigit():
+            return []
+        last = i + 1
+    else:
+        s = at.get(i + 1)
+        if s is not None and s.cand.first == i + 1 and idx.kind[s.row] in SITE_KINDS:
+            return []  # `مطار حلب`, a curated site: resolved already
+        last = None
+        j = i + 1
+        if cue_of(nxt) is not None and "city" in cue_of(nxt).kinds or nxt in ("بلده", "قريه"):
+            j = i + 2  # `مشفى مدينة اللطامنة`
+        s = at.get(j)
+        if s is not None and s.cand.first == j and not s.cand.clitic and s.cand.match != "region" and (
+                _town_row(s, idx) is not None or idx.kind[s.row] == "village"):
+            start = tok.start + off
+            return [Composed(start, words[s.cand.last].end, i, s.cand.last, "landmark",
+                             text[start:words[s.cand.last].end], _town_row(s, idx) or s.row)]
+        if j != i + 1:
+            return []
+        last = _name_span(i + 1, text, words, idx)
+        if last is None:
+            return []
+        if any(k in at for k in range(i + 1, last + 1)) and not all(
+                idx.kind[at[k].row] in ("village",) for k in range(i + 1, last + 1) if k in at):
+            return []
+    after = _anchor_after(last, words, at, idx)
+    anchor = after[1] if after else _anchor_before(i, towns, sentence_of)
+    if anchor is None:
+        return []
+    start = tok.start + off
+    return [Composed(start, words[last].end, i, last, "landmark", text[start:words[last].end], anchor)]
+
+
+def _named_near(r: int, at: dict[int, Scored], idx: NameIndex) -> bool:
+    """Whether the article names another place within NEAR_TOWN_KM of row r (its own town)."""
+    return any(x.row != r and x.cand.match != "region" and idx.kind[x.row] != "governorate"
+               and _km(idx, r, x.row) <= NEAR_TOWN_KM for x in {id(v): v for v in at.values()}.values())
+
+
+def _km(idx: NameIndex, a: int, b: int) -> float:
+    dlat = math.radians(idx.lat[a] - idx.lat[b])
+    dlon = math.radians(idx.lon[a] - idx.lon[b]) * math.cos(math.radians(idx.lat[a]))
+    return 6371.0 * math.hypot(dlat, dlon)
+
+
+def composed_id(c: Composed, idx: NameIndex) -> str:
+    """`C2528-nb-3f2a91c0`: the anchor town's id, the kind, and a digest of the normalised phrase."""
+    digest = hashlib.sha1(c.key.encode("utf-8")).hexdigest()[:8]
+    return f"{idx.place_id[c.anchor]}-{'nb' if c.kind == 'neighbourhood' else 'lm'}-{digest}"
