@@ -171,3 +171,13 @@ def test_an_article_about_one_town_places_its_unplaced_reports_there():
     assert ("arrest", "طفس", 1) in shown(run(text))
     two = "قصفت المدفعية كفرنبل ثم طفس.\nوفي اليوم التالي اعتقل الأمن الشاب أحمد."
     assert [r["location_ar"] for r in run(two) if r["event_type"] == "arrest"] == [None]
+
+
+def test_each_event_says_which_words_tied_its_place_to_its_trigger():
+    rows = run("قصفت المدفعية بلدة كفرنبل، وفي وقت لاحق أغارت الطائرات على بلدة طفس.")
+    assert [r["explain"] for r in rows] == ["«كفرنبل» named in the same clause as «قصفت، المدفعية»",
+                                            "«طفس» named in the same clause as «أغارت، الطائرات»"]
+    later = run("قصفت المدفعية بلدة كفرنبل.\nوفي وقت لاحق قتل مدنيان بغارة جوية.")
+    assert later[1]["explain"] == "no place is named for «قتل، بغارة»"
+    history = run("منذ سنوات يشن الطيران غارات على بلدة كفرنبل.")
+    assert history[0]["explain"].endswith("background: told as history, a total or context")
