@@ -324,6 +324,7 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
         "geo_precision": geo_precision(place.kind, near) if place else None,
         "evidence": a.text[ostart:oend], "evidence_start": ostart, "evidence_end": oend,
         "background": background or _long_before(event_date, doc.pub),
+        "confidence": None, "explain": None,
     }
 
 
@@ -397,7 +398,7 @@ def _drop_near(doc: _Doc, places: list[Place]) -> list[Place]:
 
 
 def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,
-                     title_place: Place | None) -> list[Draft]:
+                     anchor: tuple[Place, str] | None) -> list[Draft]:
     """The drafts of one sentence: what its clauses share (places, dates, actors), then each clause."""
     if not _live_triggers(doc, start, end):
         return []
@@ -408,11 +409,12 @@ def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: in
     scene = [p for p in _between(doc.places, start, end) if doc.tok_index(p[0]) not in doc.not_scene]
     places = _drop_fronts(doc, _drop_references(doc, _most_specific(scene)))
     sent = _Sentence(index, start, end, para_start, places, _between(doc.dates, start, end), names)
-    return [d for cs, ce in clauses(doc.connectives, start, end) for d in _clause_drafts(doc, sent, cs, ce, title_place)]
+    return [d for cs, ce in clauses(doc.connectives, start, end) for d in _clause_drafts(doc, sent, cs, ce, anchor)]
 
 
-def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Place | None) -> list[Draft]:
-    """One draft per (incident, place) of the clause [cs, ce); see the module docstring."""
+def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[Place, str] | None) -> list[Draft]:
+    """One draft per (incident, place) of the clause [cs, ce); see the module docstring. `anchor` is the
+    place of last resort (the headline's, else the town the article is about) and how to say so."""
     trigs = _live_triggers(doc, cs, ce)
     clause_counts = _valid_counts(doc, cs, ce, trigs)
     clause_dates = [d for d in _between(doc.dates, cs, ce) if not d.since]
@@ -426,13 +428,15 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
     clause_type = _event_type(trigs)
     if clause_type and event_types()[clause_type[0]].attack:
         places = [p for p in places if doc.tok_index(p[0]) not in doc.launch_sites]
+    how = "named in the same clause as"
     if places:
         scopes = _scopes(doc, places, cs, ce)
         if len(scopes) > 1 and _is_topic(doc, scopes[0], trigs):
             scopes = scopes[1:]
     else:
         before = _between(doc.places, sent.para_start, cs)
-        fallback = before[-1] if before else title_place
+        fallback = before[-1] if before else anchor[0] if anchor else None
+        how = "the last place named before" if before else anchor[1] if anchor else ""
         scopes = [([fallback] if fallback else [], cs, ce)]
     background = bool(_between(doc.background_cues, cs, ce))
     drafts: list[Draft] = []
@@ -464,8 +468,21 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, title_place: Pl
             near = p is not None and (doc.tok_index(p[0]) in doc.near or _is_origin(doc, [p]))
             row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors,
                        background)
+            row["explain"] = _explain(doc, p, how, scope_trigs or trigs, near, background)
             drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric))
     return drafts
+
+
+def _explain(doc: _Doc, place: Place | None, how: str, trigs: list[Match[Trigger]], near: bool,
+             background: bool) -> str:
+    """Why the event is where it is, in the words of the text: which place, tied how to which cue."""
+    cues = "، ".join(dict.fromkeys(doc.article.text[slice(*doc.orig(t.start, t.end))] for t in trigs))
+    if place is None:
+        text = f"no place is named for «{cues}»"
+    else:
+        name = doc.article.text[slice(*doc.orig(place[0], place[1]))] if place[1] > place[0] else place[2].text
+        text = f"«{name}» {how} «{cues}»" + (" (near or around it)" if near else "")
+    return text + ("; background: told as history, a total or context" if background else "")
 
 
 def _is_topic(doc: _Doc, scope: tuple[list[Place], int, int], trigs: list[Match[Trigger]]) -> bool:
@@ -516,14 +533,15 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
     if title:
         inside = _most_specific([p for p in doc.places if title[0] <= p[0] < title[1]])
         title_place = inside[0] if inside else None
-    title_place = title_place or _focus(doc)
+    anchor = (title_place, "the headline's place, for") if title_place else \
+        (focus, "the town the article is about, for") if (focus := _focus(doc)) else None
     drafts: list[Draft] = []
     para_starts: dict[int, int] = {}
     for i, (para, s, e) in enumerate(doc.sentences):
         para_starts.setdefault(para, s)
         if title and title[0] <= s < title[1]:
             continue
-        drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], title_place))
+        drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], anchor))
     kept = merge(_weapons_from_context(drafts))
     return _confident(kept, doc, with_features)
 

@@ -68,6 +68,7 @@ class Event(TypedDict):
     evidence_end: int
     background: bool
     confidence: float | None  # the confidence model's probability that this is a real incident there
+    explain: str | None  # why it is placed where it is: which words tied the place to the trigger
 
 
 COLUMNS: list[str] = list(Event.__annotations__)

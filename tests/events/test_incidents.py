@@ -11,6 +11,7 @@ from events.counts import find_counts
 from events.extract import extract
 from arabic import analyse
 from gazetteer.mention import Mention
+from tests.events.fixed_mentions import fixed_mentions
 
 PLACES = {  # name: (id, kind, admin1, lat, lon)
     "كفرنبل": ("T1", "town", "Idleb", 35.61, 36.56),
@@ -31,15 +32,7 @@ PLACES = {  # name: (id, kind, admin1, lat, lon)
 
 
 def mentions(text: str) -> list[Mention]:
-    out: list[Mention] = []
-    for name in sorted(PLACES, key=len, reverse=True):
-        pid, kind, admin1, lat, lon = PLACES[name]
-        start = 0
-        while (i := text.find(name, start)) >= 0:
-            if not any(m.start <= i < m.end or i <= m.start < i + len(name) for m in out):
-                out.append(Mention(i, i + len(name), name, pid, name, pid, kind, admin1, lat, lon, 0.9))
-            start = i + len(name)
-    return sorted(out, key=lambda m: m.start)
+    return fixed_mentions(text, PLACES)
 
 
 def run(text: str, published: str = "2020-03-12"):
@@ -178,3 +171,13 @@ def test_an_article_about_one_town_places_its_unplaced_reports_there():
     assert ("arrest", "طفس", 1) in shown(run(text))
     two = "قصفت المدفعية كفرنبل ثم طفس.\nوفي اليوم التالي اعتقل الأمن الشاب أحمد."
     assert [r["location_ar"] for r in run(two) if r["event_type"] == "arrest"] == [None]
+
+
+def test_each_event_says_which_words_tied_its_place_to_its_trigger():
+    rows = run("قصفت المدفعية بلدة كفرنبل، وفي وقت لاحق أغارت الطائرات على بلدة طفس.")
+    assert [r["explain"] for r in rows] == ["«كفرنبل» named in the same clause as «قصفت، المدفعية»",
+                                            "«طفس» named in the same clause as «أغارت، الطائرات»"]
+    later = run("قصفت المدفعية بلدة كفرنبل.\nوفي وقت لاحق قتل مدنيان بغارة جوية.")
+    assert later[1]["explain"] == "no place is named for «قتل، بغارة»"
+    history = run("منذ سنوات يشن الطيران غارات على بلدة كفرنبل.")
+    assert history[0]["explain"].endswith("background: told as history, a total or context")
