@@ -321,7 +321,7 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
         "admin2": place.admin2 if place else None,
         "latitude": place.lat if place else None,
         "longitude": place.lon if place else None,
-        "geo_precision": geo_precision(place.kind, near) if place else None,
+        "geo_precision": max(geo_precision(place.kind, near), place.geo_precision) if place else None,
         "evidence": a.text[ostart:oend], "evidence_start": ostart, "evidence_end": oend,
         "background": background or _long_before(event_date, doc.pub),
         "confidence": None, "explain": None,
