@@ -27,6 +27,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import partial
 from operator import attrgetter, itemgetter
 
 from arabic import Doc, analyse
@@ -96,23 +97,22 @@ class _Doc:
         self.actors: list[Match[str]] = found.get("actor", [])
         # Token positions that a context cue governs (the few tokens right after it).
         # A trigger after a negation, a plan, threat or fear, or before "stopped", reports no event.
-        self.negated = _after(found.get("negation", []) + found.get("modal", []), 1, 4) | \
-            {c.first - k for c in found.get("ceased", []) for k in range(1, 7)} | \
-            {c.first - k for c in found.get("idiom", []) for k in range(1, 3)}
+        window = partial(_window, doc.sentence_of)
+        self.negated = window(found.get("negation", []) + found.get("modal", []), after=(1, 4)) | \
+            window(found.get("ceased", []), before=(1, 6)) | window(found.get("idiom", []), before=(1, 2))
         self.background_cues = found.get("background", [])
         self.unharmed = found.get("unharmed", [])
-        self.referring = _after(found.get("demonstrative", []), 1, 2)
+        self.referring = window(found.get("demonstrative", []), after=(1, 2))
         self.military = found.get("military", [])
         # Numbers of residents or displaced people: after `يقطنها`, before `نازح`.
-        self.population = _after(found.get("population", []), 1, 3) | \
-            {c.first - k for c in found.get("population", []) for k in range(1, 3)}
+        self.population = window(found.get("population", []), after=(1, 3), before=(1, 2))
         # Places that belong to a reporter or an organisation, or stand for a government: not where it happened.
         agents = [c for c in found.get("agent", []) if not _definite(self.toks[c.last].text)]  # `نظام دمشق`, not `النظام`
-        self.not_scene = _source_places(self.toks, found.get("source", [])) | _after(agents, 1, 1)
+        self.not_scene = _source_places(self.toks, found.get("source", [])) | window(agents, after=(1, 1))
         self.launch_sites = _source_places(self.toks, found.get("launch", []))  # where an attack's fire came from
-        self.injured = _after(found.get("injury", []) + found.get("subset", []), 0, 2)
-        self.near = _after(found.get("near", []), 1, 3)
-        self.fronts = _after(found.get("front", []), 1, 2)
+        self.injured = window(found.get("injury", []) + found.get("subset", []), after=(0, 2))
+        self.near = window(found.get("near", []), after=(1, 3))
+        self.fronts = window(found.get("front", []), after=(1, 2))
         self.origins = found.get("origin", [])
         self.connectives = doc.clause_cuts
         self.sentences = doc.sentences
@@ -159,9 +159,16 @@ class _Doc:
         return self.norm.span(start, end)
 
 
-def _after(cues: list[Match], first: int, last: int) -> set[int]:
-    """Token indexes from `first` to `last` tokens after the end of each cue."""
-    return {c.last + k for c in cues for k in range(first, last + 1)}
+def _window(sentence_of: list[int], cues: list[Match], after: tuple[int, int] = (1, 0),
+            before: tuple[int, int] = (1, 0)) -> set[int]:
+    """Token indexes a cue governs: from after[0] to after[1] tokens after its end and from before[0]
+    to before[1] tokens before its start, never beyond its own sentence."""
+    out: set[int] = set()
+    n = len(sentence_of)
+    for c in cues:
+        ks = [c.last + k for k in range(after[0], after[1] + 1)] + [c.first - k for k in range(before[0], before[1] + 1)]
+        out.update(k for k in ks if 0 <= k < n and sentence_of[k] == sentence_of[c.first])
+    return out
 
 
 def _source_places(toks: list[Token], cues: list[Match]) -> set[int]:

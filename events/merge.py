@@ -95,6 +95,8 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         if d.row["place_id"] is None and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
             continue
+        if d.anaphoric and _recalls(d, by_family.get(d.family, [])):
+            continue
         same = next((k for k in by_place.get(d.row["place_id"], ()) if _same_incident(k, d)), None)
         wider = next((k for k in by_sentence.get(d.sentence - 1, ())
                       if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None)
@@ -111,6 +113,19 @@ def merge(drafts: list[Draft]) -> list[Draft]:
             by_sentence.setdefault(d.sentence, []).append(d)
             by_family.setdefault(d.family, []).append(d)
     return kept
+
+
+def _recalls(d: Draft, family: list[Draft]) -> bool:
+    """Fold a report that refers back (`القصف الصاروخي خلّف أضرارا في ريف إدلب`, `وأدى انشقاقهم إلى…`)
+    into the earlier event of its kind at the same place or at a place inside the one it names: a
+    summary of an incident already reported is not a new one."""
+    earlier = next((k for k in reversed(family) if k.sentence < d.sentence and _same_incident(k, d) and
+                    k.row["place_id"] is not None and (k.row["place_id"] == d.row["place_id"] or
+                                                       row_contains(d.row, k.row))), None)
+    if earlier is None:
+        return False
+    _absorb(earlier, d)
+    return True
 
 
 def _complete_previous(d: Draft, family: list[Draft]) -> bool:

@@ -181,3 +181,13 @@ def test_each_event_says_which_words_tied_its_place_to_its_trigger():
     assert later[1]["explain"] == "no place is named for «قتل، بغارة»"
     history = run("منذ سنوات يشن الطيران غارات على بلدة كفرنبل.")
     assert history[0]["explain"].endswith("background: told as history, a total or context")
+
+
+def test_a_summary_that_refers_back_is_not_a_second_incident():
+    rows = run("قصفت المدفعية بلدة كفرنبل صباح اليوم.\nوخلف القصف أضرارا مادية كبيرة في ريف إدلب الجنوبي.")
+    assert shown(rows) == [("shelling", "كفرنبل", None)]
+
+
+def test_a_cue_governs_only_its_own_sentence():
+    rows = run("لم يعرف سبب الحادث.\nأغار الطيران على بلدة طفس.")
+    assert shown(rows) == [("airstrike", "طفس", None)]
