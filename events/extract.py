@@ -218,6 +218,12 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
 SOLDIER_WINDOW = 5  # how many words from a flight cue a soldier must be named to make it a desertion
 
 
+def _is_attack(t: Match[Trigger]) -> bool:
+    """Whether the cue names something whose toll the deaths told with it are (a strike, a blast)."""
+    etype = event_types().get(t.payload.event_type)
+    return t.payload.event_type == "aircraft" or bool(etype and etype.attack)
+
+
 def _soldiers_flee(doc: _Doc, trigs: list[Match[Trigger]]) -> bool:
     """Whether a soldier is named within a few words of a flight cue (`فر 30 عنصرا`, `هروب مجندين`)."""
     flights = [t for t in trigs if t.payload.event_type == "desertion"]
@@ -457,7 +463,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
             continue  # people fleeing, with no soldier among them: civilians leaving, not deserting
         if etype == "killing" and any(t.payload.event_type == "clashes" for t in trigs):
             etype, generic = "clashes", False  # `قتل 22 مقاتلا في هجمات / خلال المعارك`: deaths of a fight
-        if etype == "killing" and (attack := _event_type(trigs)) and event_types()[attack[0]].role != "outcome":
+        if etype == "killing" and (attack := _event_type([t for t in trigs if _is_attack(t)])):
             etype, generic = attack  # "…غارات على A، ما أدى لمقتل طفلين في B": the deaths are the strikes
         if generic or etype == "killing":  # `هذه الغارات … استهدفت سقبا`: the weapon named in passing types it
             weapon = _event_type([t for t in _between(doc.triggers, cs, ce) if t.first in doc.referring])
