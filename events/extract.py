@@ -34,7 +34,7 @@ from arabic import Doc, analyse
 from arabic.matcher import Match
 from arabic.normalize import Normalized
 from arabic.sentences import clauses
-from arabic.clitics import stems
+from arabic.clitics import stems, strip_article
 from arabic.tokens import Token
 from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
@@ -62,8 +62,9 @@ _FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
 _RUN = re.compile(r"\w+")
 _LIST_GAP = re.compile(r"[,،]|(?<!\w)و")
-# Words inside a source phrase between its head and its place: prepositions, class words, adjectives.
-_SOURCE_WORDS = frozenset({"في", "من", "داخل", "مدينه", "بلده", "قريه", "حي", "منطقه", "محافظه", "ريف", "محليه",
+# Words between a launch cue (`من مواقعه`) and its place: prepositions, class words, adjectives.
+_COMPLEMENTIZERS = frozenset({"ان", "بان", "انه", "انها", "بانه", "بانها", "وان", "لان"})
+_PHRASE_WORDS = frozenset({"في", "من", "داخل", "مدينه", "بلده", "قريه", "حي", "منطقه", "محافظه", "ريف", "محليه",
                            "طبيه", "ميدانيه", "خاصه", "مطلعه", "اهليه", "اعلاميه", "معارضه", "مقربه", "رسميه",
                            "محلي", "طبي", "ميداني", "اعلامي", "المدني", "مدني", "حقوقيه", "حقوقي", "مدينتي"})
 _CLITIC_PREFIXES = {""} | {a + b for a in "وبلف" for b in ["", *"وبلف"]}  # up to two of و ب ل ف
@@ -107,9 +108,12 @@ class _Doc:
         # Numbers of residents or displaced people: after `يقطنها`, before `نازح`.
         self.population = window(found.get("population", []), after=(1, 3), before=(1, 2))
         # Places that belong to a reporter or an organisation, or stand for a government: not where it happened.
-        agents = [c for c in found.get("agent", []) if not _definite(self.toks[c.last].text)]  # `نظام دمشق`, not `النظام`
-        self.not_scene = _source_places(self.toks, found.get("source", [])) | window(agents, after=(1, 1))
-        self.launch_sites = _source_places(self.toks, found.get("launch", []))  # where an attack's fire came from
+        agents = [c for c in found.get("agent", [])  # `نظام دمشق`, not `النظام`
+                  if strip_article(self.toks[c.last].text) == self.toks[c.last].text]
+        trigger_tokens = {k for t in self.triggers for k in range(t.first, t.last + 1)}
+        self.not_scene = _reporter_places(self.toks, found.get("source", []), trigger_tokens) | \
+            window(agents, after=(1, 1))
+        self.launch_sites = _launch_places(self.toks, found.get("launch", []))  # where an attack's fire came from
         self.injured = window(found.get("injury", []) + found.get("subset", []), after=(0, 2))
         self.near = window(found.get("near", []), after=(1, 3))
         self.fronts = window(found.get("front", []), after=(1, 2))
@@ -171,15 +175,30 @@ def _window(sentence_of: list[int], cues: list[Match], after: tuple[int, int] = 
     return out
 
 
-def _source_places(toks: list[Token], cues: list[Match]) -> set[int]:
-    """Token indexes where the place of a source phrase may start: right after the cue, or after words
-    that still describe the source (`مصادر محلية في مدينة X`, `مركز الدفاع المدني في ريف X`); the
-    first other word ends the phrase (`مصادر محلية أن مجندي X`: X is news, not the source)."""
+REPORTER_SPAN = 8  # the longest a reporter's phrase runs before what it reports (`مراسل وكالة … في درعا إن`)
+
+
+def _reporter_places(toks: list[Token], cues: list[Match], triggers: set[int]) -> set[int]:
+    """Token indexes inside a reporter's or organisation's phrase (`مصادر محلية في مدينة X`, `مراسل وكالة
+    الأنباء على أطراف مدينة X إن …`, `مديرية صحة X`): it runs until what it reports begins, at a
+    complementizer (أن، إن، بأن) or an event cue (`أفاد مراسلنا بقصف على X`: X is the news)."""
+    out: set[int] = set()
+    for c in cues:
+        for k in range(c.last + 1, min(len(toks), c.last + 1 + REPORTER_SPAN)):
+            if k in triggers or toks[k].text in _COMPLEMENTIZERS:
+                break
+            out.add(k)
+    return out
+
+
+def _launch_places(toks: list[Token], cues: list[Match]) -> set[int]:
+    """Token indexes where the place of a phrase like `من مواقعه في X` may start: right after the cue,
+    or after words that still describe it (prepositions, class words); the first other word ends it."""
     out: set[int] = set()
     for c in cues:
         for k in range(c.last + 1, min(len(toks), c.last + 5)):
             out.add(k)
-            if not stems(toks[k].text) & _SOURCE_WORDS:
+            if not stems(toks[k].text) & _PHRASE_WORDS:
                 break
     return out
 
