@@ -8,22 +8,63 @@ Doc in a cache: a worker process needs nothing but its inputs.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 
 from arabic.normalize import Normalized, normalize
 from arabic.sentences import Sentence, connective_starts, sentence_of_tokens, split_sentences
 from arabic.tokens import Token, tokenize
 
 
-@dataclass(frozen=True, slots=True)
 class Doc:
-    """An article's text analysed once; offsets of tokens and sentences index `norm.text`."""
+    """An article's text analysed once; offsets of tokens and sentences index `norm.text`.
 
-    norm: Normalized
-    tokens: list[Token]
-    sentences: list[Sentence]
-    sentence_of: list[int]  # per token
-    clause_cuts: list[int]  # normalised offsets where a connective opens a new clause
+    The reader normalises (it needs the normalised text for the article's id); the words, sentences
+    and clauses are made the first time a stage asks for them, in the process that runs that stage.
+    So a build with worker processes ships only the normalised text to a worker (a pickled list of
+    tokens costs more than making it), and every article is still normalised and tokenised once.
+    """
+
+    __slots__ = ("norm", "_tokens", "_sentences", "_sentence_of", "_clause_cuts")
+
+    def __init__(self, norm: Normalized):
+        self.norm = norm
+        self._tokens: list[Token] | None = None
+
+    def __reduce__(self):
+        return Doc, (self.norm,)
+
+    def _analyse(self) -> None:
+        tokens = tokenize(self.norm.text)
+        self._sentences = split_sentences(self.norm.text)
+        self._sentence_of = sentence_of_tokens(tokens, self._sentences)
+        self._clause_cuts = connective_starts(tokens)
+        self._tokens = tokens
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The words of the normalised text."""
+        if self._tokens is None:
+            self._analyse()
+        return self._tokens
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        if self._tokens is None:
+            self._analyse()
+        return self._sentences
+
+    @property
+    def sentence_of(self) -> list[int]:
+        """For each token, the number of its sentence."""
+        if self._tokens is None:
+            self._analyse()
+        return self._sentence_of
+
+    @property
+    def clause_cuts(self) -> list[int]:
+        """Normalised offsets where a connective opens a new clause."""
+        if self._tokens is None:
+            self._analyse()
+        return self._clause_cuts
 
     @property
     def text(self) -> str:
@@ -53,8 +94,5 @@ def _start(t: Token) -> int:
 
 
 def analyse(text: str) -> Doc:
-    """Normalise, tokenise and split `text` once."""
-    norm = normalize(text)
-    tokens = tokenize(norm.text)
-    sentences = split_sentences(norm.text)
-    return Doc(norm, tokens, sentences, sentence_of_tokens(tokens, sentences), connective_starts(tokens))
+    """The analysed document of `text` (normalised now, split into words when first asked)."""
+    return Doc(normalize(text))
