@@ -472,8 +472,11 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
         scopes = [([fallback] if fallback else [], cs, ce)]
     background = bool(_between(doc.background_cues, cs, ce))
     drafts: list[Draft] = []
-    for group, s, e in scopes:
+    for n, (group, s, e) in enumerate(scopes):
         scope_trigs = [t for t in trigs if s <= t.start < e]
+        if n and not scope_trigs and not _valid_counts(doc, s, e, trigs) and \
+                len(_RUN.findall(doc.text, scopes[n - 1][0][-1][1], group[0][0])) > LIST_GAP_WORDS:
+            continue  # a later place, words away, with no cue or number of its own: context (`سعيا … بعد سيطرتها على B`)
         typed = _event_type(scope_trigs) or _event_type(trigs)
         if typed is None:
             continue
@@ -594,17 +597,19 @@ def _confident(kept: list[Draft], doc: _Doc, with_features: bool) -> list[dict]:
     return rows
 
 
+LIST_GAP_WORDS = 4  # more words than this between two places: not one list (names we do not know included)
 CONTEXT_SENTENCES = 2  # how far back a report's weapon types a later unspecific "targeted"/"shelled"
 
 
 def _weapons_from_context(drafts: list[Draft]) -> list[Draft]:
-    """An unspecific strike (`استهدفت اليوم أحياء أخرى`) is of the weapon the report named just before
-    (`وأغار الطيران على …`): the latest specific strike of the previous sentences types it."""
+    """An unspecific strike (`كما استهدف …`, `واستهدفت اليوم أحياء أخرى`) is of the weapon the report
+    named just before (`وأغار الطيران على …`): the latest specific strike of this or the previous
+    sentences types it."""
     for i, d in enumerate(drafts):
         if not d.generic:
             continue
         family = event_types()[d.row["event_type"]].family
-        prior = next((k for k in reversed(drafts[:i]) if not k.generic and k.sentence < d.sentence
+        prior = next((k for k in reversed(drafts[:i]) if not k.generic
                       and d.sentence - k.sentence <= CONTEXT_SENTENCES
                       and event_types()[k.row["event_type"]].family == family), None)
         if prior is not None:
