@@ -196,6 +196,20 @@ def find_counts(toks: list[Token]) -> list[Count]:
             out.append(Count(1, toks[i].start, toks[i + 1].end, i, i + 1, True))
             i += 1
         i += 1
+    return _summed(toks, out)
+
+
+def _summed(toks: list[Token], counts: list[Count]) -> list[Count]:
+    """People counted in parts joined by و are one number: `ثلاثة أطفال وامرأتان` is five."""
+    out: list[Count] = []
+    for c in counts:
+        prev = out[-1] if out else None
+        between = [t.text for t in toks[prev.last + 2:c.first]] if prev is not None else []
+        if (prev is not None and prev.person and c.person and prev.value is not None and c.value is not None
+                and c.first > prev.last + 1 and (between == ["و"] or not between and toks[c.first].text.startswith("و"))):
+            out[-1] = Count(prev.value + c.value, prev.start, c.end, prev.first, c.last, True)
+        else:
+            out.append(c)
     return out
 
 

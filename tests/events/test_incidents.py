@@ -140,6 +140,10 @@ COUNTS = [
     ("قتل ما لا يقل عن 14 مدنيا بغارات على بلدة كفرنبل.", [("airstrike", "كفرنبل", 14)]),
     # a count told in the next sentence of the same incident
     ("استهدف قصف مدفعي بلدة طفس صباح اليوم. وأسفر القصف عن مقتل أربعة مدنيين.", [("shelling", "طفس", 4)]),
+    # people counted in parts are one number
+    ("قضى ثلاثة أطفال وامرأتان بقصف على بلدة طفس.", [("shelling", "طفس", 5)]),
+    # nobody hurt
+    ("سقطت قذائف على بلدة طفس، واقتصرت الأضرار على المادية.", [("shelling", "طفس", 0)]),
     # a toll too large for one incident keeps its phrase but not its number
     ("قتل أكثر من 500 ألف شخص في المعارك في حلب.", [("clashes", "حلب", None)]),
 ]
