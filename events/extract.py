@@ -108,8 +108,8 @@ class _Doc:
         # Numbers of residents or displaced people: after `يقطنها`, before `نازح`.
         self.population = window(found.get("population", []), after=(1, 3), before=(1, 2))
         # Places that belong to a reporter or an organisation, or stand for a government: not where it happened.
-        agents = [c for c in found.get("agent", [])  # `نظام دمشق`, not `النظام`
-                  if strip_article(self.toks[c.last].text) == self.toks[c.last].text]
+        agents = found.get("agent", []) + [c for c in found.get("agent_noun", [])  # `نظام دمشق`, not `النظام`
+                                           if strip_article(self.toks[c.last].text) == self.toks[c.last].text]
         trigger_tokens = {k for t in self.triggers for k in range(t.first, t.last + 1)}
         self.not_scene = _reporter_places(self.toks, found.get("source", []), trigger_tokens) | \
             window(agents, after=(1, 1))
