@@ -52,8 +52,10 @@ def stems(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 16)
 def suffix_free(word: str) -> frozenset[str]:
-    """The word and the word without one pronoun suffix (kept >= 3 letters)."""
-    return frozenset([word] + [word[:-len(s)] for s in SUFFIXES if word.endswith(s) and len(word) - len(s) >= 3])
+    """The word, and without one pronoun suffix or the alif of the indefinite accusative (`مدفعيا` is
+    `مدفعي`), kept >= 3 letters."""
+    ends = SUFFIXES + ("ا",)
+    return frozenset([word] + [word[:-len(s)] for s in ends if word.endswith(s) and len(word) - len(s) >= 3])
 
 
 @lru_cache(maxsize=1 << 16)

@@ -504,7 +504,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
             row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors,
                        background)
             row["explain"] = _explain(doc, p, how, scope_trigs or trigs, near, background)
-            drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric))
+            drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric, cs))
     return drafts
 
 
@@ -603,13 +603,14 @@ CONTEXT_SENTENCES = 2  # how far back a report's weapon types a later unspecific
 
 def _weapons_from_context(drafts: list[Draft]) -> list[Draft]:
     """An unspecific strike (`كما استهدف …`, `واستهدفت اليوم أحياء أخرى`) is of the weapon the report
-    named just before (`وأغار الطيران على …`): the latest specific strike of this or the previous
-    sentences types it."""
+    named just before (`وأغار الطيران على …`): the latest specific strike of its clause or of the previous
+    sentences types it (not of another clause: `… في حين استهدفت الفصائل …` is another actor's)."""
     for i, d in enumerate(drafts):
         if not d.generic:
             continue
         family = event_types()[d.row["event_type"]].family
         prior = next((k for k in reversed(drafts[:i]) if not k.generic
+                      and (k.sentence < d.sentence or k.clause == d.clause)
                       and d.sentence - k.sentence <= CONTEXT_SENTENCES
                       and event_types()[k.row["event_type"]].family == family), None)
         if prior is not None:

@@ -28,6 +28,7 @@ class Draft:
     dated: bool
     generic: bool
     anaphoric: bool
+    clause: int = 0  # where its clause starts (normalised offset): clauses of one sentence may differ in actor
 
     @property
     def family(self) -> str:

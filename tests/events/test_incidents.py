@@ -117,6 +117,11 @@ TYPES = [
     ("طال القصف الجوي بلدة طفس صباح اليوم.", [("airstrike", "طفس", None)]),
     # "also targeted": the weapon named just before types it
     ("أغار الطيران على بلدة طفس، كما استهدف بلدة كفرنبل.", [("airstrike", "طفس", None), ("airstrike", "كفرنبل", None)]),
+    # ... but not across "whereas": another actor's targeting
+    ("ألقى الطيران المروحي البراميل على بلدة طفس، في حين استهدفت الفصائل بلدة كفرنبل.",
+     [("airstrike", "طفس", None), ("shelling", "كفرنبل", None)]),
+    # the indefinite accusative (`قصفا مدفعيا`) and an overflight that strikes nothing
+    ("شهدت بلدة طفس قصفا مدفعيا مكثفا، وسط تحليق لطائرات الاستطلاع.", [("shelling", "طفس", None)]),
     ("ألقت المروحيات براميل متفجرة على بلدة كفرنبل.", [("airstrike", "كفرنبل", None)]),
     ("سقطت قذائف صاروخية على بلدة محردة دون وقوع إصابات.", [("shelling", "محردة", 0)]),
     ("فرّ خمسة مجندين من ثكنتهم في بلدة طفس.", [("desertion", "طفس", 5)]),
