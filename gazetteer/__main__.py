@@ -67,6 +67,8 @@ def add_geoparse(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("geoparse", help="find and resolve the Syrian places in text files")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt files or folders of them")
     p.add_argument("--jsonl", action="store_true", help="one JSON object per document (the DESIGN.md contract)")
+    p.add_argument("--explain", action="store_true",
+                   help="with --jsonl: each mention also gets `why`, its top features and their weight")
     p.set_defaults(run=_run_geoparse)
 
 
@@ -86,18 +88,30 @@ def _run_geoparse(args: argparse.Namespace) -> int:
             failed += 1
             print(f"{path}: {error}", file=sys.stderr)
         if args.jsonl:
-            row = {"doc": doc, "mentions": [m.to_json() for m in mentions]}
+            row = {"doc": doc, "mentions": [m.explain_json() if args.explain else m.to_json() for m in mentions]}
             if error:
                 row["error"] = error
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
             for m in mentions:
                 print(f"{doc}\t{m.start}-{m.end}\t{m.text}\t{m.place_id}\t{m.kind}\t{m.name_en}"
-                      f"\t{m.admin1 or '-'}\t{m.lat:.4f},{m.lon:.4f}\t{m.score:.2f}")
+                      f"\t{m.admin1 or '-'}\t{m.lat:.4f},{m.lon:.4f}\t{m.score:.2f}"
+                      + ("\t" + " ".join(f"{n}={v:+.2f}" for n, v in m.why) if args.explain else ""))
     return 1 if failed else 0
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_build, add_lookup, add_geoparse]
+def add_fit(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("fit", help="fit the span model's weights on gold sets (cross-validated by document) "
+                                   "and rewrite gazetteer/data/weights.tsv")
+    p.add_argument("sets", nargs="*", default=["seeds", "dev"], help="gold sets under ../shared (default: seeds dev)")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds, by document (default 5)")
+    p.add_argument("--C", type=float, default=1.0, dest="c", help="inverse L2 strength of the logistic regression")
+    p.add_argument("--dry-run", action="store_true", help="report only; leave weights.tsv as it is")
+    p.set_defaults(run=lambda a: __import__("gazetteer.fit", fromlist=["main"]).main(
+        a.sets, a.folds, not a.dry_run, a.c))
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_build, add_lookup, add_geoparse, add_fit]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,13 +59,20 @@ def exact_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Can
                     break
                 words.append(tokens[j].text)
                 key = " ".join(words)
-                rows = idx.lookup(key) or idx.lookup(key.replace(" ", ""))
+                rows = idx.lookup(key) or (_joinable(words, idx) and idx.lookup(key.replace(" ", "")))
                 # `مدينة إدلب` as an alias of the district would hide the city the cue points to.
                 if rows and stem in cue_words and all(idx.kind[r] in ADMIN_UNIT_KINDS for r in rows):
                     continue
                 if rows:
                     out.append(Candidate(i, j, tok.start + off, tokens[j].end, key, rows, "exact", clitic))
     return out
+
+
+def _joinable(words: list[str], idx: NameIndex) -> bool:
+    """Whether words may be read as one spaceless name (`كفر زيتا` = `كفرزيتا`): not when a word is a
+    function word or very common (`على أنه` is not `عليانه`), nor when the first is a place on its own
+    (`حلب إن` is Aleppo, not `حلبان`)."""
+    return not idx.lookup(words[0]) and all(idx.commonness(w) < 5.0 and len(w) > 1 for w in words[1:])
 
 
 _RIF = frozenset({"ريف", "ريفي", "الريف", "ارياف"})
@@ -75,6 +82,7 @@ _COMPASS_NOUNS = {"شمال": "north", "جنوب": "south", "شرق": "east", "�
                   "شمالي": "north", "جنوبي": "south", "شرقي": "east", "غربي": "west"}
 _COMBINE = {("north", "east"): "northeast", ("north", "west"): "northwest",
             ("south", "east"): "southeast", ("south", "west"): "southwest"}
+_PLACE_PREPS = frozenset({"في", "من", "الي"})  # `من شمال حلب إلى غربها`: a place, not a bearing
 _NO_COUNTRYSIDE = frozenset({"SY01"})  # Damascus governorate is the city: its countryside is SY03
 
 
@@ -248,7 +256,7 @@ def _compass_noun_region(text: str, tokens: list[Token], i: int, idx: NameIndex)
         if part is None:
             continue
         # Only as a place of its own (`في غرب حلب`), not a bearing from another place (`X غرب حلب`).
-        if not (tok.text[:off].endswith("ب") or (i > 0 and tokens[i - 1].text == "في" and not off)):
+        if not (tok.text[:off].endswith("ب") or (i > 0 and tokens[i - 1].text in _PLACE_PREPS and not off)):
             return None
         j = i + 1
         if j < len(tokens) and _spaced(text, tokens, i, j) and tokens[j].text in _COMPASS_NOUNS:

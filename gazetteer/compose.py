@@ -53,6 +53,61 @@ def facility_words() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def named_without_coordinates() -> dict[tuple[str, ...], list[tuple[str, str, bool]]]:
+    """Curated neighbourhoods and landmarks with no coordinates of their own (named_without_coordinates.tsv):
+    normalised name words -> (kind, the town's place_id, risky). Context variants (`X في حمص`) and Latin
+    spellings are left out; a leading `حي` is dropped (the cue is read from the text)."""
+    out = {}
+    for line in _lines("named_without_coordinates.tsv")[1:]:
+        cols = line.split("\t")
+        if len(cols) < 6 or not cols[3].strip():
+            continue
+        name, variants, kind, town, _, risky = cols[:6]
+        for v in [name, *variants.split("|")]:
+            k = name_key(v)
+            if not k or " في " in f" {k} " or not any("\u0621" <= ch <= "\u064a" for ch in k):
+                continue
+            k = k.removeprefix("حي ").strip()
+            entry = (kind.strip(), town.strip(), risky.strip() == "yes")
+            if entry not in out.setdefault(tuple(k.split()), []):
+                out[tuple(k.split())].append(entry)
+    return out
+
+
+def _known_names(words: list[Token], idx: NameIndex, town_rows: set[int]) -> dict[int, tuple[int, int, str, int, bool]]:
+    """Token -> (first token of the name, last token, kind, town row, risky) for names of
+    named_without_coordinates.tsv in a block (a و/ب/ف clitic on the first word allowed)."""
+    table = named_without_coordinates()
+    if not table:
+        return {}
+    firsts = {k[0] for k in table}
+    row_of = _row_of(idx)
+    out = {}
+    for i, tok in enumerate(words):
+        for off, st in readings(tok.text):
+            if st not in firsts or (off and tok.text[:off] not in ("و", "ب", "ف", "وب")):
+                continue
+            for n in (3, 2, 1):
+                key = (st, *(t.text for t in words[i + 1:i + n]))
+                entries = [e for e in table.get(key, ()) if e[1] in row_of] if len(key) == n else []
+                if entries:
+                    # Of several towns with a quarter of that name, the one the article names.
+                    kind, town, risky = next((e for e in entries if row_of[e[1]] in town_rows), entries[0])
+                    out[i] = (off, i + n - 1, kind, row_of[town], risky)
+                    break
+            if i in out:
+                break
+    return out
+
+
+def _row_of(idx: NameIndex) -> dict[str, int]:
+    cache = idx.__dict__.setdefault("_row_of", {})
+    if not cache:
+        cache.update({pid: r for r, pid in enumerate(idx.place_id)})
+    return cache
+
+
 def _stem(word: str, table) -> str | None:
     return next((st for _, st in readings(word) if st in table), None)
 
@@ -76,6 +131,8 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
             at[k] = s
     towns = [(s.cand.first, r) for s in chosen if (r := _town_row(s, idx)) is not None]
     facilities = facility_words()
+    town_rows = {r for _, r in towns}
+    known = _known_names(words, idx, town_rows)
     out: list[Composed] = []
     i, n = 0, len(words)
     while i < n:
@@ -85,6 +142,12 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
             continue
         cue = cue_of(tok.text)
         made: list[Composed] = []
+        if i in known:
+            c = _known(i, known[i], cue_of(words[i - 1].text) if i > 0 else None, out, text, words, at, town_rows, idx)
+            if c is not None:
+                out.append(c)
+                i = c.last + 1
+                continue
         if cue is not None and "neighbourhood" in cue.kinds and cue.kinds[0] == "neighbourhood":
             made = _neighbourhoods(i, cue.plural, text, words, at, towns, sentence_of, idx)
         else:
@@ -97,6 +160,28 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
         else:
             i += 1
     return out
+
+
+def _known(i: int, hit: tuple[int, int, str, int, bool], cue, out: list[Composed], text: str, words: list[Token],
+           at: dict[int, Scored], town_rows: set[int], idx: NameIndex) -> Composed | None:
+    """A curated neighbourhood or landmark without coordinates, at its town's point: when the article
+    names that town (or names it right after), and, for a risky name (`القصور`, a common word or another
+    town's name too), only with a cue word before it (`حي`, `منطقة`) or next to a neighbourhood in a list."""
+    off, last, kind, town, risky = hit
+    after = _anchor_after(last, words, at, idx)
+    if town not in town_rows and not (after and after[1] == town):
+        return None
+    if risky:
+        cued = cue is not None and ("neighbourhood" in cue.kinds or "region" in cue.kinds) and off == 0
+        listed = bool(out) and out[-1].kind == "neighbourhood" and out[-1].last >= i - 2 and (
+            off > 0 or _gap(text, words, i).strip() in ("،", ","))
+        if not (cued or listed or (after and after[1] == town)):
+            return None
+    s = at.get(i)
+    if s is not None and s.cand.match != "region" and idx.kind[s.row] in SITE_KINDS and _km(idx, s.row, town) <= NEAR_TOWN_KM:
+        return None  # a curated place with its own point
+    start = words[i].start + off
+    return Composed(start, words[last].end, i, last, kind, text[start:words[last].end], town)
 
 
 def _town_row(s: Scored, idx: NameIndex) -> int | None:

@@ -23,7 +23,9 @@ from arabic.clitics import readings
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS, Candidate
 from gazetteer.index import NameIndex
-from gazetteer.lexicon import PREPOSITIONS, Cue, cue_of, cues, expression_starts, not_places, person_titles
+from gazetteer.lexicon import (FUNCTION_WORDS, PREPOSITIONS, Cue, cue_of, cues, expression_starts, foreign_adjectives,
+                               foreign_countries,
+                               name_heads, not_places, person_titles)
 from gazetteer.weights import Weights
 
 _LIST_GAP = re.compile(r"\s*\)?\s*[,،\-/:؛(]?\s*(?:و\s+)?")  # `أ، ب`, `أ و ب`, `عين العرب (كوباني)`
@@ -52,7 +54,7 @@ class SpanFeatures:
     gov_part: str | None = None  # compass part of that region (`X بريف حماة الشمالي`)
     gov_after_fit: bool = False  # one of the span's places lies in that governorate
     in_list: bool = False  # member of an enumeration with a confident place, or after a plural cue
-    vetoed: str = ""  # "person", "expression", "cue word": never a place
+    vetoed: str = ""  # "person", "expression", "cue word", "function word", "tanween", "partial name", "abroad"
     foreign: bool = False  # also the name of a place abroad: needs a cue or a governorate beside it
 
 
@@ -79,6 +81,25 @@ class Scored:
     row: int = -1
 
 
+# The span model's inputs, in the order of `span_vector`; their weights are `span_<name>` in weights.tsv,
+# fitted by `python -m gazetteer fit` (logistic regression, cross-validated by document).
+SPAN_FEATURES = ("prior", "multiword", "fuzzy", "region", "clitic_other", "cue", "cue_kind", "cue_nofit_common",
+                 "prep", "prep_prominent", "in_list", "gov_sentence", "gov_after_fit", "foreign", "bare", "bare_zipf")
+
+
+def span_vector(f: SpanFeatures) -> tuple[float, ...]:
+    """The record as numbers for the span model (see SPAN_FEATURES). How common a name is against how
+    prominent its place is enters through `prior` only (prior_* weights): the gold sets hold too few
+    everyday words to learn that trade-off (`فتح الباب`) from raw Zipf and prominence."""
+    common = f.zipf >= 4.0
+    bare = not (f.cue or f.prep or f.in_list or f.gov_after_fit or f.gov_sentence)
+    return (f.prior, float(f.n_words > 1), float(f.match == "fuzzy"), float(f.match == "region"),
+            float(bool(f.clitic) and f.clitic not in ("و", "ف")),
+            float(f.cue is not None), float(f.cue_kind), float(f.cue is not None and not f.cue_kind and common),
+            float(f.prep), f.prominence * f.prep, float(f.in_list), float(f.gov_sentence), float(f.gov_after_fit),
+            float(f.foreign), float(bare), bare * f.zipf / 8.0)
+
+
 def prior_features(c: Candidate, whole: str, idx: NameIndex, w: Weights) -> SpanFeatures:
     """The record's data fields and the prior they give.
 
@@ -91,8 +112,11 @@ def prior_features(c: Candidate, whole: str, idx: NameIndex, w: Weights) -> Span
     if c.match == "region":
         return SpanFeatures(c.match, c.n_words, c.clitic, 0, 0.0, 1.0, True, w.prior_region)
     z = idx.commonness(c.key) if not c.clitic else max(idx.commonness(c.key), idx.commonness(whole))
-    p = idx.name_prominence(c.key)
-    capital = idx.is_capital_name(c.key)
+    # A clitic reading of a word that is itself common (`ورقة` = و + رقة) gets no lift from prominence.
+    p = 0.0 if c.clitic and idx.commonness(whole) >= 4.0 else idx.name_prominence(c.key)
+    # Only the name as its own (`الرقة`, not `رقة` of `ورقة`/`فرقة`), and not behind a clitic that
+    # makes an ordinary common word of it.
+    capital = c.key in idx.capital_names and not (c.clitic and idx.commonness(whole) >= 4.0)
     zz = z - w.prior_multiword_zipf if c.n_words > 1 else z
     common = min(w.prior_common_max, max(w.prior_common_min, w.prior_common_intercept - w.prior_common_slope * zz))
     prominent = p - max(0.0, zz - w.prior_prominent_zipf_over) * w.prior_prominent_zipf_slope \
@@ -112,7 +136,7 @@ def _prev_stems(tokens: list[Token], i: int) -> list[str]:
 
 
 def local_evidence(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], expressions: set[int],
-                   idx: NameIndex) -> SpanFeatures:
+                   idx: NameIndex, tanween: frozenset[int] = frozenset()) -> SpanFeatures:
     """The record with the evidence of the words right around the span (cue, preposition, vetoes)."""
     # Context words count only when spaces alone separate them from the name (`مدينة. حماة` does not).
     adjacent = c.first > 0 and _spaces_between(text, tokens, c.first)
@@ -128,11 +152,47 @@ def local_evidence(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token]
         vetoed = "person"
     if any(k in expressions for k in range(c.first, c.last + 1)):
         vetoed = "expression"
-    forms = [st for off, st in readings(tokens[c.first].text) if off <= len(c.clitic)] if c.n_words == 1 else []
+    word = tokens[c.first].text
+    # `للبنان` reads as ل + البنان (a village) but is ل + لبنان: the raw rest of the word counts too.
+    forms = [st for off, st in readings(word) if off <= len(c.clitic)] + [word[len(c.clitic):]] if c.n_words == 1 else []
     foreign = c.match != "region" and any(r in idx.foreign for r in forms + [c.key])
     if c.match != "region" and c.n_words == 1 and c.key in cues():
         vetoed = "cue word"
-    return replace(f, prep=prep, vetoed=vetoed, foreign=foreign, **cue_fields(cue, c, idx))
+    fields = cue_fields(cue, c, idx)
+    if c.match != "region" and not vetoed:
+        vetoed = _hard_constraints(c, text, tokens, prev, fields, tanween, idx)
+    return replace(f, prep=prep, vetoed=vetoed, foreign=foreign, **fields)
+
+
+def _hard_constraints(c: Candidate, text: str, tokens: list[Token], prev: list[str], fields: dict,
+                      tanween: frozenset[int], idx: NameIndex) -> str:
+    """Why a span cannot be a place whatever the weights say, or "".
+
+    - a function word (`على`, `إن`) is a place only after a singular cue word of its kind (`قرية على`);
+    - a word written with tanween (`دوماً`) is an adverb or an indefinite noun, never a name;
+    - after a generic head word (`خربة المليحة`, `زور الحيصة`, `باب السباع`) the span is the tail of a
+      longer name the gazetteer lacks, not the place of the short name;
+    - a country's adjective right after (`سنجار العراقية`, `الدوما الروسي`) or `في`/`ب` + a foreign
+      country (`سنجار في العراق`) places a minor namesake abroad.
+    """
+    if c.n_words == 1:
+        if c.key in FUNCTION_WORDS and not (fields["cue"] and not fields["cue"].plural and fields["cue_kind"]):
+            return "function word"
+        if c.first in tanween:
+            return "tanween"
+    if not c.clitic and any(st in name_heads() for st in prev):
+        return "partial name"
+    k = c.last + 1
+    if k < len(tokens) and _spaces_between(text, tokens, k):
+        nxt = tokens[k].text
+        if nxt in foreign_adjectives():
+            return "abroad"
+        minor = all(idx.prominence[r] < 0.5 for r in c.rows)
+        if minor:
+            after = tokens[k + 1].text if nxt == "في" and k + 1 < len(tokens) else (nxt[1:] if nxt.startswith("ب") else "")
+            if after and after in foreign_countries():
+                return "abroad"
+    return ""
 
 
 def cue_fields(cue: Cue | None, c: Candidate, idx: NameIndex) -> dict:

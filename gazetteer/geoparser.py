@@ -20,7 +20,7 @@ from gazetteer.features import (Scored, context_evidence, fixed_expression_token
 from gazetteer.index import NameIndex, get_index
 from gazetteer.lexicon import cue_of, direction_names
 from gazetteer.mention import Mention
-from gazetteer.resolve import choose_rows, drop_isolated, repeat_names, score_spans, select
+from gazetteer.resolve import choose_rows, drop_isolated, repeat_names, score_spans, select, span_contributions
 from gazetteer.weights import Weights
 
 _COMPASS_EN = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
@@ -67,7 +67,7 @@ class Geoparser:
         composed = compose(chosen, doc.ntext, words, doc.sentence_of[lo:hi], idx, fixed_expression_tokens(words))
         out = [_composed_mention(c, doc.norm, idx, w) for c in composed]
         taken = [(c.start, c.end) for c in composed]
-        out += [_mention(s, doc.norm, idx) for s in chosen
+        out += [_mention(s, doc.norm, idx, w) for s in chosen
                 if not any(s.cand.start < e and b < s.cand.end for b, e in taken)]
         return sorted(out, key=lambda m: m.start)
 
@@ -83,8 +83,9 @@ class Geoparser:
         fuzzy = fuzzy_candidates(words, _place_slots(scored, ntext, words), covered, idx, w.typo_max_zipf)
         scored += self._with_priors(fuzzy, words)
         expressions = fixed_expression_tokens(words)
+        tanween = _tanween_words(doc, words, {s.cand.first for s in scored if s.cand.n_words == 1})
         for s in scored:
-            s.f = local_evidence(s.f, s.cand, ntext, words, expressions, idx)
+            s.f = local_evidence(s.f, s.cand, ntext, words, expressions, idx, tanween)
         by_first = context_evidence(scored, ntext, words, sentence_of, idx)
         score_spans(scored, by_first, ntext, words, idx, w)
         repeat_names(scored, idx, w)
@@ -133,6 +134,20 @@ def _blocks(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
+_TANWEEN = frozenset("\u064b\u064c\u064d")
+
+
+def _tanween_words(doc: Doc, words: list[Token], which: set[int]) -> frozenset[int]:
+    """Those of the words `which` that the ORIGINAL text writes with tanween (`دوماً`): the
+    normalised text has dropped the mark, the original keeps it."""
+    out = set()
+    for k in which:
+        a, b = doc.norm.span(words[k].start, words[k].end)
+        if _TANWEEN & set(doc.text[a:b + 1]):
+            out.add(k)
+    return frozenset(out)
+
+
 def _after_cue(words: list[Token], i: int) -> bool:
     return i > 0 and cue_of(words[i - 1].text) is not None
 
@@ -165,17 +180,26 @@ def _region_names(gov_ar: str, gov_en: str, part: str | None) -> tuple[str, str]
     return name_ar, name_en
 
 
-def _mention(s: Scored, norm: Normalized, idx: NameIndex) -> Mention:
+def _mention(s: Scored, norm: Normalized, idx: NameIndex, w: Weights | None = None) -> Mention:
     start, end = norm.span(s.cand.start, s.cand.end)
     r = s.row
     place_id, kind, name_ar, name_en = idx.place_id[r], idx.kind[r], idx.name_ar[r], idx.name_en[r]
     lat, lon = float(idx.lat[r]), float(idx.lon[r])
     if s.cand.match == "region":
         place_id, kind, name_ar, name_en, lat, lon = _region(s.cand.region, r, idx)
+    if kind == "governorate":  # a governorate's point is its seat (ANNOTATION.md), not its centroid
+        lat, lon = idx.region_centres.get(idx.admin1[r], (lat, lon))
     return Mention(start=start, end=end, text=norm.original[start:end], place_id=place_id,
                    name_ar=name_ar, name_en=name_en, kind=kind, admin1=idx.admin1_en[r],
                    lat=lat, lon=lon, score=round(s.score, 3), admin2=idx.admin2_en[r],
-                   admin1_ar=idx.admin1_ar[r], admin2_ar=idx.admin2_ar[r], nstart=s.cand.start, nend=s.cand.end)
+                   admin1_ar=idx.admin1_ar[r], admin2_ar=idx.admin2_ar[r], nstart=s.cand.start, nend=s.cand.end,
+                   why=_why(s, w) if w is not None else ())
+
+
+def _why(s: Scored, w: Weights) -> tuple[tuple[str, float], ...]:
+    """The span model's largest contributions to the log-odds (features named as in weights.tsv)."""
+    top = tuple((name, round(v, 3)) for name, v in span_contributions(s.f, w)[:4])
+    return top + (("score", round(s.score, 3)),)
 
 
 def _region(region: tuple[str, str | None], r: int, idx: NameIndex) -> tuple[str, str, str, str, float, float]:

@@ -124,7 +124,7 @@ _strip_articles = lru_cache(maxsize=200_000)(places.strip_articles)
 
 # Everything the index is built from: a change to any of these files invalidates the cache.
 _INPUTS = ("data/places.parquet", "data/foreign_names.txt", "data/foreign_cities.txt", "data/cues.tsv",
-           "data/admin1.geojson", "index.py", "../arabic/normalize.py", "../arabic/tokens.py",
+           "data/admin1.geojson", "data/name_heads.txt", "index.py", "../arabic/normalize.py", "../arabic/tokens.py",
            "../arabic/clitics.py", "places.py", "admin.py", "foreign.py", "lexicon.py")
 
 
@@ -172,6 +172,7 @@ def build_index(df=None) -> NameIndex:
                 for form in {k, k.replace(" ", "")}:
                     if len(form) >= 2:
                         rows.setdefault(form, set()).add(i)
+    _split_spaceless(rows)
     idx.rows = {k: tuple(sorted(v)) for k, v in rows.items()}
     capital_names = set()
     for i, ar in enumerate(df["name_ar"]):
@@ -204,6 +205,21 @@ def build_index(df=None) -> NameIndex:
     idx.region_points = {(pcode, part): admin.region_point(pcode, part, idx.region_centres.get(pcode))
                          for pcode in idx.governorate_row for part in (None, "centre", *admin.DIRECTIONS)}
     return idx
+
+
+def _split_spaceless(rows: dict[str, set[int]]) -> None:
+    """Spaced keys for names a source writes as one word (`بصرالحرير` -> `بصر الحرير`, `كفرنبل` ->
+    `كفر نبل`): split after a generic head word (name_heads.txt) or before an inner article."""
+    from gazetteer.lexicon import name_heads
+
+    heads = name_heads()
+    for k in [k for k in rows if " " not in k and len(k) >= 6]:
+        cuts = {len(h) for h in heads if k.startswith(h) and len(k) - len(h) >= 3}
+        cuts |= {i for i in range(2, len(k) - 3) if k.startswith("ال", i) and k[i - 1] != "ل"}
+        for i in cuts:
+            spaced = f"{k[:i]} {k[i:]}"
+            if spaced not in rows:
+                rows[spaced] = set(rows[k])
 
 
 def _contextual(name: str, names: set[str], cue_words) -> bool:

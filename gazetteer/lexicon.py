@@ -92,3 +92,35 @@ def cue_of(word: str) -> Cue | None:
 def expression_starts(word: str) -> frozenset[str]:
     """Readings of a word that can open a fixed expression (usually none)."""
     return frozenset(st for _, st in readings(word)) & not_place_words()
+
+
+@lru_cache(maxsize=1)
+def name_heads() -> frozenset[str]:
+    """Generic first words of place names (`خربة`, `تل`, `حوش`), normalised."""
+    return frozenset(name_key(w) for w in _lines("name_heads.txt"))
+
+
+@lru_cache(maxsize=1)
+def foreign_adjectives() -> frozenset[str]:
+    """Adjectives of other countries (`العراقي`, `العراقية`), normalised, both genders."""
+    out = set()
+    for w in _lines("foreign_adjectives.txt"):
+        if w.startswith("="):
+            continue
+        k = name_key(w)
+        out |= {k, k + "ه", k + "ة"}
+    return frozenset(out)
+
+
+# Function words that are also place names (`على` is the village Ali): never a place unless a singular
+# cue word names it (`قرية على`).
+FUNCTION_WORDS = frozenset(name_key(w) for w in (
+    "على", "إلى", "الى", "في", "من", "عن", "مع", "إن", "أن", "ان", "لكن", "بعد", "قبل", "عند", "حتى", "ثم",
+    "أو", "او", "لا", "لم", "لن", "ما", "هذا", "هذه", "ذلك", "تلك", "التي", "الذي", "كل", "بين", "حول",
+))
+
+
+@lru_cache(maxsize=1)
+def foreign_countries() -> frozenset[str]:
+    """Countries other than Syria (the `=` lines of foreign_adjectives.txt), normalised."""
+    return frozenset(name_key(w[1:]) for w in _lines("foreign_adjectives.txt") if w.startswith("="))

@@ -8,34 +8,44 @@ is not a place, and `حي الوعر` is not an admin unit that merely shares th
 """
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
 
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS
-from gazetteer.features import (RowFeatures, Scored, SpanFeatures, closeness, cue_fields, list_neighbours,
-                                row_features)
+from gazetteer.features import (SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness, cue_fields,
+                                list_neighbours, row_features, span_vector)
 from gazetteer.index import NameIndex
 from gazetteer.weights import Weights
 
 
 def span_score(f: SpanFeatures, w: Weights) -> float:
-    """Belief in [0, 1] that the span is a place, from its features alone."""
-    if f.vetoed or (f.foreign and not (f.cue or f.gov_after)) or f.cue_clash:
+    """Belief in [0, 1] that the span is a place: a logistic model over `span_vector(f)` whose weights
+    (`span_bias`, `span_<feature>`) `python -m gazetteer fit` fits. Hard constraints come first: a vetoed
+    span, a cue announcing another kind of admin unit, a foreign name with nothing Syrian beside it."""
+    if hard_zero(f):
         return 0.0
-    score = f.prior
-    if f.in_list:
-        score += w.list
-    if f.cue:
-        score += w.cue + (w.cue_kind if f.cue_kind else 0.0)
-    if f.prep:
-        score += w.prep
-    if f.gov_sentence:
-        score += w.gov_sentence
-    if f.gov_after_fit:
-        score += w.gov_after
-    return min(1.0, score)
+    z = w.span_bias
+    for name, x in zip(SPAN_FEATURES, span_vector(f)):
+        if x:
+            z += w[f"span_{name}"] * x
+    return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+
+def hard_zero(f: SpanFeatures) -> bool:
+    """The hand rules that stay: never a place, whatever the weights."""
+    return bool(f.vetoed or f.cue_clash or (
+        f.foreign and not (f.cue_kind or f.gov_after or (f.in_list and f.prominence < 0.5))))
+
+
+def span_contributions(f: SpanFeatures, w: Weights) -> list[tuple[str, float]]:
+    """What each feature added to the span model's log-odds, largest first (`--explain`)."""
+    if hard_zero(f):
+        return [("veto " + (f.vetoed or ("cue clash" if f.cue_clash else "abroad")), 0.0)]
+    out = [(name, w[f"span_{name}"] * x) for name, x in zip(SPAN_FEATURES, span_vector(f)) if x]
+    return sorted(out, key=lambda t: -abs(t[1]))
 
 
 def row_score(rf: RowFeatures, w: Weights) -> float:
@@ -136,7 +146,18 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
     # A city and its governorate are two referents: a bare name is the city unless the words
     # around it say governorate (`محافظة حماة`, a plural `محافظتي`), which the cue does above.
     # The article's plain `ريف X` (no direction) is the governorate, and so is its bare `X`: one referent.
+    # So is it when the article calls it `محافظة X` and never `مدينة X`: the text speaks of the province.
     rif_plain = {s.cand.region[0] for s in chosen if s.cand.match == "region" and s.cand.region[1] is None}
+    gov_cued, city_cued = set(), set()
+    for s in chosen:
+        cue = s.f.cue
+        if cue and s.cand.match != "region" and any(idx.is_container(r) for r in s.cand.rows):
+            a1 = idx.admin1[s.row]
+            if "city" in cue.kinds:
+                city_cued.add(a1)
+            elif "governorate" in cue.kinds:
+                gov_cued.add(a1)
+    rif_plain |= gov_cued - city_cued
     for s in chosen:
         cue = s.f.cue
         if idx.kind[s.row] in ADMIN_UNIT_KINDS and not (cue and set(cue.kinds) & ADMIN_UNIT_KINDS):
@@ -173,6 +194,7 @@ def _in_part(r: int, part: str, idx: NameIndex, w: Weights) -> bool:
 def drop_isolated(chosen: list[Scored], idx: NameIndex, w: Weights) -> list[Scored]:
     """Drop minor places with no strong evidence that lie far from the article's other places.
 
+    A text's only name needs some evidence of its own (`لدغت عقرب طفلا`: no cue, no preposition).
     A word that happens to be a village name (`المقتلة` the carnage, `بجروح` with wounds) is only
     believed when something supports it: a cue word, a list, a governorate named beside it,
     prominence, or the article's geography (another place within ~50 km). A one-letter match
@@ -195,8 +217,10 @@ def drop_isolated(chosen: list[Scored], idx: NameIndex, w: Weights) -> list[Scor
         fuzzy = s.cand.match == "fuzzy"
         if fuzzy and f.cue and idx.kind[r] not in f.cue.kinds:
             continue
-        if len(keys) == 1 or not fuzzy and (s.cand.match == "region" or f.cue or f.in_list or f.gov_after
-                                            or idx.prominence[r] >= w.isolated_prominence):
+        evidence = s.cand.match == "region" or f.cue or f.in_list or f.gov_after or f.prep or f.gov_sentence
+        if (len(keys) == 1 and (evidence or idx.prominence[r] >= w.isolated_prominence)) or not fuzzy and (
+                s.cand.match == "region" or f.cue or f.in_list or f.gov_after
+                or idx.prominence[r] >= w.isolated_prominence):
             kept.append(s)
             continue
         others = [v for k, v in by_key.items() if k != s.cand.key]

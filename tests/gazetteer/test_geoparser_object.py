@@ -25,7 +25,7 @@ def test_a_small_gazetteer_can_be_injected(small_index):
 def test_weights_are_injectable():
     text = "لدغت عقرب طفلا في المنزل"
     assert geoparse(text) == []
-    eager = Geoparser(weights=load().replace(threshold=0.0, hopeless=0.0, isolated_near=-1.0))
+    eager = Geoparser(weights=load().replace(threshold=0.0, hopeless=0.0, isolated_near=-1.0, isolated_prominence=0.0))
     assert any(m.text == "عقرب" for m in eager(text))
 
 
