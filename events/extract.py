@@ -40,7 +40,6 @@ from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
 from events.lexicon import Trigger, lexicon
-from events import confidence
 from events.merge import Draft, merge
 from events.places import CONTAINERS, PRECISION, contains, geo_precision
 from events.schema import event_types, types_with
@@ -356,7 +355,7 @@ def _row(doc: _Doc, etype: str, place: Mention | None, near: bool, count: Count 
         "geo_precision": max(geo_precision(place.kind, near), place.geo_precision) if place else None,
         "evidence": a.text[ostart:oend], "evidence_start": ostart, "evidence_end": oend,
         "background": background or _long_before(event_date, doc.pub),
-        "confidence": None, "explain": None,
+        "explain": None,
     }
 
 
@@ -553,8 +552,7 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
     return doc.to_norm(at), doc.to_norm(at + len(title))
 
 
-def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | None = None,
-            with_features: bool = False) -> list[dict]:
+def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | None = None) -> list[dict]:
     """The events reported in `article`, given its analysed text and the places the geoparser found
     in it (both computed here when not given). Rows have exactly the columns of events.schema. A headline is not read for
     events (it restates the body) but its place is the last resort for a sentence that names none."""
@@ -577,24 +575,7 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
         if title and title[0] <= s < title[1]:
             continue
         drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], anchor))
-    kept = merge(_weapons_from_context(drafts))
-    return _confident(kept, doc, with_features)
-
-
-def _confident(kept: list[Draft], doc: _Doc, with_features: bool) -> list[dict]:
-    """The merged events the confidence model believes (all of them, rule-only, without a model), each
-    with its probability; `with_features` keeps every event with its features (for fitting)."""
-    m = confidence.model()
-    feats = confidence.features(kept, Counter(p[2].place_id for p in doc.places), len(doc.sentences))
-    rows = []
-    for d, f in zip(kept, feats):
-        p = m.probability(f) if m else None
-        d.row["confidence"] = round(p, 3) if p is not None else None
-        if with_features:
-            rows.append({**d.row, "_features": f})
-        elif p is None or p >= m.threshold or d.row["background"]:
-            rows.append(d.row)
-    return rows
+    return [d.row for d in merge(_weapons_from_context(drafts))]
 
 
 LIST_GAP_WORDS = 4  # more words than this between two places: not one list (names we do not know included)

@@ -67,14 +67,13 @@ class Event(TypedDict):
     evidence_start: int
     evidence_end: int
     background: bool
-    confidence: float | None  # the confidence model's probability that this is a real incident there
     explain: str | None  # why it is placed where it is: which words tied the place to the trigger
 
 
 COLUMNS: list[str] = list(Event.__annotations__)
 _ARROW_TYPES = {"time_precision": pa.int8(), "count": pa.int64(), "latitude": pa.float64(),
                 "longitude": pa.float64(), "geo_precision": pa.int8(), "evidence_start": pa.int64(),
-                "evidence_end": pa.int64(), "background": pa.bool_(), "confidence": pa.float64()}
+                "evidence_end": pa.int64(), "background": pa.bool_()}
 EVENT_SCHEMA = pa.schema([(c, _ARROW_TYPES.get(c, pa.string())) for c in COLUMNS])
 NUMERIC_COLUMNS = {c: (float if t == pa.float64() else bool if t == pa.bool_() else int)
                    for c, t in _ARROW_TYPES.items()}

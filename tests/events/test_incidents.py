@@ -173,14 +173,6 @@ def test_a_past_incident_keeps_its_own_date():
     assert [(r["event_date"], r["background"]) for r in old] == [("2019-03-03", True)]
 
 
-def test_rule_only_extraction_keeps_every_candidate(monkeypatch):
-    from events import confidence
-
-    monkeypatch.setattr(confidence, "model", lambda *a: None)
-    rows = run("قصفت المدفعية بلدات كفرنبل وخان شيخون.")
-    assert [r["confidence"] for r in rows] == [None, None]
-
-
 def test_an_article_about_one_town_places_its_unplaced_reports_there():
     text = ("تشهد بلدة طفس حملة اعتقالات منذ أسبوع، وقد ودعت طفس خيرة شبابها.\n"
             "ويوم الخميس اعتقل الشاب أحمد من أمام محله.")
