@@ -1,7 +1,9 @@
-"""The events table as the dashboard sees it: load, filter, summarise, export.
+"""The events table as the dashboard sees it: load, prepare, summarise, export.
 
-Pure pandas and no Streamlit, so every rule the user relies on (what a filter keeps, what the
-headline figures count) is unit-tested without a browser. The app caches what these return.
+Pure pandas and no Streamlit, so every rule the user relies on (what the headline figures count,
+what the table and the downloads hold) is unit-tested without a browser. The columns, the event
+types and the precision codes are the events package's (`events.schema`); the search key is
+`events.search`'s: the dashboard never parses Arabic itself. Filtering is `dashboard.filters`.
 """
 from __future__ import annotations
 
@@ -12,37 +14,27 @@ from pathlib import Path
 
 import pandas as pd
 
-from arabic.normalize import name_key
+from events.schema import COLUMNS, GeoPrecision, TimePrecision, event_types
+from events.search import search_key
 
-# The design's event columns, in order: what the table shows and the downloads contain.
-EVENT_COLUMNS: list[str] = [
-    "event_id", "doc", "article_id", "title", "source", "url", "event_date", "time_precision",
-    "event_type", "count", "count_text", "actors", "place_id", "location_ar", "location_en", "kind",
-    "admin1", "admin2", "latitude", "longitude", "geo_precision", "evidence", "evidence_start",
-    "evidence_end",
-]
 ARTICLE_COLUMNS: list[str] = [
     "article_id", "doc", "title", "source", "url", "published", "date_precision", "text", "mentions",
 ]
-# Event types whose count is people changing sides: the "defectors reported" headline figure.
-DEFECTION_TYPES = frozenset({"defection", "desertion"})
-# Columns added by `prepare` (never exported).
-DATE, LOCATED, HAYSTACK = "_date", "_located", "_haystack"
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the user asked to see. Empty tuples mean "no restriction", not "nothing"."""
-
-    start: date | None = None
-    end: date | None = None
-    types: tuple[str, ...] = ()
-    governorates: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    search: str = ""
-    min_count: int = 0
-    include_undated: bool = True
-    include_unlocated: bool = True
+# Optional columns shown when a store has them: why the event was placed where it is.
+EXPLAIN = "explain"
+BACKGROUND = "background"
+# What the headline sums, by `count_of` (the registry's catch-all "people" is no figure to add up).
+HEADLINE_COUNTS: tuple[str, ...] = ("killed", "defectors", "arrested")
+TIME_WORDS = {TimePrecision.DAY: "day", TimePrecision.WEEK: "within a week", TimePrecision.MONTH: "month",
+              TimePrecision.YEAR: "year or longer"}
+GEO_WORDS = {GeoPrecision.PLACE: "named place", GeoPrecision.NEAR: "part of or near a place",
+             GeoPrecision.REGION: "governorate or wider"}
+# Columns added by `prepare` (never exported): the day, whether dated / located / not background, search key.
+DATE, DATED, LOCATED, CURRENT, HAYSTACK = "_date", "_dated", "_located", "_current", "_haystack"
+# The table on the page: what a reader scans first, ids last (every other store column follows).
+TABLE_FIRST = ["event_date", "event_type", "place", "count", "count_of", "source", "title", "evidence",
+               "admin1", "admin2", "time_precision", "geo_precision", BACKGROUND]
+TABLE_LAST = ["event_id", "article_id", "doc"]
 
 
 @dataclass(frozen=True)
@@ -50,9 +42,10 @@ class Headline:
     """The figures above the map, for whatever the filters keep."""
 
     events: int
-    defectors: int
     articles: int
     places: int
+    totals: dict[str, int]  # count_of -> sum of stated counts (each report once), background excluded
+    background: int  # events in view that are background reports (in no total)
 
 
 def load_store(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -64,17 +57,23 @@ def load_store(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def prepare(events: pd.DataFrame) -> pd.DataFrame:
-    """Give the table every design column and the derived columns filters need, computed once per load.
+    """Give the table every schema column and the derived columns filters need, computed once per load.
 
-    The search haystack is normalised with the gazetteer's `name_key`, so a search for حماة also
-    finds حماه and إدلب finds ادلب, as the geoparser would.
+    Stores written before `count_of` / `background` existed get them from the type registry / False.
     """
-    df = _complete(events, EVENT_COLUMNS)
+    df = _complete(events, COLUMNS)
+    registry = event_types()
+    by_type = df["event_type"].map(lambda t: registry[t].count_of if t in registry else None)
+    df["count_of"] = df["count_of"].where(df["count_of"].notna(), by_type)
+    df[BACKGROUND] = df[BACKGROUND].fillna(False).astype(bool)
     df[DATE] = pd.to_datetime(df["event_date"], errors="coerce").dt.normalize()
+    df[DATED] = df[DATE].notna()
     df[LOCATED] = df["latitude"].notna() & df["longitude"].notna()
-    text = (df["evidence"].fillna("") + " \n " + df["location_ar"].fillna("") + " \n "
-            + df["location_en"].fillna("") + " \n " + df["admin1"].fillna("") + " \n " + df["admin2"].fillna(""))
-    df[HAYSTACK] = [_search_key(t) for t in text]
+    df[CURRENT] = ~df[BACKGROUND]
+    text = df["evidence"].fillna("")
+    for col in ("location_ar", "location_en", "admin1", "admin2"):
+        text = text + " \n " + df[col].fillna("")
+    df[HAYSTACK] = [search_key(t) for t in text]
     return df.reset_index(drop=True)
 
 
@@ -87,48 +86,21 @@ def _complete(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return df
 
 
-def _search_key(text: str) -> str:
-    return name_key(text).casefold()
-
-
-def apply_filters(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """The rows of a prepared table that the filters keep (undated/unlocated kept only when asked)."""
-    keep = pd.Series(True, index=events.index)
-    dated = events[DATE].notna()
-    if f.start is not None:
-        keep &= ~dated | (events[DATE] >= pd.Timestamp(f.start))
-    if f.end is not None:
-        keep &= ~dated | (events[DATE] <= pd.Timestamp(f.end))
-    if not f.include_undated:
-        keep &= dated
-    if not f.include_unlocated:
-        keep &= events[LOCATED]
-    if f.types:
-        keep &= events["event_type"].isin(f.types)
-    if f.governorates:
-        keep &= events["admin1"].isin(f.governorates)
-    if f.sources:
-        keep &= events["source"].isin(f.sources)
-    if f.min_count > 0:
-        keep &= events["count"].fillna(-1) >= f.min_count
-    if f.search.strip():
-        keep &= events[HAYSTACK].str.contains(_search_key(f.search.strip()), regex=False)
-    return events[keep]
-
-
 def headline(view: pd.DataFrame) -> Headline:
-    """Figures for the current view: events, defectors reported, distinct articles and places.
-
-    A number reported once for several places (`40 soldiers from A, B and C defected`) gives one
-    event per place, each with that count: it is added once, not once per place.
+    """Figures for the current view: events, distinct articles and places, and per `count_of` the stated
+    counts added up. Background reports (history, cumulative totals) are left out of the sums: they
+    repeat or sum up what other reports count. A number reported once for several places (`40 soldiers
+    from A, B and C defected`) gives one event per place, each with that count: it is added once.
     """
-    defecting = view.loc[view["event_type"].isin(DEFECTION_TYPES) & view["count"].notna()]
-    reports = defecting.drop_duplicates(["article_id", "evidence_start", "count_text", "count"])
+    counted = view.loc[view[CURRENT] & view["count"].notna() & view["count_of"].isin(HEADLINE_COUNTS)]
+    reports = counted.drop_duplicates(["article_id", "evidence_start", "count_text", "count", "count_of"])
+    sums = reports.groupby("count_of")["count"].sum()
     return Headline(
         events=len(view),
-        defectors=int(reports["count"].sum()),
         articles=int(view["article_id"].nunique()),
         places=int(view.loc[view[LOCATED], "place_id"].nunique()),
+        totals={c: int(sums.get(c, 0)) for c in HEADLINE_COUNTS},
+        background=int(view[BACKGROUND].sum()),
     )
 
 
@@ -150,7 +122,7 @@ def timeline(view: pd.DataFrame, freq: str) -> pd.DataFrame:
 
     freq is a pandas period alias ("W" or "M"); periods are labelled by their first day.
     """
-    dated = view[view[DATE].notna()]
+    dated = view[view[DATED]]
     if dated.empty:
         return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), "event_type": [], "events": []})
     period = dated[DATE].dt.to_period(freq).dt.start_time
@@ -163,6 +135,14 @@ def timeline_freq(bounds: tuple[date, date] | None) -> str:
     if bounds is None or (bounds[1] - bounds[0]).days <= 730:
         return "W"
     return "M"
+
+
+def axis_format(bounds: tuple[date, date] | None) -> tuple[str, str]:
+    """Time-axis label format and tick interval that always show the year: months with their year up
+    to three years, else one tick a year."""
+    if bounds is not None and (bounds[1] - bounds[0]).days <= 3 * 365:
+        return "%b %Y", "month"
+    return "%Y", "year"
 
 
 def event_by_id(events: pd.DataFrame, event_id: str | None) -> pd.Series | None:
@@ -190,13 +170,44 @@ def same_article(events: pd.DataFrame, event: pd.Series) -> pd.DataFrame:
     return events[mask].sort_values("evidence_start", na_position="last")
 
 
+def area_counts(view: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Events per governorate (admin1) and district (admin2): the map's area view."""
+    return {level: {str(k): int(n) for k, n in view[level].dropna().value_counts().items()}
+            for level in ("admin1", "admin2")}
+
+
+def precision_word(code: object, words: dict) -> str | None:
+    """A precision code as words (None for a missing or unknown code)."""
+    if code is None or pd.isna(code):
+        return None
+    return words.get(int(code))  # IntEnum keys hash and compare as their ints
+
+
 def export_frame(view: pd.DataFrame) -> pd.DataFrame:
-    """The view with the design's columns only, in their order (what the downloads contain)."""
-    return view[EVENT_COLUMNS]
+    """What the downloads hold: the schema's columns in its order (an optional `explain` too), plus
+    the precision codes in words as companion columns."""
+    cols = COLUMNS + ([EXPLAIN] if EXPLAIN in view.columns else [])
+    out = view[cols].copy()
+    out.insert(out.columns.get_loc("time_precision") + 1, "time_precision_words",
+               [precision_word(c, TIME_WORDS) for c in out["time_precision"]])
+    out.insert(out.columns.get_loc("geo_precision") + 1, "geo_precision_words",
+               [precision_word(c, GEO_WORDS) for c in out["geo_precision"]])
+    return out
+
+
+def table_frame(view: pd.DataFrame) -> pd.DataFrame:
+    """The table on the page: date, type, place, count, source first; precision in words; ids last."""
+    df = export_frame(view)
+    place = df["location_en"].where(df["location_en"].notna(), df["location_ar"])
+    df = df.assign(place=place, time_precision=df.pop("time_precision_words"),
+                   geo_precision=df.pop("geo_precision_words"))
+    rest = [c for c in df.columns if c not in TABLE_FIRST + TABLE_LAST]
+    return df[TABLE_FIRST + rest + TABLE_LAST].reset_index(drop=True)
 
 
 def to_csv(view: pd.DataFrame) -> bytes:
-    return export_frame(view).to_csv(index=False).encode("utf-8")
+    """CSV in UTF-8 with a byte-order mark: Excel then reads the Arabic as Arabic."""
+    return export_frame(view).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_geojson(view: pd.DataFrame) -> bytes:

@@ -14,11 +14,9 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from dashboard.escape import esc, markdown_text
-from dashboard.theme import ARABIC_FONT, type_colour
-
-TIME_PRECISION = {1: "day", 2: "within a week", 3: "month", 4: "year or longer"}
-GEO_PRECISION = {1: "named place", 2: "part of or near a place", 3: "governorate or wider"}
+from dashboard.data import EXPLAIN, GEO_WORDS, TIME_WORDS, precision_word
+from dashboard.escape import esc, markdown_text, plain
+from dashboard.theme import ARABIC_FONT, type_colour, type_label
 
 CSS = f"""
 <style>
@@ -35,6 +33,9 @@ CSS = f"""
 .ev-detail dt {{ font-weight: 600; }}
 .ev-detail dd {{ margin: 0; }}
 .ev-detail .type {{ display: inline-block; padding: 0 0.5rem; border-radius: 3px; color: #fff; }}
+.ev-detail .background {{ background: #fff3cd; padding: 0.2rem 0.5rem; border-radius: 3px; }}
+.ev-detail summary {{ cursor: pointer; color: #1f4e8c; }}
+.ev-detail code {{ font-size: 0.75rem; color: #777; }}
 </style>
 """
 
@@ -120,10 +121,8 @@ def safe_link(url: object, label: str) -> str:
 
 def _when(event: Mapping) -> str:
     date = esc(event.get("event_date")) or "undated"
-    precision = event.get("time_precision")
-    if pd.notna(precision) and int(precision) in TIME_PRECISION:
-        return f"{date} (precision: {TIME_PRECISION[int(precision)]})"
-    return date
+    precision = precision_word(event.get("time_precision"), TIME_WORDS)
+    return f"{date} (precision: {precision})" if precision else date
 
 
 def _place(event: Mapping) -> str:
@@ -131,10 +130,10 @@ def _place(event: Mapping) -> str:
         return "not located"
     names = f'<span class="ar" dir="rtl">{esc(event.get("location_ar"))}</span> {esc(event.get("location_en"))}'
     admin = ", ".join(esc(event.get(k)) for k in ("admin2", "admin1") if esc(event.get(k)))
-    precision = event.get("geo_precision")
+    precision = precision_word(event.get("geo_precision"), GEO_WORDS)
     extra = [esc(event.get("kind"))] if esc(event.get("kind")) else []
-    if pd.notna(precision) and int(precision) in GEO_PRECISION:
-        extra.append(GEO_PRECISION[int(precision)])
+    if precision:
+        extra.append(precision)
     return f"{names}{' — ' + admin if admin else ''}{' (' + '; '.join(extra) + ')' if extra else ''}"
 
 
@@ -143,7 +142,8 @@ def _count(event: Mapping) -> str:
     if pd.isna(count):
         return "not stated"
     phrase = esc(event.get("count_text"))
-    return f"{int(count)}" + (f' (<span class="ar" dir="rtl">{phrase}</span>)' if phrase else "")
+    counts = f" {esc(event.get('count_of'))}" if plain(event.get("count_of")) else ""
+    return f"{int(count):,}{counts}" + (f' (<span class="ar" dir="rtl">{phrase}</span>)' if phrase else "")
 
 
 def event_html(event: Mapping, article: Mapping | None) -> str:
@@ -152,7 +152,7 @@ def event_html(event: Mapping, article: Mapping | None) -> str:
     text = article.get("text") if article is not None else None
     text = text if isinstance(text, str) else None
     spans = mention_spans(article.get("mentions") if article is not None else None, event.get("place_id"))
-    actors = [a.strip() for a in str(event.get("actors") or "").split(";") if a.strip()]
+    actors = [a.strip() for a in plain(event.get("actors")).split(";") if a.strip()]
     title = esc(event.get("title")) or esc(article.get("title") if article is not None else None)
     source = esc(event.get("source")) or "unknown outlet"
     link = safe_link(event.get("url"), "link")
@@ -163,20 +163,28 @@ def event_html(event: Mapping, article: Mapping | None) -> str:
         ("Place", _place(event)),
         ("Source", f"{source} · {link}" + (f' · <span class="ar" dir="rtl">{title}</span>' if title else "")),
     ]
+    if plain(event.get(EXPLAIN)):
+        rows.append(("Why here", esc(event.get(EXPLAIN))))
     facts = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     parts = [
         CSS, '<div class="ev-detail">',
-        (f'<p><span class="type" style="background:{type_colour(etype)}">{html.escape(etype)}</span> '
+        (f'<p><span class="type" style="background:{type_colour(etype)}">{html.escape(type_label(etype))}</span> '
          f'<code>{esc(event.get("event_id"))}</code></p>'),
+        ('<p class="background">Background report (history, a cumulative total or context): '
+         "not in the headline totals.</p>" if _flag(event.get("background")) else ""),
         f"<dl>{facts}</dl>",
         f'<blockquote class="ar evidence-sentence" dir="rtl">{evidence_html(event, text, spans)}</blockquote>',
     ]
     if text:
         ev = _evidence_span(event)
-        parts.append("<details open><summary>Whole article</summary>"
+        parts.append("<details><summary>Whole article</summary>"
                      f'<div class="ar article" dir="rtl">{article_html(text, spans, ev)}</div></details>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def _flag(value: object) -> bool:
+    return value is not None and bool(pd.notna(value)) and bool(value)
 
 
 def _evidence_span(event: Mapping) -> tuple[int, int] | None:
@@ -188,7 +196,7 @@ def _evidence_span(event: Mapping) -> tuple[int, int] | None:
 
 def event_label(event: Mapping) -> str:
     """A one-line label for lists of events (type, date, count, place), Markdown-escaped."""
-    date = str(event.get("event_date") or "undated")
-    count = "" if pd.isna(event.get("count")) else f" · {int(event['count'])}"
-    place = event.get("location_en") or event.get("location_ar") or "not located"
-    return markdown_text(f"{event.get('event_type') or 'other'} · {date}{count} · {place}")
+    date = plain(event.get("event_date")) or "undated"
+    count = f" · {int(event['count']):,} {plain(event.get('count_of'))}".rstrip() if pd.notna(event.get("count")) else ""
+    place = plain(event.get("location_en")) or plain(event.get("location_ar")) or "not located"
+    return markdown_text(f"{type_label(plain(event.get('event_type')) or 'other')} · {date}{count} · {place}")

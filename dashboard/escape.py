@@ -13,11 +13,16 @@ import pandas as pd
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
 
 
+def plain(value: object) -> str:
+    """A table cell as plain text: nulls (None, NaN, NA, NaT) become the empty string, never "nan"."""
+    if value is None or (not isinstance(value, (str, list, dict)) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
 def esc(value: object) -> str:
     """Escape a table cell for HTML; nulls (None, NaN, NA) become the empty string."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value))
+    return html.escape(plain(value))
 
 
 def markdown_text(value: object) -> str:

@@ -1,9 +1,9 @@
 """Adding articles to the store from the dashboard (first start on the seeds, and the uploader).
 
-The events package does the work (`events.pipeline.build`, incremental: already stored articles
-are skipped) in one build per batch, reporting each article as it goes; this module estimates how
-many articles a batch holds, so the page can show a progress bar, and collects the rejects (with
-their reasons) that the build writes next to the store.
+The events package does all the reading: which suffixes are articles (`ARTICLE_SUFFIXES`, also the
+uploader's list), how many articles a file holds (`estimate_articles`, for the progress bar), and
+why an input is rejected (the build writes the reasons next to the store). This module only saves
+uploads under safe names and runs one incremental build per batch.
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-UPLOAD_SUFFIXES = (".txt", ".csv", ".jsonl")
-TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+from events.corpus import ARTICLE_SUFFIXES, TEXT_SUFFIXES, estimate_articles
+
+UPLOAD_TYPES = [suffix.lstrip(".") for suffix in ARTICLE_SUFFIXES]
 
 
 @dataclass
@@ -26,44 +27,36 @@ class Outcome:
     events_new: int = 0
     already_stored: int = 0
     rejects: list[dict] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)  # of the new events
 
 
-def add_files(files: Iterable[Path], store: Path, progress: Callable[[int, int, str], None]) -> Outcome:
-    """Build the files into the store; progress(done, estimated total, article) after each article."""
+def add_files(inputs: Iterable[Path], store: Path, progress: Callable[[int, int, str], None]) -> Outcome:
+    """Build files or folders into the store; progress(done, estimated total, article) after each article."""
     from events.pipeline import build, rejects_path
+    from events.store import read_store
 
-    files = list(files)
-    total = max(1, sum(estimate_articles(p) for p in files))
-    summary = build(files, store, progress=False,
+    inputs = list(inputs)
+    before = set(read_store(store)[0]["event_id"]) if store.exists() else set()
+    files = [f for p in inputs for f in (sorted(p.rglob("*")) if p.is_dir() else [p]) if f.is_file()]
+    total = max(1, sum(estimate_articles(f) for f in files))
+    summary = build(inputs, store, progress=False,
                     on_article=lambda done, doc: progress(min(done, total), total, doc))
+    after = read_store(store)[0]["event_id"]
     return Outcome(summary.articles_new, summary.events_new, summary.already_stored,
-                   _read_rejects(rejects_path(summary.out)))
-
-
-def estimate_articles(path: Path) -> int:
-    """How many articles a file holds, for the progress bar: one per text file, one per data line
-    of a CSV (after its header) or JSONL (quoted line breaks in a CSV make it an estimate)."""
-    if path.suffix.lower() not in (".csv", ".jsonl"):
-        return 1
-    with path.open("rb") as f:
-        lines = sum(1 for line in f if line.strip())
-    return max(1, lines - (path.suffix.lower() == ".csv"))
+                   _read_rejects(rejects_path(summary.out)), [e for e in after if e not in before])
 
 
 def seed_inputs(folder: Path) -> list[Path]:
     """The article files of a seeds folder (its metadata CSV is found by the reader itself)."""
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES - {""})
 
 
-def save_uploads(uploads: Iterable[tuple[str, bytes]], folder: Path) -> tuple[list[Path], list[dict]]:
-    """Write uploaded (name, bytes) pairs under `folder` with safe names; refuse other file types."""
-    saved, rejects = [], []
+def save_uploads(uploads: Iterable[tuple[str, bytes]], folder: Path) -> list[Path]:
+    """Write uploaded (name, bytes) pairs into `folder` under safe, distinct names (the build reads
+    the folder and rejects what is not an article, with its reason)."""
+    saved = []
     for name, payload in uploads:
-        base = Path(name).name
-        if Path(base).suffix.lower() not in UPLOAD_SUFFIXES:
-            rejects.append({"input": base, "reason": f"unsupported file type (want {', '.join(UPLOAD_SUFFIXES)})"})
-            continue
-        safe = re.sub(r"[^\w.\-]", "_", base)
+        safe = re.sub(r"[^\w.\-]", "_", Path(name).name).lstrip(".") or "upload"
         target = folder / safe
         n = 1
         while target.exists():
@@ -71,7 +64,7 @@ def save_uploads(uploads: Iterable[tuple[str, bytes]], folder: Path) -> tuple[li
             n += 1
         target.write_bytes(payload)
         saved.append(target)
-    return saved, rejects
+    return saved
 
 
 def upload_folder() -> Path:

@@ -1,46 +1,49 @@
-"""The folium map: an offline-capable base map, and the event markers as one cheap layer.
+"""The map: our own Leaflet component, its offline labelled basemap, and the events layer it fetches.
 
-Offline: Leaflet, jQuery and Leaflet.markercluster come from the XStatic PyPI packages. They are
-copied into dashboard/static/ when the app starts (Streamlit serves that folder at /app/static/ with
-server.enableStaticServing) and the map points at those absolute URLs instead of folium's CDNs.
-Copying at run time rather than committing copies keeps one source of truth: the versions are the
-ones pip installed, upgraded with the rest of the environment, with their licences in the packages.
+Offline by default. Leaflet and Leaflet.markercluster come from the XStatic PyPI packages, copied
+into dashboard/static/ when the app starts (Streamlit serves it at /app/static/). The basemap is
+built from the gazetteer (governorate and district borders, place labels ranked for zoom levels) and
+served from the same folder: no request leaves the machine. A tile server is opt-in (`tile_setting`).
 
-Markers: one GeoJSON layer rendered by a few lines of Leaflet JS, not one folium object per event,
-so building the layer stays linear and cheap. Beyond AGGREGATE_ABOVE events the layer holds one
-bubble per place instead of one circle per event; beyond CLUSTER_ABOVE features it is clustered.
-Every string that reaches Leaflet's HTML (tooltips, popups) is escaped here.
+The events layer is not sent in the component's arguments but published as a JSON file named by its
+content hash (`publish`) that the browser fetches once per filter setting: a pan or a click reruns
+the page with a few hundred bytes of arguments, and the same view is never re-sent (browser cache).
+The browser draws every string with textContent, so nothing from an article is parsed as HTML there.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import importlib
 import json
 import math
 import re
-import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import folium
-import folium.plugins
 import pandas as pd
-from branca.element import Element, MacroElement
-from jinja2 import Template
 
-from dashboard.data import DATE, LOCATED
-from dashboard.escape import esc
-from dashboard.theme import ARABIC_FONT, type_colour
+from dashboard.data import DATE, LOCATED, area_counts
+from dashboard.theme import type_colour, type_label
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
 STATIC_URL = "/app/static"
+COMPONENT_DIR = HERE / "eventmap"
 SYRIA_CENTRE = (35.0, 38.3)
 DEFAULT_ZOOM = 6
-AGGREGATE_ABOVE = 2000
-CLUSTER_ABOVE = 300
+AGGREGATE_ABOVE = 5000  # located events in view beyond which the layer holds one bubble per place
+FEED_LIMIT = 300  # newest events the feed beside the map can list
+EVIDENCE_CHARS = 140  # of evidence per feed line
+KEEP_PUBLISHED = 200  # published layer files kept per folder (older ones are removed)
+TILES_ENV, TILES_ATTRIBUTION_ENV = "EVENTS_MAP_TILES", "EVENTS_MAP_TILES_ATTRIBUTION"
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+# Place kinds that are administrative areas, not places on the ground: their seats carry the label.
+AREA_KINDS = frozenset({"governorate", "district", "subdistrict"})
+SITE_KINDS = frozenset({"airbase", "mountain", "crossing", "valley", "landmark", "region"})
 
 
 @dataclass(frozen=True)
@@ -51,14 +54,19 @@ class Asset:
 
 ASSETS: dict[str, Asset] = {
     "leaflet": Asset("leaflet", ("leaflet.js", "leaflet.css", "images")),
-    "jquery": Asset("jquery", ("jquery.min.js",)),
     "markercluster": Asset("leaflet_markercluster",
                            ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")),
 }
-MAP_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js"),
-          ("markercluster", "markercluster/leaflet.markercluster.js")]
-MAP_CSS = [("leaflet_css", "leaflet/leaflet.css"), ("markercluster_css", "markercluster/MarkerCluster.css"),
-           ("markercluster_default_css", "markercluster/MarkerCluster.Default.css")]
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """A raster tile layer under the basemap: URL template, attribution (HTML), and whether it is a
+    public server (which then learns which area the analyst looks at)."""
+
+    url: str
+    attribution: str
+    public: bool
 
 
 def install_assets(static_dir: Path = STATIC_DIR) -> None:
@@ -71,133 +79,178 @@ def install_assets(static_dir: Path = STATIC_DIR) -> None:
             for s in sources:
                 d = dst / s.relative_to(src) if src.is_dir() else dst
                 if not d.exists() or d.stat().st_size != s.stat().st_size:
-                    d.parent.mkdir(parents=True, exist_ok=True)
-                    # a private temporary name, then an atomic rename: sessions starting together
-                    # never serve or clobber a half-copied file
-                    with s.open("rb") as source, tempfile.NamedTemporaryFile(
-                            dir=d.parent, prefix=f".{d.name}.", delete=False) as tmp:
-                        shutil.copyfileobj(source, tmp)
-                    Path(tmp.name).replace(d)
+                    _atomic_write(d, s.read_bytes())
 
 
-def _local(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(name, f"{STATIC_URL}/{path}") for name, path in links]
+def _atomic_write(path: Path, payload: bytes) -> None:
+    """A private temporary name, then an atomic rename: sessions starting together never serve or
+    clobber a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
+        tmp.write(payload)
+    Path(tmp.name).replace(path)
 
 
-def base_map(governorates_geojson: dict | None, centre: tuple[float, float] = SYRIA_CENTRE,
-             zoom: int = DEFAULT_ZOOM) -> folium.Map:
-    """Syria with governorate outlines (drawn even offline) under OpenStreetMap tiles (when online).
+def publish(payload: dict, folder: str, static_dir: Path = STATIC_DIR) -> str:
+    """Write a JSON payload under the static folder, named by its content hash; its URL.
 
-    Built the same on every rerun of a session (its view is where the session started), so
-    streamlit-folium keeps the map mounted; the markers are passed to st_folium separately.
-    keyboard=False: Leaflet's keyboard handler focuses the map on mousedown, which scrolls the page
-    when the map is partly off-screen, so the mouseup lands elsewhere and the marker click is lost.
+    The same payload is written once and keeps its URL, so the browser fetches it once.
     """
-    m = folium.Map(location=centre, zoom_start=zoom, tiles=None, control_scale=True, keyboard=False)
-    m.default_js = _local(MAP_JS)
-    m.default_css = _local(MAP_CSS)
-    folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
-    if governorates_geojson:
-        folium.GeoJson(
-            governorates_geojson, name="Governorates", interactive=False,
-            style_function=lambda _: {"color": "#555", "weight": 1.2, "fillColor": "#f2efe6", "fillOpacity": 0.35},
-        ).add_to(m)
-    m.get_root().header.add_child(Element(
-        f"<style>.leaflet-tooltip, .leaflet-popup-content {{ font-family: {ARABIC_FONT}; }}"
-        " .ar { direction: rtl; text-align: right; }</style>"))
-    return m
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    name = hashlib.sha1(text).hexdigest()[:20] + ".json"
+    path = static_dir / folder / name
+    if not path.exists():
+        _atomic_write(path, text)
+        old = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_PUBLISHED:]
+        for stale in old:
+            stale.unlink(missing_ok=True)
+    return f"{STATIC_URL}/{folder}/{name}"
 
 
-class PointLayer(MacroElement):
-    """A GeoJSON FeatureCollection of points drawn as circle markers styled by their properties.
-
-    Properties read by the JS: r (radius px), c (colour), cls (CSS class), tip and pop (HTML,
-    already escaped). One Leaflet layer for all points: adding it costs one element, not thousands.
-    The collection arrives serialised (see `features_json`), so a rerun does not re-encode it.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.features_json }}, {
-            pointToLayer: function (feature, latlng) {
-                var p = feature.properties;
-                return L.circleMarker(latlng, {radius: p.r, color: p.c, weight: 1, fillColor: p.c,
-                                               fillOpacity: 0.7, className: p.cls});
-            },
-            onEachFeature: function (feature, layer) {
-                layer.bindTooltip(feature.properties.tip, {direction: "top"});
-                layer.bindPopup(feature.properties.pop, {maxWidth: 320});
-            }
-        });
-        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, features_json: str):
-        super().__init__()
-        self._name = "PointLayer"
-        self.features_json = features_json
-
-    def render(self, **kwargs) -> None:
-        """Nothing to add to a folium Figure: st_folium takes the script macro directly.
-
-        folium's default would wrap the rendered script in a new Jinja template, i.e. compile
-        megabytes of data as a template on every rerun.
-        """
+def tile_setting(environ: Mapping[str, str]) -> Tiles | None:
+    """The tile layer asked for in $EVENTS_MAP_TILES: unset or `none` (the default): none, the map is
+    our offline basemap only; `osm`: OpenStreetMap's public servers (opt-in); otherwise a URL template
+    with {z}, {x} and {y}, e.g. a local tile server, credited with $EVENTS_MAP_TILES_ATTRIBUTION."""
+    value = environ.get(TILES_ENV, "").strip()
+    if value.lower() in ("", "none"):
+        return None
+    if value.lower() == "osm":
+        return Tiles(OSM_URL, OSM_ATTRIBUTION, public=True)
+    if not all(part in value for part in ("{z}", "{x}", "{y}")):
+        raise ValueError(f"{TILES_ENV}={value!r} is not a tile URL template with {{z}}, {{x}} and {{y}}")
+    return Tiles(value, html.escape(environ.get(TILES_ATTRIBUTION_ENV, "")), public=False)
 
 
-def features_json(features: list[dict]) -> str:
-    """The FeatureCollection as a JS literal that is safe inside <script> and inert for Jinja.
+# ---------------------------------------------------------------- the basemap, from the gazetteer
 
-    <, > and & become \\u escapes (no `</script>` can end the block); a `{` that would open a
-    Jinja tag (`{{`, `{%`, `{#`) can only occur inside a string value and becomes \\u007b.
-    """
-    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                      separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return _JINJA_OPEN.sub(r"\\u007b", text)
+def label_zoom(kind: str, capital_level: object, prominence: float) -> int | None:
+    """The zoom from which a place's label is drawn: capitals first, then district and subdistrict
+    seats and towns, then sites, then villages by prominence; None for administrative areas."""
+    level = None if capital_level is None or pd.isna(capital_level) else int(capital_level)
+    if kind in AREA_KINDS:
+        return None
+    if level is not None and level <= 1:
+        return 6
+    if level == 2 or kind == "city":
+        return 8
+    if level == 3 or kind == "town":
+        return 9
+    if kind in SITE_KINDS:
+        return 10
+    if kind == "village":
+        return 11 if prominence > 0.15 else 12
+    return 13
 
 
-_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+def basemap(places: pd.DataFrame, admin1: dict, admin2: dict) -> dict:
+    """The basemap payload: governorate and district outlines (names only as properties) and the place
+    labels [en, ar, lat, lon, min zoom], most prominent first (the browser draws the first that fit)."""
+    zooms = [label_zoom(k, c, p) for k, c, p in zip(places["kind"], places["capital_level"], places["prominence"])]
+    labelled = places.assign(z=zooms).dropna(subset=["z", "lat", "lon"])
+    labelled = labelled.sort_values(["z", "prominence"], ascending=[True, False])
+    labels = [[en or "", ar or "", round(lat, 4), round(lon, 4), int(z)] for en, ar, lat, lon, z in zip(
+        labelled["name_en"], labelled["name_ar"], labelled["lat"], labelled["lon"], labelled["z"])]
+    return {"admin1": _outlines(admin1, "admin1"), "admin2": _outlines(admin2, "admin2"), "labels": labels}
 
 
-def marker_features(view: pd.DataFrame) -> list[dict]:
-    """GeoJSON features for the located events of a view: one per event, or one per place when many."""
+def _outlines(collection: dict, level: str) -> dict:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": f["geometry"],
+         "properties": {"name": f["properties"][f"{level}_en"], "ar": f["properties"][f"{level}_ar"]}}
+        for f in collection["features"]]}
+
+
+def load_basemap() -> dict | None:
+    """The basemap from the gazetteer's files, or None (the map still works) when they are missing."""
+    from gazetteer.admin import ADMIN1_FILE, ADMIN2_FILE
+    from gazetteer.places import load
+
+    try:
+        admin1, admin2 = (json.loads(p.read_text(encoding="utf-8")) for p in (ADMIN1_FILE, ADMIN2_FILE))
+        return basemap(load(), admin1, admin2)
+    except FileNotFoundError:
+        return None
+
+
+# ---------------------------------------------------------------- the events layer
+
+def layer(view: pd.DataFrame) -> dict:
+    """What the map draws for a view: its points (one per located event, or one per place beyond
+    AGGREGATE_ABOVE), the feed (newest located events first) and the events per area."""
     located = view[view[LOCATED]]
-    if len(located) > AGGREGATE_ABOVE:
-        return _place_features(located)
-    return [_event_feature(row) for row in located.to_dict("records")]
+    aggregated = len(located) > AGGREGATE_ABOVE
+    points = _place_points(located) if aggregated else [_event_point(e) for e in located.to_dict("records")]
+    newest = located.sort_values(DATE, ascending=False, na_position="last").head(FEED_LIMIT)
+    return {"mode": "places" if aggregated else "events", "points": points,
+            "feed": [_feed_item(e) for e in newest.to_dict("records")], "areas": area_counts(view),
+            "located": len(located)}
 
 
-def markers_layer(features_js: str, n_features: int, selected: Mapping | None = None) -> folium.FeatureGroup:
-    """The feature group handed to st_folium (`feature_group_to_add`): swapped without remounting the map.
-
-    `selected` (an event row) adds a ring around that event's marker.
-    """
-    group = folium.FeatureGroup(name="Events")
-    parent: MacroElement = group
-    if n_features > CLUSTER_ABOVE:
-        parent = folium.plugins.MarkerCluster(
-            options={"maxClusterRadius": 40, "disableClusteringAtZoom": 12, "spiderfyOnMaxZoom": True})
-        parent.default_js, parent.default_css = _local(MAP_JS[2:]), _local(MAP_CSS[1:])
-        group.add_child(parent)
-    parent.add_child(PointLayer(features_js))
-    if selected is not None and pd.notna(selected["latitude"]) and pd.notna(selected["longitude"]):
-        group.add_child(selection_ring(selected))
-    return group
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def selection_ring(event: Mapping) -> folium.CircleMarker:
-    """A dark ring around the open event's marker, so the map shows which one the panel describes.
+def _day(value: object) -> str:
+    return "" if value is None or pd.isna(value) else value.date().isoformat()
 
-    It sits outside any cluster (visible even when its marker is clustered or is a per-place
-    bubble) and is not interactive, so a click on it reaches the marker underneath.
-    """
-    ring = folium.CircleMarker((float(event["latitude"]), float(event["longitude"])),
-                               radius=_radius(event.get("count")) + 5, color="#111111", weight=3, opacity=0.9,
-                               fill=False, class_name="selected-marker")
-    ring.options["interactive"] = False  # folium drops this Leaflet option from its keyword arguments
-    return ring
+
+def count_phrase(count: object, count_of: object) -> str:
+    """`3 killed`, `700 defectors`; empty when no count was stated."""
+    if count is None or pd.isna(count):
+        return ""
+    return f"{int(count):,} {_text(count_of)}".strip()
+
+
+def _event_point(e: dict) -> dict:
+    etype = _text(e["event_type"]) or "other"
+    return {"id": str(e["event_id"]), "lat": round(e["latitude"], 5), "lon": round(e["longitude"], 5),
+            "c": type_colour(etype), "r": radius(e["count"]), "t": type_label(etype), "d": _day(e[DATE]),
+            "p": _text(e["location_en"]), "a": _text(e["location_ar"]), "n": count_phrase(e["count"], e["count_of"]),
+            "cls": marker_class(str(e["event_id"]))}
+
+
+def _feed_item(e: dict) -> dict:
+    etype = _text(e["event_type"]) or "other"
+    line = " ".join(_text(e["evidence"]).split())
+    return {"id": str(e["event_id"]), "lat": round(e["latitude"], 5), "lon": round(e["longitude"], 5),
+            "c": type_colour(etype), "t": type_label(etype), "d": _day(e[DATE]) or "undated",
+            "p": _text(e["location_en"]) or _text(e["location_ar"]), "n": count_phrase(e["count"], e["count_of"]),
+            "line": line[:EVIDENCE_CHARS] + ("…" if len(line) > EVIDENCE_CHARS else "")}
+
+
+def _place_points(located: pd.DataFrame) -> list[dict]:
+    """One bubble per place: size by number of events, colour of its most frequent type (vectorised);
+    a click opens the place's newest event, whose panel lists the others."""
+    key = located["place_id"].fillna(located["latitude"].astype(str) + "," + located["longitude"].astype(str))
+    etype = located["event_type"].fillna("other").astype(str)
+    dominant = (pd.DataFrame({"key": key, "type": etype}).groupby(["key", "type"]).size().rename("n")
+                .reset_index().sort_values(["key", "n"], ascending=[True, False]).drop_duplicates("key")
+                .set_index("key")["type"])
+    newest = located.assign(key=key).sort_values(DATE, ascending=False, na_position="last")
+    places = newest.groupby("key", sort=False).agg(
+        lat=("latitude", "first"), lon=("longitude", "first"), ar=("location_ar", "first"),
+        en=("location_en", "first"), first=(DATE, "min"), last=(DATE, "max"), n=("event_id", "size"),
+        ev=("event_id", "first"))
+    points = []
+    for k, row in zip(places.index.tolist(), places.to_dict("records")):
+        d0, d1 = _day(row["first"]), _day(row["last"])
+        points.append({"id": str(row["ev"]), "lat": round(row["lat"], 5), "lon": round(row["lon"], 5),
+                       "c": type_colour(dominant[k]), "r": round(min(6 + 3 * math.log2(row["n"]), 26), 1),
+                       "t": f"{row['n']:,} events", "d": f"{d0} – {d1}" if d0 else "undated",
+                       "p": _text(row["en"]), "a": _text(row["ar"]), "n": "", "cls": "place-marker"})
+    return points
+
+
+def radius(count: object) -> float:
+    """5 px for an event without a count, growing with log2(count) to 18 px (700 defectors ~ 17 px)."""
+    if count is None or pd.isna(count):
+        return 5.0
+    return round(min(5 + 1.3 * math.log2(1 + float(count)), 18), 1)
+
+
+def marker_class(event_id: str) -> str:
+    """CSS class of an event's marker (ids reduced to CSS-safe characters): lets tests find a marker."""
+    return "ev-" + re.sub(r"[^A-Za-z0-9_-]", "_", event_id)
 
 
 def moved(centre: tuple[float, float], zoom: int,
@@ -211,67 +264,27 @@ def moved(centre: tuple[float, float], zoom: int,
     return zoom != z or abs(centre[0] - lat) > tolerance or abs(centre[1] - lon) > tolerance
 
 
-def marker_class(event_id: str) -> str:
-    """CSS class of an event's marker (ids reduced to CSS-safe characters): lets tests find a marker."""
-    return "ev-" + re.sub(r"[^A-Za-z0-9_-]", "_", event_id)
+# ---------------------------------------------------------------- the component
+
+_component: Callable[..., object] | None = None
 
 
-def _point(lat: float, lon: float, props: dict) -> dict:
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
-            "properties": props}
+def event_map(*, layer_url: str, basemap_url: str | None, tiles: Tiles | None, origin: tuple[tuple[float, float], int],
+              selected: Mapping | None, key: str, on_change: Callable[[], None]) -> object:
+    """Draw the map; its value is {open, n, centre, zoom} (the last click and the current view).
 
+    `origin` (centre, zoom) is used when the map is first drawn; after that the reader's pans stay.
+    """
+    global _component
+    if _component is None:
+        from streamlit.components.v1 import declare_component
 
-def _event_feature(e: dict) -> dict:
-    place = _place_label(e)
-    when = e[DATE].date().isoformat() if pd.notna(e[DATE]) else "undated"
-    count = "" if pd.isna(e["count"]) else f" · {int(e['count'])}"
-    etype = str(e["event_type"] or "other")
-    tip = f"{place}<br>{html.escape(when)}"
-    pop = (f"<b>{html.escape(etype)}</b> · {html.escape(when)}{html.escape(count)}<br>{place}"
-           f"<br><small>{esc(e['source'])}</small>")
-    props = {"id": str(e["event_id"]), "r": _radius(e["count"]), "c": type_colour(etype),
-             "cls": f"ev-marker {marker_class(str(e['event_id']))}", "tip": tip, "pop": pop}
-    return _point(e["latitude"], e["longitude"], props)
-
-
-def _place_features(located: pd.DataFrame) -> list[dict]:
-    """One bubble per place: size by number of events, colour of its most frequent type (vectorised)."""
-    key = located["place_id"].fillna(located["latitude"].astype(str) + "," + located["longitude"].astype(str))
-    etype = located["event_type"].fillna("other").astype(str)
-    by_type = located.groupby([key.rename("key"), etype.rename("type")]).size().rename("n").reset_index()
-    by_type = by_type.sort_values(["key", "n"], ascending=[True, False])
-    summaries: dict[str, str] = {}
-    for k, t, n in by_type.itertuples(index=False):
-        summaries[k] = f"{summaries[k]}, {t} {n}" if k in summaries else f"{t} {n}"
-    first_rows = by_type.drop_duplicates("key")
-    dominant = dict(zip(first_rows["key"].tolist(), first_rows["type"].tolist()))
-    places = located.assign(key=key).groupby("key", sort=False).agg(
-        lat=("latitude", "first"), lon=("longitude", "first"), ar=("location_ar", "first"),
-        en=("location_en", "first"), first=(DATE, "min"), last=(DATE, "max"), n=("event_id", "size"),
-        ev=("event_id", "first"))
-    first = [None if pd.isna(d) else d.date().isoformat() for d in places["first"]]
-    last = [None if pd.isna(d) else d.date().isoformat() for d in places["last"]]
-    features = []
-    for k, lat, lon, ar, en, n, ev, d0, d1 in zip(
-            places.index.tolist(), places["lat"].tolist(), places["lon"].tolist(), places["ar"].tolist(),
-            places["en"].tolist(), places["n"].tolist(), places["ev"].tolist(), first, last):
-        when = "undated" if d0 is None else f"{d0} – {d1}"
-        label = _place_label({"location_ar": ar, "location_en": en})
-        props = {"place": str(k), "id": str(ev), "r": round(min(6 + 3 * math.log2(n), 26), 1),
-                 "c": type_colour(dominant[k]), "cls": "place-marker",
-                 "tip": f"{label}<br>{n} events · {html.escape(when)}",
-                 "pop": f"{label}<br>{html.escape(summaries[k])}"}
-        features.append(_point(lat, lon, props))
-    return features
-
-
-def _place_label(e) -> str:
-    ar, en = esc(e["location_ar"]), esc(e["location_en"])
-    return f'<span class="ar" dir="rtl">{ar}</span> {en}'.strip()
-
-
-def _radius(count: object) -> float:
-    """5 px for an event without a count, growing with log2(count) to 18 px (700 defectors ~ 17 px)."""
-    if count is None or pd.isna(count):
-        return 5.0
-    return round(min(5 + 1.3 * math.log2(1 + float(count)), 18), 1)
+        _component = declare_component("eventmap", path=str(COMPONENT_DIR))
+    ring = None
+    if selected is not None and pd.notna(selected["latitude"]) and pd.notna(selected["longitude"]):
+        ring = {"id": str(selected["event_id"]), "lat": float(selected["latitude"]),
+                "lon": float(selected["longitude"]), "r": radius(selected.get("count"))}
+    return _component(
+        layer_url=layer_url, basemap_url=basemap_url, static_url=STATIC_URL,
+        tiles=None if tiles is None else {"url": tiles.url, "attribution": tiles.attribution},
+        centre=list(origin[0]), zoom=origin[1], selected=ring, key=key, on_change=on_change, default=None)

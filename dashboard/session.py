@@ -2,20 +2,20 @@
 
 The URL is read only on a session's first run (it seeds the widgets), because from then on the
 widgets are the truth; it is rewritten at the end of every run, so the address bar (and the share
-box) always hold the current view. Parsing and formatting the URL is `urlstate`'s job (pure).
+box) always hold the current view. Which widgets exist and how each maps to the filters is the specs'
+business (`dashboard.filters.SPECS`); parsing and formatting the URL is `urlstate`'s (pure).
 """
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard import mapview, urlstate
-from dashboard.data import Filters
+from dashboard.filters import DEFAULT, SPECS, Bounds, Context, DateRange, Filters, clamp
 
-Bounds = tuple[date, date]
 ss = st.session_state
+DATES_KEY = DateRange().key
 
 
 def query_dict() -> dict[str, list[str]]:
@@ -23,7 +23,7 @@ def query_dict() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
-def seed_from_url(choices: dict[str, list[str]], bounds: Bounds | None) -> None:
+def seed_from_url(ctx: Context) -> None:
     """First run of a browser session: the URL's view becomes the widgets' initial state.
 
     Values the store does not know (a type, a governorate) are dropped and reported in
@@ -33,42 +33,44 @@ def seed_from_url(choices: dict[str, list[str]], bounds: Bounds | None) -> None:
         return
     ss["_seeded"] = True
     state, problems = urlstate.from_query(query_dict())
-    f = state.filters
-    for key, wanted, column in (("f_types", f.types, "event_type"), ("f_gov", f.governorates, "admin1"),
-                                ("f_src", f.sources, "source")):
-        known = set(choices[column])
-        ss[key] = [v for v in wanted if v in known]
-        problems += [f"ignored unknown {column} {v!r}" for v in wanted if v not in known]
-    ss["f_q"], ss["f_min"] = f.search, f.min_count
-    ss["f_undated"], ss["f_unlocated"] = f.include_undated, f.include_unlocated
-    if bounds:
-        ss["f_dates"] = (f.start or bounds[0], f.end or bounds[1])
+    set_widgets(state.filters, ctx, problems)
+    ss["_bounds"] = ctx.bounds
     ss["ev"] = state.event
     ss["map_view"] = (state.centre, state.zoom)
     ss["map_origin"] = (state.centre or mapview.SYRIA_CENTRE, state.zoom or mapview.DEFAULT_ZOOM)
     ss["url_problems"] = problems
 
 
+def set_widgets(filters: Filters, ctx: Context, problems: list[str]) -> None:
+    """Every filter widget set to show `filters`."""
+    for spec in SPECS:
+        ss[spec.key] = spec.to_widget(filters, ctx, problems)
+
+
+def show_everything(ctx: Context) -> None:
+    """Every filter back to its default (a button callback: "show them" after an upload)."""
+    set_widgets(DEFAULT, ctx, [])
+
+
 def fit_dates(bounds: Bounds | None) -> None:
-    """Keep the slider's range inside the store's dates (a URL or an upload can move either)."""
-    if bounds:
-        lo, hi = ss.get("f_dates", bounds)
-        ss["f_dates"] = (_clamp(lo, bounds), _clamp(hi, bounds))
+    """Keep the slider inside the store's dates as they move (an upload): an end that sat at the old
+    first/last day follows it, so events newer (or older) than everything before come into view."""
+    before, ss["_bounds"] = ss.get("_bounds"), bounds
+    if not bounds:
+        return
+    lo, hi = ss.get(DATES_KEY) or bounds
+    if before:
+        lo = bounds[0] if lo == before[0] else lo
+        hi = bounds[1] if hi == before[1] else hi
+    ss[DATES_KEY] = (clamp(lo, bounds), clamp(hi, bounds))
 
 
-def _clamp(d: date, bounds: Bounds) -> date:
-    return min(max(d, bounds[0]), bounds[1])
-
-
-def current_filters(bounds: Bounds | None) -> Filters:
-    """The filters the widgets hold; a slider end at the store's first/last date means "open"."""
-    start = end = None
-    if bounds and "f_dates" in ss:
-        lo, hi = ss["f_dates"]
-        start, end = (lo if lo > bounds[0] else None), (hi if hi < bounds[1] else None)
-    return Filters(start=start, end=end, types=tuple(ss.get("f_types", ())), governorates=tuple(ss.get("f_gov", ())),
-                   sources=tuple(ss.get("f_src", ())), search=ss.get("f_q", ""), min_count=int(ss.get("f_min", 0)),
-                   include_undated=ss.get("f_undated", True), include_unlocated=ss.get("f_unlocated", True))
+def current_filters(ctx: Context) -> Filters:
+    """The filters the widgets hold."""
+    values: dict = {}
+    for spec in SPECS:
+        values |= spec.from_widget(ss.get(spec.key), ctx)
+    return Filters(**values)
 
 
 def view_state(filters: Filters) -> urlstate.ViewState:
@@ -97,21 +99,15 @@ def select(event_id: str | None) -> None:
 
 
 def take_map_output() -> None:
-    """st_folium's change callback: a new marker click selects its event; a pan/zoom is kept for the URL.
-
-    As a callback it runs before the fragment, so the map drawn in that run already rings the
-    newly selected marker.
-    """
+    """The map's change callback: a new click (a fresh `n`, so the same marker clicked again after Close
+    opens again) selects its event; a pan or zoom is kept for the URL."""
     out = ss.get("map") or {}
-    click = out.get("last_object_clicked")
-    if click and click != ss.get("_last_click"):
-        ss["_last_click"] = click
-        props = (out.get("last_active_drawing") or {}).get("properties") or {}
-        if props.get("id"):
-            select(str(props["id"]))
-    centre, zoom = out.get("center"), out.get("zoom")
+    if out.get("open") and out.get("n") != ss.get("_map_n"):
+        ss["_map_n"] = out.get("n")
+        select(str(out["open"]))
+    centre, zoom = out.get("centre"), out.get("zoom")
     if centre and zoom:
-        c = (round(centre["lat"], urlstate.LATLON_DECIMALS), round(centre["lng"], urlstate.LATLON_DECIMALS))
+        c = (round(centre[0], urlstate.LATLON_DECIMALS), round(centre[1], urlstate.LATLON_DECIMALS))
         before = ss["map_view"] if ss["map_view"][0] is not None else (mapview.SYRIA_CENTRE, mapview.DEFAULT_ZOOM)
         if mapview.moved(c, int(zoom), before):
             ss["map_view"] = (c, int(zoom))

@@ -19,3 +19,9 @@ def type_colour(event_type: str) -> str:
     """Colour for an event type; types outside the design's list still get a visible colour."""
     etype = event_types().get(event_type)
     return etype.colour if etype else UNKNOWN_TYPE_COLOUR
+
+
+def type_label(event_type: str) -> str:
+    """The registry's label for people ("Airstrike"); a type outside the registry shows its name."""
+    known = event_types().get(event_type)
+    return known.label if known else event_type

@@ -26,6 +26,8 @@ from events.dates import find_dates, publication_date
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ""}
 TABLE_SUFFIXES = {".csv", ".jsonl", ".ndjson"}
+# Every file suffix `read_articles` reads as articles (the dashboard's uploader offers the same list).
+ARTICLE_SUFFIXES: tuple[str, ...] = tuple(sorted((TEXT_SUFFIXES | TABLE_SUFFIXES) - {""}))
 _TEXT_KEYS = ("text", "body", "content", "article")
 _SOURCE_KEYS = ("source", "outlet", "site")
 _DATE_KEYS = ("published", "date", "publication_date", "pub_date")
@@ -353,3 +355,14 @@ def _read_folder(folder: Path, max_bytes: int, rejects: list[Reject], skip: set[
                     yield a
             else:
                 rejects.append(Reject(doc, f"unsupported file type {suffix!r} (want .txt, .md, .html, .csv, .jsonl)"))
+
+
+def estimate_articles(path: Path) -> int:
+    """About how many articles a file holds, for progress bars: one per text file, one per non-blank
+    data line of a CSV (after its header) or JSONL (quoted line breaks in a CSV make it an estimate)."""
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        return 1
+    with path.open("rb") as f:
+        lines = sum(1 for line in f if line.strip())
+    return max(1, lines - (suffix == ".csv"))

@@ -1,64 +1,76 @@
-"""The dashboard in headless chromium, on the seeds store built by the events CLI.
+"""The dashboard in headless chromium, on stores built by the events CLI.
 
-(1) one marker per located event in view, (2) a marker click opens its evidence, (3) the date
-slider changes the markers and the URL, (4) that URL restores the view in a fresh browser,
-(5) a malicious article renders as text. Expected markers are computed from the store itself.
+The basics: (1) one marker per located event in view, (2) a marker click opens its evidence, (3) the
+date slider changes the markers and the URL, (4) that URL restores the view in a fresh browser, (5) a
+malicious article renders as text. Then one test per numbered problem of issue 12 (`test_p1_...` to
+`test_p8_...`; the table's column order and the timeline's years are checked through AppTest in
+tests/dashboard/test_app.py). Expected markers are computed from the store itself.
 """
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from dashboard import data, mapview, urlstate
-from tests.browser.conftest import browser_page, build_store, streamlit_app
+from dashboard import data, filters, mapview, urlstate
+from tests.browser.conftest import ARTIFACTS, browser_page, build_store, streamlit_app
 
 TIMEOUT = 60_000
-MAP = 'iframe[title="streamlit_folium.st_folium"]'
+MAP = 'iframe[title="dashboard.mapview.eventmap"]'
+NULL_WORDS = re.compile(r"\b(nan|NaN|None|NaT|null|undefined)\b")
 
 
-def expected_marker_classes(store: Path, url: str) -> set[str]:
-    """Marker classes of the located events that the URL's filters keep."""
+def view_of(store: Path, url: str):
     events, _ = data.load_store(store)
     state, problems = urlstate.from_query(parse_qs(urlparse(url).query))
     assert problems == []
-    view = data.apply_filters(events, state.filters)
-    return {mapview.marker_class(e) for e in view.loc[view[data.LOCATED], "event_id"]}
+    return filters.apply(events, state.filters)
 
 
-def shown_marker_classes(page: Page) -> set[str]:
-    classes = page.frame_locator(MAP).locator("path.ev-marker").evaluate_all(
-        "els => els.map(e => e.getAttribute('class'))")
-    return {c for cls in classes for c in cls.split() if c.startswith("ev-") and c != "ev-marker"}
-
-
-def wait_for_markers(page: Page, classes: set[str]) -> None:
-    expect(page.frame_locator(MAP).locator("path.ev-marker")).to_have_count(len(classes), timeout=TIMEOUT)
-    assert shown_marker_classes(page) == classes
+def expected_ids(store: Path, url: str) -> set[str]:
+    """Ids of the located events that the URL's filters keep."""
+    view = view_of(store, url)
+    return set(view.loc[view[data.LOCATED], "event_id"])
 
 
 def map_frame(page: Page):
-    return next(f for f in page.frames if "st_folium" in f.url)
+    page.locator(MAP).wait_for(timeout=TIMEOUT)
+    return next(f for f in page.frames if "eventmap" in f.url)
 
 
-def click_a_marker(page: Page, store: Path) -> dict:
-    """Click a marker that no other marker covers; return its event (from the store)."""
-    cls = map_frame(page).evaluate("""() => {
-        for (const el of document.querySelectorAll('path.ev-marker')) {
-            const r = el.getBoundingClientRect();
-            if (document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === el)
-                return [...el.classList].find(c => c.startsWith('ev-') && c !== 'ev-marker');
-        }
-    }""")
-    assert cls, "every marker is covered by another"
-    page.frame_locator(MAP).locator(f"path.{cls}").click()
-    events, _ = data.load_store(store)
-    match = [e for e in events.to_dict("records") if mapview.marker_class(e["event_id"]) == cls]
-    assert len(match) == 1
-    return match[0]
+def wait_for_markers(page: Page, ids: set[str]) -> None:
+    """The map's layer holds exactly these events (clustered or not, each is a marker of its own)."""
+    frame = map_frame(page)
+    frame.wait_for_function("ids => window.eventMap.layer && window.eventMap.ready && "
+                            "JSON.stringify(window.eventMap.layer.points.map(p => p.id).sort()) === "
+                            "JSON.stringify(ids)", arg=sorted(ids), timeout=TIMEOUT)
+
+
+def click_marker(page: Page, event_id: str) -> None:
+    """Bring an event's marker out of its cluster (zooming, spiderfying) and click it like a user."""
+    map_frame(page).evaluate("id => window.eventMap.show(id)", event_id)
+    marker = page.frame_locator(MAP).locator(f".{mapview.marker_class(event_id)}")
+    expect(marker).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_timeout(400)  # let a spiderfy animation end
+    marker.click()
+
+
+def evidence(page: Page):
+    return page.locator("blockquote.evidence-sentence")
+
+
+def expect_ring_around(page: Page, event_id: str) -> None:
+    """The open event's marker is ringed: one ring, centred on that marker."""
+    ring = page.frame_locator(MAP).locator("path.selected-marker")
+    expect(ring).to_have_count(1, timeout=TIMEOUT)
+    marker = page.frame_locator(MAP).locator(f".{mapview.marker_class(event_id)}")
+    centre = lambda box: (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    (rx, ry), (mx, my) = centre(ring.bounding_box()), centre(marker.bounding_box())
+    assert abs(rx - mx) < 2 and abs(ry - my) < 2
 
 
 def drag_slider_start(page: Page, fraction: float) -> None:
@@ -73,38 +85,39 @@ def drag_slider_start(page: Page, fraction: float) -> None:
     page.mouse.up()
 
 
-def evidence(page: Page):
-    return page.locator("blockquote.evidence-sentence")
+def metric(page: Page, label: str):
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
 
-def expect_ring_around(page: Page, event_id: str) -> None:
-    """The open event's marker is ringed: one ring, centred on that marker."""
-    ring = page.frame_locator(MAP).locator("path.selected-marker")
-    expect(ring).to_have_count(1, timeout=TIMEOUT)
-    marker = page.frame_locator(MAP).locator(f"path.{mapview.marker_class(event_id)}")
-    centre = lambda box: (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    (rx, ry), (mx, my) = centre(ring.bounding_box()), centre(marker.bounding_box())
-    assert abs(rx - mx) < 2 and abs(ry - my) < 2
+def located_event(store: Path, **where) -> dict:
+    events, _ = data.load_store(store)
+    rows = events[events[data.LOCATED]]
+    for col, value in where.items():
+        rows = rows[rows[col] == value]
+    return rows.iloc[0].to_dict()
 
+
+# ---------------------------------------------------------------- the basics
 
 def test_1_one_marker_per_located_event(seeds_app, seeds_store, new_page) -> None:
     page = new_page()
     page.goto(seeds_app)
-    wanted = expected_marker_classes(seeds_store, seeds_app)
+    wanted = expected_ids(seeds_store, seeds_app)
     assert len(wanted) > 10
     wait_for_markers(page, wanted)
     events, _ = data.load_store(seeds_store)
-    expect(page.get_by_test_id("stMetricValue").first).to_have_text(f"{len(events):,}")
+    expect(metric(page, "Events")).to_have_text(f"{len(events):,}")
 
 
 def test_2_marker_click_shows_its_evidence(seeds_app, seeds_store, new_page) -> None:
     page = new_page()
     page.goto(seeds_app)
-    wait_for_markers(page, expected_marker_classes(seeds_store, seeds_app))
-    clicked = click_a_marker(page, seeds_store)
-    expect(evidence(page)).to_have_text(clicked["evidence"], timeout=TIMEOUT)
-    expect(page).to_have_url(re.compile(rf"[?&]ev={re.escape(clicked['event_id'])}(&|$)"))
-    expect_ring_around(page, clicked["event_id"])
+    wait_for_markers(page, expected_ids(seeds_store, seeds_app))
+    chosen = located_event(seeds_store)
+    click_marker(page, chosen["event_id"])
+    expect(evidence(page)).to_have_text(chosen["evidence"], timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(rf"[?&]ev={re.escape(chosen['event_id'])}(&|$)"))
+    expect_ring_around(page, chosen["event_id"])
 
 
 @pytest.fixture(scope="module")
@@ -112,19 +125,22 @@ def moved_view(playwright_instance, seeds_app, seeds_store) -> dict:
     """Zoom in, drag the slider, click a marker: the view that test 3 checks and test 4 reopens."""
     with browser_page(playwright_instance, "test_3_slider_moved") as page:
         page.goto(seeds_app)
-        before = expected_marker_classes(seeds_store, seeds_app)
+        before = expected_ids(seeds_store, seeds_app)
         wait_for_markers(page, before)
         page.frame_locator(MAP).locator(".leaflet-control-zoom-in").click()
         expect(page).to_have_url(re.compile(rf"[?&]z={mapview.DEFAULT_ZOOM + 1}(&|$)"), timeout=TIMEOUT)
         drag_slider_start(page, 0.5)
         expect(page).to_have_url(re.compile(r"[?&]from=\d{4}-\d\d-\d\d"), timeout=TIMEOUT)
-        after = expected_marker_classes(seeds_store, page.url)
+        after = expected_ids(seeds_store, page.url)
         wait_for_markers(page, after)
-        clicked = click_a_marker(page, seeds_store)
-        expect(evidence(page)).to_have_text(clicked["evidence"], timeout=TIMEOUT)
+        view = view_of(seeds_store, page.url)
+        chosen = view[view[data.LOCATED]].iloc[0].to_dict()
+        click_marker(page, chosen["event_id"])
+        expect(evidence(page)).to_have_text(chosen["evidence"], timeout=TIMEOUT)
         expect(page).to_have_url(re.compile(r"[?&]ev="), timeout=TIMEOUT)
-        return {"url": page.url, "before": before, "after": after, "clicked": clicked,
-                "zoom": map_frame(page).evaluate("window.map.getZoom()")}
+        page.wait_for_timeout(800)  # the zoom of `show` reaches the URL
+        return {"url": page.url, "before": before, "after": after, "clicked": chosen,
+                "zoom": map_frame(page).evaluate("window.eventMap.map.getZoom()")}
 
 
 def test_3_date_slider_changes_markers_and_url(moved_view, seeds_store) -> None:
@@ -140,8 +156,7 @@ def test_4_shared_url_restores_the_view_in_a_fresh_browser(moved_view, seeds_sto
     page.goto(moved_view["url"])
     wait_for_markers(page, moved_view["after"])
     expect(evidence(page)).to_have_text(moved_view["clicked"]["evidence"], timeout=TIMEOUT)
-    expect_ring_around(page, moved_view["clicked"]["event_id"])
-    assert map_frame(page).evaluate("window.map.getZoom()") == moved_view["zoom"]
+    assert map_frame(page).evaluate("window.eventMap.map.getZoom()") == moved_view["zoom"]
     assert parse_qs(urlparse(page.url).query) == parse_qs(urlparse(moved_view["url"]).query)
 
 
@@ -164,15 +179,173 @@ def test_5_malicious_article_renders_as_text(playwright_instance, tmp_path, new_
         dialogs: list[str] = []  # any alert() from any frame of the page lands here
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(url)
-        wait_for_markers(page, expected_marker_classes(store, url))
-        click_a_marker(page, store)
+        wait_for_markers(page, expected_ids(store, url))
+        click_marker(page, events["event_id"].iloc[0])
         expect(evidence(page)).to_contain_text("<script>alert(window.__pwned=2)</script>", timeout=TIMEOUT)
+        page.locator(".ev-detail summary").click()
         whole_article = page.locator(".ev-detail .article")
         expect(whole_article).to_contain_text('<b>عاجل</b>')
         expect(whole_article).to_contain_text('<img src=x onerror="alert(window.__pwned=3)">')
+        page.frame_locator(MAP).locator("#feed li").first.hover()  # the feed shows the evidence line too
         page.wait_for_timeout(1000)  # give any injected handler the chance to run
         assert dialogs == []
         for frame in page.frames:
             assert frame.evaluate("typeof window.__pwned") == "undefined"
             assert frame.locator('img[src="x"]').count() == 0
             assert frame.locator("b", has_text="عاجل").count() == 0
+
+
+# ---------------------------------------------------------------- issue 12, one test per problem
+
+LATE_ARTICLE = ("ريف إدلب - قصفت قوات النظام بلدة كفرنبل يوم 12 آذار 2024 بالمدفعية الثقيلة "
+                "ما أدى إلى مقتل ثلاثة مدنيين.")
+
+
+def test_p1_an_upload_newer_than_every_event_comes_into_view(playwright_instance, seeds_store, tmp_path,
+                                                            new_page) -> None:
+    store = tmp_path / "events.parquet"
+    for sibling in seeds_store.parent.iterdir():
+        shutil.copy(sibling, tmp_path / sibling.name)
+    before, _ = data.load_store(store)
+    (tmp_path / "late.txt").write_text(LATE_ARTICLE, encoding="utf-8")
+    with streamlit_app(store, "upload") as url:
+        page = new_page()
+        page.goto(url)
+        wait_for_markers(page, expected_ids(store, url))
+        page.get_by_test_id("stExpandSidebarButton").click()
+        page.get_by_test_id("stExpander").get_by_text("Add articles").click()
+        # dropping the file is the only step: no "process" button to find
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(tmp_path / "late.txt"))
+        expect(page.get_by_text(re.compile(r"\d+ new events from 1 new articles"))).to_be_visible(timeout=TIMEOUT)
+        after, _ = data.load_store(store)
+        new = set(after["event_id"]) - set(before["event_id"])
+        assert new and after.loc[after["event_id"].isin(new), "event_date"].min() > before["event_date"].max()
+        expect(metric(page, "Events")).to_have_text(f"{len(after):,}", timeout=TIMEOUT)
+        wait_for_markers(page, set(after.loc[after[data.LOCATED], "event_id"]))
+        assert "to=" not in page.url
+
+
+def test_p2_a_closed_marker_opens_again_and_so_do_others(seeds_app, seeds_store, new_page) -> None:
+    page = new_page()
+    page.goto(seeds_app)
+    wait_for_markers(page, expected_ids(seeds_store, seeds_app))
+    first, second = (located_event(seeds_store, event_type=t) for t in ("airstrike", "defection"))
+    click_marker(page, first["event_id"])
+    expect(evidence(page)).to_have_text(first["evidence"], timeout=TIMEOUT)
+    page.get_by_role("button", name="Close").click()
+    expect(evidence(page)).to_have_count(0, timeout=TIMEOUT)
+    click_marker(page, first["event_id"])
+    expect(evidence(page)).to_have_text(first["evidence"], timeout=TIMEOUT)
+    page.get_by_role("button", name="Close").click()
+    expect(evidence(page)).to_have_count(0, timeout=TIMEOUT)
+    click_marker(page, second["event_id"])
+    expect(evidence(page)).to_have_text(second["evidence"], timeout=TIMEOUT)
+
+
+def test_p3_events_at_one_place_and_table_rows_are_each_reachable(seeds_app, seeds_store, new_page) -> None:
+    events, _ = data.load_store(seeds_store)
+    shared = events[events[data.LOCATED] & events["place_id"].duplicated(keep=False)]
+    place = shared["place_id"].iloc[0]
+    here = shared[shared["place_id"] == place]
+    url = f"{seeds_app}/?q={quote(here['location_ar'].iloc[0])}"
+    page = new_page()
+    page.goto(url)
+    wait_for_markers(page, expected_ids(seeds_store, url))
+    for row in here.to_dict("records"):  # co-located markers spiderfy: each one clicks open
+        click_marker(page, row["event_id"])
+        expect(evidence(page)).to_have_text(row["evidence"], timeout=TIMEOUT)
+    page.get_by_role("button", name="Close").click()
+    table = page.get_by_test_id("stDataFrame")
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 * 1 + 17)  # the row marker of the second row
+    expect(evidence(page)).to_have_count(1, timeout=TIMEOUT)
+    shown = view_of(seeds_store, url).iloc[1]
+    expect(evidence(page)).to_have_text(shown["evidence"], timeout=TIMEOUT)
+
+
+def test_p4_a_labelled_map_with_no_request_off_the_machine(seeds_app, seeds_store, new_page) -> None:
+    page = new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or ""))
+    page.goto(seeds_app)
+    wait_for_markers(page, expected_ids(seeds_store, seeds_app))
+    labels = page.frame_locator(MAP).locator(".place-label")
+    expect(labels.filter(has_text="Damascus")).to_have_count(1, timeout=TIMEOUT)
+    expect(labels.filter(has_text="حلب")).to_have_count(1)
+    few = labels.count()
+    map_frame(page).evaluate("window.eventMap.map.setZoom(9)")
+    expect(labels).not_to_have_count(few, timeout=TIMEOUT)  # more places named as the reader zooms in
+    assert page.frame_locator(MAP).locator("path.leaflet-interactive, path").count() > 14  # the borders
+    assert hosts <= {"127.0.0.1", ""}, hosts
+
+
+def test_p5_the_map_is_the_page_at_1280x720(seeds_app, seeds_store, new_page) -> None:
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(seeds_app)
+    wait_for_markers(page, expected_ids(seeds_store, seeds_app))
+    chosen = located_event(seeds_store)
+    click_marker(page, chosen["event_id"])
+    expect(evidence(page)).to_have_text(chosen["evidence"], timeout=TIMEOUT)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    the_map = page.locator(MAP).bounding_box()
+    assert the_map["y"] < 720 / 2 and the_map["height"] >= 720 - 100  # above the fold, the viewport tall
+    panel = page.locator(".ev-detail").bounding_box()
+    assert panel["x"] >= the_map["x"] + the_map["width"] - 1  # beside the map, not under it
+    assert panel["y"] < 720
+    assert page.locator(".ev-detail details").get_attribute("open") is None  # the whole article collapsed
+    title = page.get_by_role("heading", name="Syria reported-events map").bounding_box()
+    assert title["y"] < 80  # no empty band above the title
+
+
+def test_p6_no_null_words_and_a_second_download_works(seeds_app, seeds_store, new_page) -> None:
+    events, _ = data.load_store(seeds_store)
+    gaps = events[events[data.LOCATED] & events["actors"].isna()]
+    chosen = (gaps if len(gaps) else events[events[data.LOCATED]]).iloc[0]
+    page = new_page()
+    page.goto(f"{seeds_app}/?ev={chosen['event_id']}")
+    wait_for_markers(page, expected_ids(seeds_store, seeds_app))
+    expect(evidence(page)).to_have_text(chosen["evidence"], timeout=TIMEOUT)
+    page.locator(".ev-detail summary").click()
+    map_frame(page).locator("#feed li").first.hover()
+    for frame in page.frames:
+        text = frame.evaluate("document.body ? document.body.innerText : ''")
+        assert not NULL_WORDS.search(text), NULL_WORDS.search(text).group(0) + " in " + frame.url
+    button = page.get_by_role("button", name="Download CSV")
+    button.scroll_into_view_if_needed()
+    payloads = []
+    for _ in range(2):  # two quick clicks, both downloads complete
+        with page.expect_download(timeout=TIMEOUT) as download:
+            button.click()
+        payloads.append(Path(download.value.path()).read_bytes())
+    assert payloads[0] == payloads[1] and payloads[0].startswith(b"\xef\xbb\xbf")
+    assert "MediaFileStorageError" not in (ARTIFACTS / "seeds.server.log").read_text()
+
+
+def test_p7_table_leads_with_date_type_place_and_downloads_carry_words(seeds_app, seeds_store, new_page) -> None:
+    page = new_page()
+    page.goto(seeds_app)
+    wait_for_markers(page, expected_ids(seeds_store, seeds_app))
+    table = page.get_by_test_id("stDataFrame")
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    rows = view_of(seeds_store, seeds_app)
+    assert box["height"] <= 35 * (len(rows) + 1) + 10  # no empty rows under the last event
+    with page.expect_download(timeout=TIMEOUT) as download:
+        page.get_by_role("button", name="Download CSV").click()
+    header = Path(download.value.path()).read_bytes().decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"time_precision_words", "geo_precision_words"} <= set(header)
+
+
+def test_p8_headline_says_what_counts_count(seeds_app, seeds_store, new_page) -> None:
+    page = new_page()
+    page.goto(seeds_app)
+    wait_for_markers(page, expected_ids(seeds_store, seeds_app))
+    h = data.headline(view_of(seeds_store, seeds_app))
+    for label, key in (("Killed", "killed"), ("Defectors", "defectors"), ("Arrested", "arrested")):
+        expect(metric(page, label)).to_have_text(f"{h.totals[key]:,}")
+    expect(page.get_by_text(re.compile("Background reports .* never added|background reports .* not added"))
+           ).to_be_visible()
+    expect(page.get_by_text("Defectors reported")).to_have_count(0)  # no single cumulative claim as a total

@@ -7,12 +7,13 @@ import pandas as pd
 import pytest
 
 from dashboard import data
+from events.schema import COLUMNS
 from tests.dashboard.synthetic import make_store, places, write_store
 
 
 def event(**fields) -> dict:
     """One event row with every design column; fields given override the neutral defaults."""
-    row = {c: None for c in data.EVENT_COLUMNS}
+    row = {c: None for c in COLUMNS}
     row.update(event_id="e", doc="a.txt", article_id="a", source="Outlet", event_type="other",
                event_date="2015-06-01", time_precision=1, evidence="", evidence_start=0, evidence_end=0)
     row.update(fields)
@@ -21,7 +22,7 @@ def event(**fields) -> dict:
 
 def table(*rows: dict) -> pd.DataFrame:
     """A prepared events table (as the app holds it) from event() rows."""
-    df = pd.DataFrame(list(rows), columns=data.EVENT_COLUMNS)
+    df = pd.DataFrame(list(rows), columns=COLUMNS)
     for col in ("count", "latitude", "longitude"):
         df[col] = df[col].astype(float)
     return data.prepare(df)

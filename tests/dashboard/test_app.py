@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from dashboard.data import Filters
+from dashboard.filters import Filters, apply
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
@@ -34,13 +34,16 @@ def metric(at: AppTest, label: str) -> int:
     return int(next(m for m in at.metric if m.label == label).value.replace(",", ""))
 
 
-def figures(at: AppTest) -> tuple[int, int, int, int]:
-    return tuple(metric(at, k) for k in ("Events", "Defectors reported", "Articles", "Places"))
+FIGURES = ("Events", "Killed", "Defectors", "Arrested", "Articles", "Places")
 
 
-def expected_figures(events, filters: Filters) -> tuple[int, int, int, int]:
-    h = data.headline(data.apply_filters(events, filters))
-    return h.events, h.defectors, h.articles, h.places
+def figures(at: AppTest) -> tuple[int, ...]:
+    return tuple(metric(at, k) for k in FIGURES)
+
+
+def expected_figures(events, f: Filters) -> tuple[int, ...]:
+    h = data.headline(apply(events, f))
+    return h.events, *h.totals.values(), h.articles, h.places
 
 
 def panel(at: AppTest) -> str:
@@ -151,16 +154,15 @@ def test_uploaded_articles_are_added_without_restart_and_rejects_listed(tmp_path
     assert metric(at, "Events") == 30
     at.file_uploader[0].set_value([("report.txt", article.encode("utf-8"), "text/plain"),
                                    ("broken.jsonl", b'{"text": "\xd9\x86\xd8\xb5"\n', "application/jsonl")])
-    at.run()
-    at.button(key="process-uploads").click().run()
+    at.run()  # dropping the files is the only step
     assert not at.exception, at.exception
     events, _ = data.load_store(store)
     new = events[events["doc"] == "report.txt"]
     assert len(new) >= 1 and all(e in article for e in new["evidence"])
     assert metric(at, "Events") == len(events) == 30 + len(new)
     assert any("new events from 1 new articles" in s.value for s in at.success)
-    rejected = set(at.dataframe[-1].value["input"])
-    assert any(r.startswith("broken.jsonl") for r in rejected)
+    rejected = [e.value.replace("\\", "") for e in at.error]
+    assert any(r.startswith("Rejected broken.jsonl") and "invalid JSON" in r for r in rejected)
 
 
 def test_an_empty_store_shows_an_empty_view(tmp_path, monkeypatch) -> None:
@@ -172,7 +174,7 @@ def test_an_empty_store_shows_an_empty_view(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("EVENTS_STORE", str(store))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
-    assert figures(at) == (0, 0, 0, 0)
+    assert figures(at) == (0,) * len(FIGURES)
     assert any("timeline is empty" in c.value for c in at.caption)
 
 
@@ -207,3 +209,49 @@ def test_legend_lists_types_outside_the_palette_escaped(tmp_path, monkeypatch) -
     monkeypatch.setenv("EVENTS_STORE", str(write_store(tmp_path / "events.parquet", events, articles)))
     legend = next(h.value for h in run_app().get("html") if "border-radius:50%" in h.value)
     assert "&lt;b&gt;sabotage&lt;/b&gt; (1)" in legend and "<b>" not in legend
+
+
+def test_an_upload_newer_than_the_slider_extends_it_and_offers_to_show_what_the_filters_hide(
+        tmp_path, monkeypatch) -> None:
+    from tests.dashboard.synthetic import make_store, write_store
+
+    store = write_store(tmp_path / "events.parquet", *make_store(30, seed=11))
+    monkeypatch.setenv("EVENTS_STORE", str(store))
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    lo, hi = at.slider(key="f_dates").value
+    at.multiselect(key="f_types").set_value(["defection"]).run()
+    article = "ريف إدلب - قصفت قوات النظام بلدة كفرنبل يوم 12 آذار 2025 بالمدفعية الثقيلة ما أدى إلى مقتل ثلاثة مدنيين."
+    at.file_uploader[0].set_value([("late.txt", article.encode("utf-8"), "text/plain")]).run()
+    assert not at.exception, at.exception
+    assert at.slider(key="f_dates").value[1] > hi and "to" not in at.query_params  # the end followed the data
+    assert any("outside the current filters" in w.value for w in at.warning)
+    at.button(key="show-new").click().run()
+    events, _ = data.load_store(store)
+    assert metric(at, "Events") == len(events) and "types" not in at.query_params
+
+
+def test_table_rows_lead_with_date_type_place_and_show_no_null_words(store) -> None:
+    _, events = store
+    at = run_app()
+    shown = at.dataframe[0].value
+    assert list(shown.columns[:5]) == ["event_date", "event_type", "place", "count", "count_of"]
+    assert list(shown.columns[-3:]) == ["event_id", "article_id", "doc"]
+    assert len(shown) == len(events) and not shown["event_id"].isna().any()
+    assert not shown.astype(str).isin(["nan", "None", "NaT"]).any().any()
+
+
+def test_background_reports_are_hidden_by_default_and_the_headline_says_so(tmp_path, monkeypatch) -> None:
+    from tests.dashboard.synthetic import make_store, write_store
+
+    events, articles = make_store(12, seed=5)
+    events["background"] = False
+    events.loc[0, ["background", "event_type", "count"]] = [True, "defection", 20000]
+    monkeypatch.setenv("EVENTS_STORE", str(write_store(tmp_path / "events.parquet", events, articles)))
+    at = run_app()
+    assert metric(at, "Events") == 11
+    assert any("1 background reports" in c.value and "hidden" in c.value for c in at.caption)
+    at.toggle(key="f_background").set_value(True).run()
+    assert metric(at, "Events") == 12 and at.query_params["background"] == "1"
+    prepared = data.prepare(events)
+    assert metric(at, "Defectors") == data.headline(prepared[~prepared["background"]]).totals["defectors"]
+

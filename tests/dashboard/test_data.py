@@ -4,10 +4,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from dashboard import data
-from dashboard.data import Filters
+from dashboard.filters import Filters, apply
+from events.schema import COLUMNS
 from tests.dashboard.conftest import event, table
 
 EVENTS = table(
@@ -28,7 +30,7 @@ EVENTS = table(
 )
 
 
-@pytest.mark.parametrize("filters, expected", [
+@pytest.mark.parametrize("f, expected", [
     (Filters(), {"def-hama", "des-idlib", "shell-hama", "undated-arrest", "unlocated-kill"}),
     (Filters(types=("defection", "desertion")), {"def-hama", "des-idlib"}),
     (Filters(governorates=("Hama",)), {"def-hama", "shell-hama"}),
@@ -48,15 +50,36 @@ EVENTS = table(
     (Filters(search="no such words"), set()),
     (Filters(types=("shelling",), governorates=("Idleb",)), set()),
 ])
-def test_apply_filters(filters: Filters, expected: set[str]) -> None:
-    assert set(data.apply_filters(EVENTS, filters)["event_id"]) == expected
+def test_apply_filters(f: Filters, expected: set[str]) -> None:
+    assert set(apply(EVENTS, f)["event_id"]) == expected
 
 
-def test_headline_counts_defectors_from_defection_and_desertion_only() -> None:
+def test_background_reports_are_hidden_unless_asked_for() -> None:
+    events = table(event(event_id="now", count=5), event(event_id="since-2011", count=5000, background=True))
+    assert set(apply(events, Filters())["event_id"]) == {"now"}
+    assert set(apply(events, Filters(include_background=True))["event_id"]) == {"now", "since-2011"}
+
+
+def test_headline_sums_each_count_by_what_it_counts() -> None:
     h = data.headline(EVENTS)
-    assert (h.events, h.defectors, h.articles, h.places) == (5, 712, 3, 3)
-    h = data.headline(data.apply_filters(EVENTS, Filters(types=("shelling", "arrest"))))
-    assert (h.events, h.defectors, h.articles, h.places) == (2, 0, 2, 2)
+    assert (h.events, h.articles, h.places) == (5, 3, 3)
+    assert h.totals == {"killed": 0, "defectors": 712, "arrested": 3} and h.background == 0
+    h = data.headline(apply(EVENTS, Filters(types=("shelling", "arrest"))))
+    assert (h.events, h.articles, h.places, h.totals["defectors"], h.totals["arrested"]) == (2, 2, 2, 0, 3)
+
+
+def test_headline_leaves_background_reports_out_of_the_totals() -> None:
+    events = table(event(event_id="a", event_type="defection", count=20, evidence_start=1),
+                   event(event_id="b", event_type="defection", count=20000, background=True, evidence_start=9),
+                   event(event_id="c", event_type="airstrike", count=4, count_of="killed", evidence_start=20))
+    h = data.headline(events)
+    assert h.totals == {"killed": 4, "defectors": 20, "arrested": 0} and h.background == 1 and h.events == 3
+
+
+def test_stores_without_count_of_or_background_get_them_from_the_registry() -> None:
+    old = table(event(event_id="x", event_type="arrest", count=2))
+    old = data.prepare(old.drop(columns=["count_of", "background"]))
+    assert old["count_of"].tolist() == ["arrested"] and old["background"].tolist() == [False]
 
 
 def test_a_count_shared_by_several_places_is_added_once() -> None:
@@ -64,7 +87,7 @@ def test_a_count_shared_by_several_places_is_added_once() -> None:
                     evidence="انشق 40 عنصرا من بلدات أ وب وج", evidence_start=10, evidence_end=40)
     shared = table(*(event(event_id=f"e{i}", place_id=f"P{i}", **sentence) for i in range(3)),
                    event(event_id="other", event_type="desertion", count=5, article_id="a9", evidence_start=50))
-    assert data.headline(shared).defectors == 45
+    assert data.headline(shared).totals["defectors"] == 45
 
 
 def test_date_bounds_and_timeline() -> None:
@@ -106,9 +129,39 @@ def test_geojson_export_keeps_unlocated_events_with_null_geometry() -> None:
     assert by_id["unlocated-kill"]["geometry"] is None
     assert by_id["def-hama"]["geometry"] == {"type": "Point", "coordinates": [36.75, 35.13]}
     assert by_id["shell-hama"]["properties"]["count"] is None  # NaN -> null, valid JSON
-    assert list(by_id["def-hama"]["properties"]) == data.EVENT_COLUMNS
+    assert list(by_id["def-hama"]["properties"]) == list(data.export_frame(EVENTS).columns)
 
 
-def test_csv_export_has_design_columns_only() -> None:
-    header = data.to_csv(EVENTS).decode("utf-8").splitlines()[0]
-    assert header.split(",") == data.EVENT_COLUMNS
+def test_csv_export_has_a_bom_the_schema_columns_and_precision_words() -> None:
+    raw = data.to_csv(EVENTS)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header = raw.decode("utf-8-sig").splitlines()[0].split(",")
+    assert [c for c in header if not c.endswith("_words")] == COLUMNS
+    assert header[header.index("time_precision") + 1] == "time_precision_words"
+    assert header[header.index("geo_precision") + 1] == "geo_precision_words"
+    words = data.export_frame(EVENTS).set_index("event_id")
+    assert words.loc["def-hama", "time_precision_words"] == "day"
+    assert pd.isna(words.loc["undated-arrest", "time_precision_words"])
+
+
+def test_an_explain_column_is_exported_when_the_store_has_one() -> None:
+    with_explain = EVENTS.assign(explain="named in the sentence")
+    assert data.export_frame(with_explain).columns[-1] == "explain"
+    assert "explain" not in data.export_frame(EVENTS).columns
+
+
+def test_table_leads_with_date_type_place_count_source_and_ends_with_ids() -> None:
+    shown = data.table_frame(EVENTS.assign(geo_precision=1))
+    assert list(shown.columns[:6]) == ["event_date", "event_type", "place", "count", "count_of", "source"]
+    assert list(shown.columns[-3:]) == ["event_id", "article_id", "doc"]
+    assert set(shown["geo_precision"]) == {"named place"}
+    assert shown.set_index("event_id").loc["undated-arrest", "place"] == "Damascus"
+
+
+@pytest.mark.parametrize("bounds, fmt", [
+    ((date(2019, 1, 1), date(2020, 6, 1)), ("%b %Y", "month")),
+    ((date(2015, 7, 19), date(2021, 1, 30)), ("%Y", "year")),
+    (None, ("%Y", "year")),
+])
+def test_time_axis_always_shows_years(bounds, fmt) -> None:
+    assert data.axis_format(bounds) == fmt

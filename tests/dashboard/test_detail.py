@@ -66,7 +66,7 @@ def test_event_panel_marks_the_event_place_in_evidence_and_every_place_in_the_ar
     assert marked(evidence, "this-place") == ["حماة"] and marked(evidence, "place") == []
     assert marked(html, "place") == ["كفرنبل"]  # the other place, in the whole article
     assert html.count('<span class="evidence">') == 1
-    for shown in ("arrest", "2013-05-02 (precision: day)", "5 (", "خمسة", "دورية أمنية", "الأهالي", "Hama",
+    for shown in ("Arrest", "2013-05-02 (precision: day)", "5 (", "خمسة", "دورية أمنية", "الأهالي", "Hama",
                   "named place", 'href="https://example.org/a"', "Whole article"):
         assert shown in html
 
@@ -110,3 +110,27 @@ def test_event_without_place_date_or_count() -> None:
     html = detail.event_html(bare, None)
     assert "undated" in html and "not located" in html and "not stated" in html
     assert "Whole article" not in html
+
+
+def test_nulls_never_show_as_words_and_the_article_starts_collapsed() -> None:
+    nan = float("nan")
+    row = {"event_id": "e", "event_type": "killing", "evidence": "قتل", "event_date": "2014-01-01",
+           "time_precision": nan, "count": 21000.0, "count_of": "killed", "count_text": nan, "actors": nan,
+           "latitude": 33.5, "longitude": 36.3, "location_ar": nan, "location_en": "Damascus", "admin1": nan,
+           "admin2": nan, "kind": nan, "geo_precision": nan, "title": nan, "source": nan, "url": nan}
+    html = detail.event_html(row, {"text": "قتل", "mentions": None, "title": nan})
+    label = detail.event_label(row)
+    for text in (re.sub(r"<[^>]+>", " ", html), label):
+        assert not re.search(r"\b(nan|None|NaT)\b", text), text
+    assert "21,000 killed" in html and "21,000 killed" in label.replace("\\", "")
+    assert "<details>" in html and "<details open" not in html
+
+
+def test_explain_and_background_are_shown_when_present() -> None:
+    row = {"event_id": "e", "event_type": "defection", "evidence": "انشق", "latitude": None, "count": None,
+           "explain": "<i>named</i> in the sentence", "background": True}
+    html = detail.event_html(row, None)
+    assert "Why here" in html and "&lt;i&gt;named&lt;/i&gt; in the sentence" in html
+    assert "not in the headline totals" in html
+    plain = detail.event_html({**row, "explain": None, "background": False}, None)
+    assert "Why here" not in plain and "headline totals" not in plain

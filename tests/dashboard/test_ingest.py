@@ -5,13 +5,24 @@ from dashboard import ingest
 from events.store import read_store
 
 
-def test_save_uploads_keeps_names_inside_the_folder_and_refuses_other_types(tmp_path) -> None:
-    saved, rejects = ingest.save_uploads(
-        [("../../etc/a b.txt", b"x"), ("a b.txt", b"y"), ("rows.jsonl", b"{}"), ("scan.pdf", b"%PDF")], tmp_path)
-    assert [p.name for p in saved] == ["a_b.txt", "a_b-1.txt", "rows.jsonl"]
+def test_save_uploads_keeps_names_inside_the_folder(tmp_path) -> None:
+    saved = ingest.save_uploads(
+        [("../../etc/a b.txt", b"x"), ("a b.txt", b"y"), ("rows.jsonl", b"{}"), (".hidden.txt", b"z")], tmp_path)
+    assert [p.name for p in saved] == ["a_b.txt", "a_b-1.txt", "rows.jsonl", "hidden.txt"]
     assert all(p.parent == tmp_path for p in saved)
-    assert [p.read_bytes() for p in saved] == [b"x", b"y", b"{}"]
-    assert rejects == [{"input": "scan.pdf", "reason": "unsupported file type (want .txt, .csv, .jsonl)"}]
+    assert [p.read_bytes() for p in saved] == [b"x", b"y", b"{}", b"z"]
+
+
+def test_the_uploader_offers_what_the_reader_reads_and_the_build_gives_the_rejects(tmp_path) -> None:
+    from events.corpus import ARTICLE_SUFFIXES
+
+    assert ingest.UPLOAD_TYPES == [s.lstrip(".") for s in ARTICLE_SUFFIXES]
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    ingest.save_uploads([("scan.pdf", b"%PDF-1.4"), ("blob.txt", b"\x00\x01" * 50)], folder)
+    outcome = ingest.add_files([folder], tmp_path / "events.parquet", lambda *_: None)
+    reasons = {r["input"]: r["reason"] for r in outcome.rejects}
+    assert "unsupported file type" in reasons["scan.pdf"] and "binary" in reasons["blob.txt"]
 
 
 def test_add_files_reports_progress_per_article_new_events_and_rejects(tmp_path) -> None:
@@ -30,14 +41,16 @@ def test_add_files_reports_progress_per_article_new_events_and_rejects(tmp_path)
     assert calls[0][2] == "good.txt" and calls[1][2].startswith("rows.jsonl")
     events, articles = read_store(store)
     assert outcome.articles_new == len(articles) == 3 and outcome.already_stored == 0
-    assert outcome.events_new == len(events) >= 3
+    assert outcome.events_new == len(events) >= 3 and sorted(outcome.event_ids) == sorted(events["event_id"])
     assert [r["input"] for r in outcome.rejects] == ["empty.txt"]
     again = ingest.add_files([good], store, lambda *_: None)
     assert again.already_stored == 1 and again.articles_new == 0
 
 
-def test_estimate_articles_counts_data_lines(tmp_path) -> None:
+def test_article_estimates_for_the_progress_bar_come_from_the_reader(tmp_path) -> None:
+    from events.corpus import estimate_articles
+
     csv = tmp_path / "a.csv"
     csv.write_text("text,title\nx,1\ny,2\n\n", encoding="utf-8")
-    assert ingest.estimate_articles(csv) == 2
-    assert ingest.estimate_articles(tmp_path / "b.txt") == 1
+    assert estimate_articles(csv) == 2
+    assert estimate_articles(tmp_path / "b.txt") == 1

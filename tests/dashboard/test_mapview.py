@@ -1,87 +1,134 @@
-"""Map building: offline assets, one feature per event or per place, escaping of tooltips/popups."""
+"""The map's data: the events layer, the offline basemap, published files, the tile setting, assets."""
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
 
-import folium
+import pandas as pd
 import pytest
-import streamlit_folium
 
 from dashboard import mapview
 from tests.dashboard.conftest import event, table
 
 EVIL = '<img src=x onerror="alert(1)">'
+COMPONENT = Path(mapview.__file__).parent / "eventmap"
 
 
 def located(n: int, places: int) -> list[dict]:
     return [event(event_id=f"e{i}", place_id=f"P{i % places}", latitude=33 + (i % places) * 0.01,
                   longitude=36 + (i % places) * 0.01, location_ar="قرية", location_en=f"Village {i % places}",
-                  event_type="shelling" if i % 3 else "airstrike", count=i)
+                  event_type="shelling" if i % 3 else "airstrike", count=i, admin1="Hama", admin2="Masyaf",
+                  event_date=f"2015-06-{1 + i % 28:02d}")
             for i in range(n)]
 
 
-def layer(view) -> folium.FeatureGroup:
-    features = mapview.marker_features(view)
-    return mapview.markers_layer(mapview.features_json(features), len(features))
+def test_one_point_per_located_event_below_the_threshold() -> None:
+    layer = mapview.layer(table(*located(12, places=4), event(event_id="nowhere")))
+    assert layer["mode"] == "events" and layer["located"] == 12
+    assert sorted(p["id"] for p in layer["points"]) == sorted(f"e{i}" for i in range(12))
+    e4 = next(p for p in layer["points"] if p["id"] == "e4")
+    assert (e4["lat"], e4["lon"], e4["cls"]) == (33.0, 36.0, "ev-e4")
+    assert e4["n"] == "4 killed" and e4["t"] == "Shelling" and e4["d"] == "2015-06-05"
 
 
-def test_one_feature_per_located_event_below_the_threshold() -> None:
-    rows = located(12, places=4) + [event(event_id="nowhere")]
-    features = mapview.marker_features(table(*rows))
-    assert sorted(f["properties"]["id"] for f in features) == sorted(f"e{i}" for i in range(12))
-    first = next(f for f in features if f["properties"]["id"] == "e4")
-    assert first["geometry"]["coordinates"] == [36.0, 33.0]
-    assert "ev-e4" in first["properties"]["cls"]
-
-
-def test_one_bubble_per_place_above_the_threshold(monkeypatch) -> None:
+def test_one_bubble_per_place_above_the_threshold_opening_its_newest_event(monkeypatch) -> None:
     monkeypatch.setattr(mapview, "AGGREGATE_ABOVE", 10)
-    features = mapview.marker_features(table(*located(30, places=4)))
-    assert len(features) == 4
-    by_place = {f["properties"]["place"]: f["properties"] for f in features}
-    assert set(by_place) == {"P0", "P1", "P2", "P3"}
+    layer = mapview.layer(table(*located(30, places=4)))
+    assert layer["mode"] == "places" and len(layer["points"]) == 4
+    p0 = next(p for p in layer["points"] if p["p"] == "Village 0")
     # P0 holds e0, e4, ... e28: i % 3 == 0 -> airstrike for e0, e12, e24 (3 of 8): shelling dominates
-    assert by_place["P0"]["c"] == mapview.type_colour("shelling")
-    assert "8 events" in by_place["P0"]["tip"]
+    assert p0["c"] == mapview.type_colour("shelling") and p0["t"] == "8 events"
+    assert p0["id"] == "e24"  # 2015-06-25, the newest at P0
 
 
-def test_clustering_only_when_dense(monkeypatch) -> None:
-    monkeypatch.setattr(mapview, "CLUSTER_ABOVE", 5)
-    few = layer(table(*located(5, places=5)))
-    many = layer(table(*located(6, places=6)))
-    kinds = lambda group: {type(c).__name__ for c in group._children.values()}
-    assert kinds(few) == {"PointLayer"}
-    assert kinds(many) == {"MarkerCluster"}
+def test_feed_is_newest_first_with_one_line_of_evidence() -> None:
+    long = "قصف " * 100
+    rows = located(5, places=5) + [event(event_id="late", latitude=34.0, longitude=37.0, evidence=long,
+                                         event_date="2020-01-01", count=None)]
+    feed = mapview.layer(table(*rows))["feed"]
+    assert [f["id"] for f in feed] == ["late", "e4", "e3", "e2", "e1", "e0"]
+    assert len(feed[0]["line"]) == mapview.EVIDENCE_CHARS + 1 and feed[0]["line"].endswith("…")
+    assert feed[0]["n"] == "" and feed[1]["n"] == "4 killed"
 
 
-def test_tooltips_and_popups_are_escaped() -> None:
-    rows = [event(event_id="x", place_id="P", latitude=33.0, longitude=36.0, location_ar=EVIL, location_en=EVIL,
-                  source=EVIL, event_type=EVIL, event_date=None)]
-    props = mapview.marker_features(table(*rows))[0]["properties"]
-    for html in (props["tip"], props["pop"]):
-        assert "<img" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+def test_layer_has_no_null_words_and_keeps_untrusted_text_as_data() -> None:
+    rows = [event(event_id="x", latitude=33.0, longitude=36.0, location_ar=EVIL, location_en=None,
+                  event_type="other", event_date=None, evidence=EVIL)]
+    layer = mapview.layer(table(*rows))
+    text = json.dumps(layer, ensure_ascii=False)
+    assert not re.search(r"\b(nan|NaN|None|NaT)\b", text)
+    assert layer["points"][0]["a"] == EVIL and layer["feed"][0]["d"] == "undated"
+    # the browser sets these with textContent: the component never assigns data to innerHTML
+    script = (COMPONENT / "eventmap.js").read_text()
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script
 
 
-def test_marker_class_is_css_safe() -> None:
-    assert mapview.marker_class('a b"<c>/d') == "ev-a_b__c__d"
+def test_area_counts_per_governorate_and_district() -> None:
+    areas = mapview.layer(table(*located(3, places=3), event(event_id="u", admin1="Idleb")))["areas"]
+    assert areas == {"admin1": {"Hama": 3, "Idleb": 1}, "admin2": {"Masyaf": 3}}
 
 
-def test_base_map_loads_no_script_or_stylesheet_from_the_internet(tmp_path) -> None:
-    m = mapview.base_map({"type": "FeatureCollection", "features": []})
-    layer(table(*located(400, places=400))).add_to(m)
-    page = m.get_root().render()
+def test_publish_names_files_by_content_and_prunes_old_ones(tmp_path, monkeypatch) -> None:
+    url = mapview.publish({"a": "عربي"}, "layers", tmp_path)
+    assert url == mapview.publish({"a": "عربي"}, "layers", tmp_path)
+    assert url.startswith(mapview.STATIC_URL + "/layers/")
+    path = tmp_path / "layers" / url.rsplit("/", 1)[1]
+    assert json.loads(path.read_text(encoding="utf-8")) == {"a": "عربي"}
+    monkeypatch.setattr(mapview, "KEEP_PUBLISHED", 3)
+    for i in range(5):
+        mapview.publish({"i": i}, "layers", tmp_path)
+    assert len(list((tmp_path / "layers").glob("*.json"))) == 3
+
+
+@pytest.mark.parametrize("environ, expected", [
+    ({}, None),
+    ({"EVENTS_MAP_TILES": "none"}, None),
+    ({"EVENTS_MAP_TILES": "osm"}, mapview.Tiles(mapview.OSM_URL, mapview.OSM_ATTRIBUTION, public=True)),
+    ({"EVENTS_MAP_TILES": "http://tiles.local/{z}/{x}/{y}.png", "EVENTS_MAP_TILES_ATTRIBUTION": "<b>Ours</b>"},
+     mapview.Tiles("http://tiles.local/{z}/{x}/{y}.png", "&lt;b&gt;Ours&lt;/b&gt;", public=False)),
+])
+def test_tiles_are_off_unless_asked_for(environ, expected) -> None:
+    assert mapview.tile_setting(environ) == expected
+
+
+def test_a_tile_setting_that_is_no_template_is_an_error() -> None:
+    with pytest.raises(ValueError, match="EVENTS_MAP_TILES"):
+        mapview.tile_setting({"EVENTS_MAP_TILES": "http://tiles.local/"})
+
+
+@pytest.mark.parametrize("kind, capital, prominence, zoom", [
+    ("city", 1, 0.95, 6), ("city", None, 0.8, 8), ("town", 2, 0.6, 8), ("town", None, 0.5, 9),
+    ("village", 3, 0.3, 9), ("airbase", None, 0.55, 10), ("village", None, 0.3, 11), ("village", None, 0.15, 12),
+    ("neighbourhood", None, 0.35, 13), ("governorate", None, 0.98, None), ("district", 2, 0.6, None),
+])
+def test_label_zoom_ranks_places(kind, capital, prominence, zoom) -> None:
+    assert mapview.label_zoom(kind, pd.NA if capital is None else capital, prominence) == zoom
+
+
+def test_basemap_from_the_gazetteer_orders_labels_by_zoom_then_prominence() -> None:
+    base = mapview.load_basemap()
+    assert len(base["admin1"]["features"]) == 14 and len(base["admin2"]["features"]) >= 60
+    assert {"name", "ar"} == set(base["admin1"]["features"][0]["properties"])
+    zooms = [z for *_, z in base["labels"]]
+    assert zooms == sorted(zooms) and zooms[0] == 6
+    capitals = {en for en, _, _, _, z in base["labels"] if z == 6}
+    assert {"Damascus", "Aleppo", "Homs", "Hama"} <= capitals
+
+
+def test_component_loads_no_script_or_stylesheet_from_the_internet() -> None:
+    page = (COMPONENT / "index.html").read_text()
     assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
-    assert assets and all(a.startswith(mapview.STATIC_URL + "/") for a in assets)
-    assert {a.rsplit("/", 1)[1] for a in assets} >= {"leaflet.js", "leaflet.css", "leaflet.markercluster.js"}
+    assert assets and all(a.startswith(mapview.STATIC_URL + "/") or "/" not in a for a in assets)
+    assert "http" not in page + (COMPONENT / "eventmap.js").read_text() + (COMPONENT / "eventmap.css").read_text()
 
 
 def test_install_assets_copies_every_linked_file(tmp_path) -> None:
     import xstatic.pkg.leaflet_markercluster as cluster
 
     mapview.install_assets(tmp_path)
-    for _, path in mapview.MAP_JS + mapview.MAP_CSS:
+    linked = re.findall(r'"/app/static/([^"]+)"', (COMPONENT / "index.html").read_text())
+    for path in linked:
         assert (tmp_path / path).stat().st_size > 0
     copied = (tmp_path / "markercluster" / "MarkerCluster.css").read_bytes()
     assert copied == (Path(cluster.BASE_DIR) / "MarkerCluster.css").read_bytes()
@@ -101,38 +148,5 @@ def test_moved(centre, zoom, moved) -> None:
     assert mapview.moved(centre, zoom) is moved
 
 
-def test_governorate_layer_does_not_take_clicks() -> None:
-    m = mapview.base_map({"type": "FeatureCollection", "features": []})
-    layers = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
-    assert len(layers) == 1 and layers[0].options["interactive"] is False
-
-
-@pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "{{ 7*7 }}", "{% if x %}", "{# c #}",
-                                  "a & b < c > d", "عربي"])
-def test_features_json_is_inert_in_script_and_jinja_and_decodes_back(text) -> None:
-    feature = {"type": "Feature", "geometry": None, "properties": {"tip": text}}
-    encoded = mapview.features_json([feature])
-    assert not re.search(r"[<>&]|\{[{%#]", encoded)
-    assert json.loads(encoded)["features"][0]["properties"]["tip"] == text
-
-
-def test_selected_event_gets_a_ring_outside_the_cluster_that_does_not_take_clicks(monkeypatch) -> None:
-    monkeypatch.setattr(mapview, "CLUSTER_ABOVE", 5)
-    view = table(*located(8, places=8))
-    chosen = view[view["event_id"] == "e3"].iloc[0]
-    features = mapview.marker_features(view)
-    group = mapview.markers_layer(mapview.features_json(features), len(features), chosen)
-    rings = [c for c in group._children.values() if isinstance(c, folium.CircleMarker)]
-    assert len(rings) == 1  # a direct child of the group, not of the MarkerCluster
-    assert rings[0].location == [chosen["latitude"], chosen["longitude"]]
-    assert rings[0].options["className"] == "selected-marker" and rings[0].options["interactive"] is False
-    script = streamlit_folium._get_feature_group_string(group, mapview.base_map(None))
-    assert '"interactive": false' in script
-
-
-def test_no_ring_without_a_selection_or_a_place() -> None:
-    view = table(*located(3, places=3), event(event_id="nowhere"))
-    features = mapview.marker_features(view)
-    for selected in (None, view[view["event_id"] == "nowhere"].iloc[0]):
-        group = mapview.markers_layer(mapview.features_json(features), len(features), selected)
-        assert not any(isinstance(c, folium.CircleMarker) for c in group._children.values())
+def test_marker_class_is_css_safe() -> None:
+    assert mapview.marker_class('a b"<c>/d') == "ev-a_b__c__d"

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.data import Filters
+from dashboard.filters import Filters
+from dashboard.filters import SPECS, Context, Filters as F
 from dashboard.urlstate import ViewState, from_query, to_query
 
 words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12).map(
@@ -26,6 +27,7 @@ def views(draw) -> ViewState:
         sources=tuple(draw(st.lists(words, max_size=2, unique=True))),
         search=draw(st.just("") | words), min_count=draw(st.integers(0, 10_000)),
         include_undated=draw(st.booleans()), include_unlocated=draw(st.booleans()),
+        include_background=draw(st.booleans()),
     )
     centre = draw(st.none() | st.tuples(st.integers(-900_000, 900_000), st.integers(-1_800_000, 1_800_000)).map(
         lambda t: (t[0] / 10_000, t[1] / 10_000)))
@@ -77,3 +79,34 @@ def test_half_a_centre_is_no_centre_and_repeated_values_are_deduplicated() -> No
     state, _ = from_query({"lat": ["35"], "types": ["shelling", "shelling", " ", "airstrike"]})
     assert state.centre is None
     assert state.filters.types == ("shelling", "airstrike")
+
+
+# One non-default setting per filter spec: a spec added without an example here fails the test below.
+SPEC_EXAMPLES = {
+    "f_dates": F(start=date(2013, 2, 1), end=date(2014, 3, 1)),
+    "f_types": F(types=("airstrike", "defection")),
+    "f_gov": F(governorates=("Hama",)),
+    "f_src": F(sources=("Outlet A", "Outlet B")),
+    "f_q": F(search="حماة"),
+    "f_min": F(min_count=12),
+    "f_undated": F(include_undated=False),
+    "f_unlocated": F(include_unlocated=False),
+    "f_background": F(include_background=True),
+}
+CTX = Context({"event_type": ["airstrike", "defection"], "admin1": ["Hama"], "source": ["Outlet A", "Outlet B"]},
+              (date(2012, 1, 1), date(2020, 1, 1)))
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.key)
+def test_every_filter_spec_round_trips_through_the_url_and_its_widget(spec) -> None:
+    example = SPEC_EXAMPLES[spec.key]
+    query = to_query(ViewState(filters=example))
+    assert query and query == spec.to_query(example)  # only this spec speaks for this setting
+    parsed, problems = from_query(as_url_and_back(query))
+    assert problems == [] and parsed.filters == example
+    widget_problems: list[str] = []
+    assert spec.from_widget(spec.to_widget(example, CTX, widget_problems), CTX) == {
+        k: v for k, v in vars(example).items() if k in spec.from_widget(None, CTX)}
+    assert widget_problems == []
+    assert spec.mask is not None and spec.to_query(F()) == {}  # the default leaves the URL alone
+

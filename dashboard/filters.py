@@ -1,0 +1,311 @@
+"""The dashboard's filters as one declarative list: what each keeps, its URL parameters, its widget.
+
+`SPECS` is iterated by everything that touches a filter: `apply` (which rows it keeps), `urlstate`
+(query parameters both ways), `session` (the widgets' state, seeded from the URL) and the page (the
+widgets). Adding a filter is one field of `Filters` and one entry in `SPECS`; a test round-trips every
+spec through a URL. Pure pandas: the widgets are drawn into a container the page passes in.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from dashboard.data import CURRENT, DATE, DATED, HAYSTACK, LOCATED
+from events.search import search_key
+
+Bounds = tuple[date, date]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked to see. Empty tuples mean "no restriction", not "nothing"."""
+
+    start: date | None = None
+    end: date | None = None
+    types: tuple[str, ...] = ()
+    governorates: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    search: str = ""
+    min_count: int = 0
+    include_undated: bool = True
+    include_unlocated: bool = True
+    include_background: bool = False
+
+
+DEFAULT = Filters()
+
+
+@dataclass
+class Query:
+    """URL query parameters (each key -> all its values) being read, and what could not be used."""
+
+    params: Mapping[str, Sequence[str]]
+    problems: list[str] = field(default_factory=list)
+
+    def last(self, key: str) -> str | None:
+        values = [v for v in self.params.get(key, ()) if v.strip()]
+        return values[-1].strip() if values else None
+
+    def many(self, key: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v.strip() for v in self.params.get(key, ()) if v.strip()))
+
+    def parse(self, key: str, convert: Callable[[str], Any], check: Callable[[Any], bool] = lambda v: True) -> Any:
+        """The converted value, or None (and a problem noted) when it does not convert or check."""
+        raw = self.last(key)
+        if raw is None:
+            return None
+        try:
+            value = convert(raw)
+        except ValueError:
+            value = None
+        if value is None or not check(value):
+            self.problems.append(f"ignored {key}={raw!r}")
+            return None
+        return value
+
+
+@dataclass(frozen=True)
+class Context:
+    """What widgets need from the store: filter choices, date bounds, rows each toggle would hide."""
+
+    choices: Mapping[str, list[str]]
+    bounds: Bounds | None
+    hidden: Mapping[str, int] = field(default_factory=dict)
+
+
+class Spec:
+    """One filter: the Filters field(s) it sets, its URL parameter(s), its widget (session key `key`)."""
+
+    key: str
+    in_sidebar = True
+
+    def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
+        """The rows it keeps, or None when it keeps everything."""
+        raise NotImplementedError
+
+    def to_query(self, f: Filters) -> dict[str, str | list[str]]:
+        """Its query parameters (lists for repeated keys), none when at its default."""
+        raise NotImplementedError
+
+    def from_query(self, q: Query) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def to_widget(self, f: Filters, ctx: Context, problems: list[str]) -> Any:
+        """The widget state for these filters (values the store does not know are dropped, noted)."""
+        raise NotImplementedError
+
+    def from_widget(self, value: Any, ctx: Context) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def draw(self, container: Any, ctx: Context) -> None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class DateRange(Spec):
+    """Dated events between two days (undated ones are the Toggle's business); a slider under the timeline.
+    A slider end at the store's first/last day means "open", so new events beyond it stay in view."""
+
+    key: str = "f_dates"
+    in_sidebar = False
+
+    def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
+        if f.start is None and f.end is None:
+            return None
+        dated = events[DATE]
+        keep = dated.isna()
+        inside = pd.Series(True, index=events.index)
+        if f.start is not None:
+            inside &= dated >= pd.Timestamp(f.start)
+        if f.end is not None:
+            inside &= dated <= pd.Timestamp(f.end)
+        return keep | inside
+
+    def to_query(self, f: Filters) -> dict[str, str | list[str]]:
+        return {k: d.isoformat() for k, d in (("from", f.start), ("to", f.end)) if d is not None}
+
+    def from_query(self, q: Query) -> dict[str, Any]:
+        start, end = q.parse("from", date.fromisoformat), q.parse("to", date.fromisoformat)
+        if start and end and start > end:
+            q.problems.append(f"ignored from={start} after to={end}")
+            start = end = None
+        return {"start": start, "end": end}
+
+    def to_widget(self, f: Filters, ctx: Context, problems: list[str]) -> Any:
+        if ctx.bounds is None:
+            return None
+        return clamp(f.start or ctx.bounds[0], ctx.bounds), clamp(f.end or ctx.bounds[1], ctx.bounds)
+
+    def from_widget(self, value: Any, ctx: Context) -> dict[str, Any]:
+        if ctx.bounds is None or value is None:
+            return {"start": None, "end": None}
+        lo, hi = value
+        return {"start": lo if lo > ctx.bounds[0] else None, "end": hi if hi < ctx.bounds[1] else None}
+
+    def draw(self, container: Any, ctx: Context) -> None:
+        if ctx.bounds is not None and ctx.bounds[0] < ctx.bounds[1]:
+            container.slider("Dates", min_value=ctx.bounds[0], max_value=ctx.bounds[1], key=self.key,
+                             format="YYYY-MM-DD", label_visibility="collapsed")
+
+
+@dataclass(frozen=True)
+class Choice(Spec):
+    """Rows whose `column` is one of the chosen values (none chosen: all rows)."""
+
+    name: str  # the Filters field
+    param: str
+    column: str
+    label: str
+    placeholder: str
+    key: str
+
+    def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
+        chosen = getattr(f, self.name)
+        return events[self.column].isin(chosen) if chosen else None
+
+    def to_query(self, f: Filters) -> dict[str, str | list[str]]:
+        chosen = getattr(f, self.name)
+        return {self.param: list(chosen)} if chosen else {}
+
+    def from_query(self, q: Query) -> dict[str, Any]:
+        return {self.name: q.many(self.param)}
+
+    def to_widget(self, f: Filters, ctx: Context, problems: list[str]) -> Any:
+        known = set(ctx.choices.get(self.column, ()))
+        wanted = getattr(f, self.name)
+        problems += [f"ignored unknown {self.column} {v!r}" for v in wanted if v not in known]
+        return [v for v in wanted if v in known]
+
+    def from_widget(self, value: Any, ctx: Context) -> dict[str, Any]:
+        return {self.name: tuple(value or ())}
+
+    def draw(self, container: Any, ctx: Context) -> None:
+        container.multiselect(self.label, ctx.choices.get(self.column, []), key=self.key,
+                              placeholder=self.placeholder)
+
+
+@dataclass(frozen=True)
+class Search(Spec):
+    """Rows whose evidence or place names contain the query, both keyed by `events.search.search_key`."""
+
+    key: str = "f_q"
+
+    def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
+        query = search_key(f.search.strip()) if f.search.strip() else ""
+        return events[HAYSTACK].str.contains(query, regex=False) if query else None
+
+    def to_query(self, f: Filters) -> dict[str, str | list[str]]:
+        return {"q": f.search.strip()} if f.search.strip() else {}
+
+    def from_query(self, q: Query) -> dict[str, Any]:
+        return {"search": q.last("q") or ""}
+
+    def to_widget(self, f: Filters, ctx: Context, problems: list[str]) -> Any:
+        return f.search
+
+    def from_widget(self, value: Any, ctx: Context) -> dict[str, Any]:
+        return {"search": value or ""}
+
+    def draw(self, container: Any, ctx: Context) -> None:
+        container.text_input("Search evidence and place names", key=self.key, placeholder="e.g. حماة or Hama")
+
+
+@dataclass(frozen=True)
+class MinCount(Spec):
+    """Rows whose stated count is at least the minimum (0: every row, with or without a count)."""
+
+    key: str = "f_min"
+
+    def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
+        return events["count"].fillna(-1) >= f.min_count if f.min_count > 0 else None
+
+    def to_query(self, f: Filters) -> dict[str, str | list[str]]:
+        return {"min": str(f.min_count)} if f.min_count > 0 else {}
+
+    def from_query(self, q: Query) -> dict[str, Any]:
+        return {"min_count": q.parse("min", int, lambda v: v >= 0) or 0}
+
+    def to_widget(self, f: Filters, ctx: Context, problems: list[str]) -> Any:
+        return f.min_count
+
+    def from_widget(self, value: Any, ctx: Context) -> dict[str, Any]:
+        return {"min_count": int(value or 0)}
+
+    def draw(self, container: Any, ctx: Context) -> None:
+        container.number_input("Minimum count", min_value=0, step=1, key=self.key,
+                               help="Keeps events whose reported count is at least this (0: all, even without a count)")
+
+
+@dataclass(frozen=True)
+class Toggle(Spec):
+    """Include the rows a boolean column marks as the exception (undated, unlocated, background) or not.
+    The URL holds the value only when it differs from the default (`0` or `1`)."""
+
+    name: str
+    param: str
+    column: str  # True for the rows that are always kept
+    label: str  # with {n}: how many rows switching it off hides
+    key: str
+    help: str = ""
+
+    def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
+        return None if getattr(f, self.name) else events[self.column]
+
+    def to_query(self, f: Filters) -> dict[str, str | list[str]]:
+        value = getattr(f, self.name)
+        return {} if value == getattr(DEFAULT, self.name) else {self.param: "1" if value else "0"}
+
+    def from_query(self, q: Query) -> dict[str, Any]:
+        value = q.parse(self.param, {"0": False, "1": True}.get)
+        return {self.name: getattr(DEFAULT, self.name) if value is None else value}
+
+    def to_widget(self, f: Filters, ctx: Context, problems: list[str]) -> Any:
+        return getattr(f, self.name)
+
+    def from_widget(self, value: Any, ctx: Context) -> dict[str, Any]:
+        return {self.name: bool(value)}
+
+    def draw(self, container: Any, ctx: Context) -> None:
+        container.toggle(self.label.format(n=ctx.hidden.get(self.column, 0)), key=self.key, help=self.help or None)
+
+
+SPECS: tuple[Spec, ...] = (
+    DateRange(),
+    Choice("types", "types", "event_type", "Event types", "All types", "f_types"),
+    Choice("governorates", "gov", "admin1", "Governorates", "All governorates", "f_gov"),
+    Choice("sources", "src", "source", "Sources", "All sources", "f_src"),
+    Search(),
+    MinCount(),
+    Toggle("include_undated", "undated", DATED, "Include undated events ({n})", "f_undated"),
+    Toggle("include_unlocated", "unlocated", LOCATED, "Include unlocated events ({n}, table only)", "f_unlocated"),
+    Toggle("include_background", "background", CURRENT,
+           "Include background reports ({n})", "f_background",
+           "History, cumulative totals and context (\"since 2011, 5,000 defected\"): hidden by default, "
+           "never added to the headline totals"),
+)
+TOGGLE_COLUMNS = tuple(s.column for s in SPECS if isinstance(s, Toggle))
+# Every toggle on: the rows the toggles' counts are taken from (`replace(filters, **TOGGLES_ON)`).
+TOGGLES_ON: dict[str, bool] = {s.name: True for s in SPECS if isinstance(s, Toggle)}
+
+
+def apply(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The rows of a prepared table that every filter keeps."""
+    keep = pd.Series(True, index=events.index)
+    for spec in SPECS:
+        mask = spec.mask(events, f)
+        if mask is not None:
+            keep &= mask
+    return events[keep]
+
+
+def hidden_by_toggles(events: pd.DataFrame) -> dict[str, int]:
+    """Per toggle column: how many rows switching that toggle off hides (for the widgets' labels)."""
+    return {c: int((~events[c]).sum()) for c in TOGGLE_COLUMNS}
+
+
+def clamp(d: date, bounds: Bounds) -> date:
+    return min(max(d, bounds[0]), bounds[1])
