@@ -42,11 +42,14 @@ class Candidate:
         return self.last - self.first + 1
 
 
-def exact_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Candidate]:
-    """All exact-name spans; several per word are kept (different lengths, clitic readings)."""
+def exact_candidates(text: str, tokens: list[Token], idx: NameIndex, where: list[int] | None = None) -> list[Candidate]:
+    """All exact-name spans; several per word are kept (different lengths, clitic readings).
+    `where`: the words to start from (gazetteer.scan's EXACT words), by default all."""
     out: list[Candidate] = []
     cue_words = cues()
-    for i, tok in enumerate(tokens):
+    phrases = idx.__dict__.setdefault("_phrases", {})  # key -> rows of a multi-word key (memo)
+    for i in range(len(tokens)) if where is None else where:
+        tok = tokens[i]
         for off, stem, rows, opens_name in idx.readings(tok.text):
             clitic = tok.text[:off]
             if rows and stem not in cue_words:
@@ -59,7 +62,11 @@ def exact_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Can
                     break
                 words.append(tokens[j].text)
                 key = " ".join(words)
-                rows = idx.lookup(key) or (_joinable(words, idx) and idx.lookup(key.replace(" ", "")))
+                rows = phrases.get(key)
+                if rows is None:
+                    rows = idx.lookup(key) or (_joinable(words, idx) and idx.lookup(key.replace(" ", ""))) or ()
+                    if len(phrases) < 500_000:
+                        phrases[key] = rows
                 # `مدينة إدلب` as an alias of the district would hide the city the cue points to.
                 if rows and stem in cue_words and all(idx.kind[r] in ADMIN_UNIT_KINDS for r in rows):
                     continue
@@ -84,18 +91,22 @@ _COMBINE = {("north", "east"): "northeast", ("north", "west"): "northwest",
             ("south", "east"): "southeast", ("south", "west"): "southwest"}
 _PLACE_PREPS = frozenset({"في", "من", "الي"})  # `من شمال حلب إلى غربها`: a place, not a bearing
 _NO_COUNTRYSIDE = frozenset({"SY01"})  # Damascus governorate is the city: its countryside is SY03
+REGION_WORDS = _RIF | _SECTOR | frozenset(_COMPASS_NOUNS)  # with a governorate's first word: gazetteer.scan's REGION
 
 
-def region_candidates(text: str, tokens: list[Token], idx: NameIndex) -> list[Candidate]:
+def region_candidates(text: str, tokens: list[Token], idx: NameIndex, where: list[int] | None = None) -> list[Candidate]:
     """Countryside phrases: `ريف X [direction]`, `ريفي X وY`, `ريفي X الشرقي والشمالي الشرقي`,
     `الريف الشمالي لدرعا`, `القطاع الشرقي من ريف درعا`, `شمال حلب`, and a town's countryside
     `ريف منبج`. A direction with no governorate (`الريف الجنوبي`) takes the governorate the text
-    named last. Each direction is its own candidate (its own referent, `SYxx-D`)."""
+    named last. Each direction is its own candidate (its own referent, `SYxx-D`). `where`: the words
+    that can start one or name a governorate (gazetteer.scan's REGION words), by default all."""
     out: list[Candidate] = []
     last_gov: str | None = None
-    n = len(tokens)
     i = 0
-    while i < n:
+    for k in range(len(tokens)) if where is None else where:
+        if k < i:
+            continue
+        i = k
         tok = tokens[i]
         hit = next(((off, st) for off, st in readings(tok.text) if st in _RIF or st in _SECTOR), None)
         if hit is None:

@@ -22,6 +22,7 @@ from arabic.tokens import Token
 from gazetteer.features import Scored
 from gazetteer.index import NameIndex
 from gazetteer.lexicon import PREPOSITIONS, _lines, cue_of, cues, directions
+from gazetteer.scan import CUE, FACILITY, KNOWN, having
 
 TOWN_KINDS = frozenset({"city", "town"})
 SITE_KINDS = frozenset({"neighbourhood", "landmark", "airbase", "crossing", "camp"})
@@ -75,16 +76,19 @@ def named_without_coordinates() -> dict[tuple[str, ...], list[tuple[str, str, bo
     return out
 
 
-def _known_names(words: list[Token], idx: NameIndex, town_rows: set[int]) -> dict[int, tuple[int, int, str, int, bool]]:
+def _known_names(words: list[Token], idx: NameIndex, town_rows: set[int],
+                 where: list[int] | None = None) -> dict[int, tuple[int, int, str, int, bool]]:
     """Token -> (first token of the name, last token, kind, town row, risky) for names of
-    named_without_coordinates.tsv in a block (a و/ب/ف clitic on the first word allowed)."""
+    named_without_coordinates.tsv in a block (a و/ب/ف clitic on the first word allowed).
+    `where`: the words that may open one (gazetteer.scan's KNOWN words), by default all."""
     table = named_without_coordinates()
     if not table:
         return {}
     firsts = {k[0] for k in table}
     row_of = _row_of(idx)
     out = {}
-    for i, tok in enumerate(words):
+    for i in range(len(words)) if where is None else where:
+        tok = words[i]
         for off, st in readings(tok.text):
             if st not in firsts or (off and tok.text[:off] not in ("و", "ب", "ف", "وب")):
                 continue
@@ -122,9 +126,10 @@ def _name_like(word: str, idx: NameIndex) -> bool:
 
 
 def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: list[int],
-            idx: NameIndex, expressions: set[int] = frozenset()) -> list[Composed]:
+            idx: NameIndex, expressions: set[int] = frozenset(), roles: list[int] | None = None) -> list[Composed]:
     """Neighbourhood and landmark phrases of a block, each anchored in a town the text names.
-    Words of a fixed expression (`جامعة الدول العربية`) start no phrase."""
+    Words of a fixed expression (`جامعة الدول العربية`) start no phrase. `roles`: the words' role
+    bits (gazetteer.scan), so that only cue, facility and curated-name words are visited."""
     at: dict[int, Scored] = {}
     for s in chosen:
         for k in range(s.cand.first, s.cand.last + 1):
@@ -132,10 +137,18 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
     towns = [(s.cand.first, r) for s in chosen if (r := _town_row(s, idx)) is not None]
     facilities = facility_words()
     town_rows = {r for _, r in towns}
-    known = _known_names(words, idx, town_rows)
+    if roles is None:
+        known = _known_names(words, idx, town_rows)
+        starts = range(len(words))
+    else:
+        known = _known_names(words, idx, town_rows, having(roles, KNOWN))
+        starts = having(roles, CUE | FACILITY | KNOWN)
     out: list[Composed] = []
-    i, n = 0, len(words)
-    while i < n:
+    i = 0
+    for k in starts:
+        if k < i:
+            continue
+        i = k
         tok = words[i]
         if i in expressions:
             i += 1

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from functools import lru_cache
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,9 +35,10 @@ _PREP_CLITICS = {"ب", "وب", "فب", "ل", "ول", "فل"}
 _CONNECTORS = frozenset({"في", "من", "ب"})
 
 
-@dataclass(frozen=True, slots=True)
-class SpanFeatures:
-    """What the text and the data say about one candidate span (question 1: is it a place?)."""
+class SpanFeatures(NamedTuple):
+    """What the text and the data say about one candidate span (question 1: is it a place?).
+
+    Immutable (a named tuple: made for every candidate of every article, and cheap to make)."""
 
     match: str  # "exact", "fuzzy" or "region"
     n_words: int
@@ -58,9 +61,8 @@ class SpanFeatures:
     foreign: bool = False  # also the name of a place abroad: needs a cue or a governorate beside it
 
 
-@dataclass(frozen=True, slots=True)
-class RowFeatures:
-    """How well one gazetteer row fits a chosen span (question 2: which place is it?)."""
+class RowFeatures(NamedTuple):
+    """How well one gazetteer row fits a chosen span (question 2: which place is it?). Immutable."""
 
     kind: str
     prominence: float
@@ -135,38 +137,74 @@ def _prev_stems(tokens: list[Token], i: int) -> list[str]:
     return [s for _, s in readings(tokens[i].text)] if i >= 0 else []
 
 
+@lru_cache(maxsize=200_000)
+def _word_facts(word: str) -> tuple[bool, bool, bool]:
+    """(a preposition, a person's title or given name, a generic head word of place names): what a word
+    before a span says, through any of its readings. Memoised per word: news reuses its words."""
+    stems = [s for _, s in readings(word)]
+    heads, titles = name_heads(), person_titles()
+    return (any(x in PREPOSITIONS for x in stems), any(x in titles for x in stems), any(x in heads for x in stems))
+
+
 def local_evidence(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], expressions: set[int],
                    idx: NameIndex, tanween: frozenset[int] = frozenset()) -> SpanFeatures:
     """The record with the evidence of the words right around the span (cue, preposition, vetoes)."""
+    cue, cue_kind, cue_clash, prep, vetoed, foreign = local_fields(f, c, text, tokens, expressions, idx, tanween)
+    return f._replace(prep=prep, vetoed=vetoed, foreign=foreign, cue=cue, cue_kind=cue_kind, cue_clash=cue_clash)
+
+
+LocalFields = tuple  # (cue, cue_kind, cue_clash, prep, vetoed, foreign): SpanFeatures fields of local_evidence
+
+
+def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], expressions: set[int],
+                 idx: NameIndex, tanween: frozenset[int] = frozenset()) -> LocalFields:
+    """The fields `local_evidence` sets, as a tuple, so that the record is built once (see context_evidence)."""
     # Context words count only when spaces alone separate them from the name (`مدينة. حماة` does not).
-    adjacent = c.first > 0 and _spaces_between(text, tokens, c.first)
-    prev = _prev_stems(tokens, c.first - 1) if adjacent else []
-    cue = cue_of(tokens[c.first - 1].text) if c.clitic not in _PREP_CLITICS and adjacent else None
-    prep = bool(c.clitic in _PREP_CLITICS or any(x in PREPOSITIONS for x in prev))
+    first = c.first
+    adjacent = first > 0 and _spaces_between(text, tokens, first)
+    facts = _word_facts(tokens[first - 1].text) if adjacent else _NO_FACTS
+    cue = cue_of(tokens[first - 1].text) if c.clitic not in _PREP_CLITICS and adjacent else None
+    prep = c.clitic in _PREP_CLITICS or facts[0]
     vetoed = ""
     # `النقيب مصطفى`, `محمد الأحمد`, `النقيب ناجي مصطفى`: a name, not a place. A surname takes no
     # conjunction, so `عين عيسى وتل أبيض` is a second place, not عيسى's family.
-    if c.clitic not in ("و", "ف") and (_name_word_before(text, tokens, c.first) or (
+    if c.clitic not in ("و", "ف") and (facts[1] or (
             c.n_words == 1 and f.prior < 0.9 and adjacent
-            and _name_word_before(text, tokens, c.first - 1))):
+            and _name_word_before(text, tokens, first - 1))):
         vetoed = "person"
-    if any(k in expressions for k in range(c.first, c.last + 1)):
+    if expressions and any(k in expressions for k in range(first, c.last + 1)):
         vetoed = "expression"
-    word = tokens[c.first].text
-    # `للبنان` reads as ل + البنان (a village) but is ل + لبنان: the raw rest of the word counts too.
-    forms = [st for off, st in readings(word) if off <= len(c.clitic)] + [word[len(c.clitic):]] if c.n_words == 1 else []
-    foreign = c.match != "region" and any(r in idx.foreign for r in forms + [c.key])
+    foreign = c.match != "region" and _foreign_name(tokens[first].text, c, idx)
     if c.match != "region" and c.n_words == 1 and c.key in cues():
         vetoed = "cue word"
     fields = cue_fields(cue, c, idx)
     if c.match != "region" and not vetoed:
-        vetoed = _hard_constraints(c, text, tokens, prev, fields, tanween, idx)
-    return replace(f, prep=prep, vetoed=vetoed, foreign=foreign, **fields)
+        vetoed = _hard_constraints(c, text, tokens, facts, fields, tanween, idx)
+    return (fields["cue"], fields["cue_kind"], fields["cue_clash"], prep, vetoed, foreign)
 
 
-def _hard_constraints(c: Candidate, text: str, tokens: list[Token], prev: list[str], fields: dict,
+_NO_FACTS = (False, False, False)
+
+
+def _foreign_name(word: str, c: Candidate, idx: NameIndex) -> bool:
+    """Whether the span is also the name of a place abroad (memoised per word, clitic and name).
+    `للبنان` reads as ل + البنان (a village) but is ل + لبنان: the raw rest of the word counts too."""
+    memo = idx.__dict__.setdefault("_foreign_memo", {})
+    key = (word, len(c.clitic), c.key, c.n_words == 1)
+    hit = memo.get(key)
+    if hit is None:
+        n = len(c.clitic)
+        forms = [st for off, st in readings(word) if off <= n] + [word[n:]] if c.n_words == 1 else []
+        hit = any(r in idx.foreign for r in forms + [c.key])
+        if len(memo) < 200_000:
+            memo[key] = hit
+    return hit
+
+
+def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple[bool, bool, bool], fields: dict,
                       tanween: frozenset[int], idx: NameIndex) -> str:
-    """Why a span cannot be a place whatever the weights say, or "".
+    """Why a span cannot be a place whatever the weights say, or "". `facts`: `_word_facts` of the word
+    before (if only spaces separate it).
 
     - a function word (`على`, `إن`) is a place only after a singular cue word of its kind (`قرية على`);
     - a word written with tanween (`دوماً`) is an adverb or an indefinite noun, never a name;
@@ -180,14 +218,15 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], prev: list[s
             return "function word"
         if c.first in tanween:
             return "tanween"
-    if not c.clitic and any(st in name_heads() for st in prev):
+    if not c.clitic and facts[2]:
         return "partial name"
     k = c.last + 1
     if k < len(tokens) and _spaces_between(text, tokens, k):
         nxt = tokens[k].text
         if nxt in foreign_adjectives():
             return "abroad"
-        minor = all(idx.prominence[r] < 0.5 for r in c.rows)
+        prominence = idx.as_list("prominence")
+        minor = all(prominence[r] < 0.5 for r in c.rows)
         if minor:
             after = tokens[k + 1].text if nxt == "في" and k + 1 < len(tokens) else (nxt[1:] if nxt.startswith("ب") else "")
             if after and after in foreign_countries():
@@ -212,14 +251,15 @@ def _name_word_before(text: str, tokens: list[Token], i: int) -> bool:
     """Whether word i directly follows (spaces only) a title or given name (`النقيب`, `محمد`)."""
     if i < 1 or not _spaces_between(text, tokens, i):
         return False
-    titles = person_titles()
-    return any(x in titles for x in _prev_stems(tokens, i - 1))
+    return _word_facts(tokens[i - 1].text)[1]
 
 
-def fixed_expression_tokens(tokens: list[Token]) -> set[int]:
-    """Indices of the words that belong to a fixed expression such as `حزب البعث` (clitics allowed on its first word)."""
+def fixed_expression_tokens(tokens: list[Token], where: list[int] | None = None) -> set[int]:
+    """Indices of the words that belong to a fixed expression such as `حزب البعث` (clitics allowed on its first word).
+    `where`: the words that may open one (gazetteer.scan's EXPRESSION words), by default all."""
     out: set[int] = set()
-    for i, tok in enumerate(tokens):
+    for i in range(len(tokens)) if where is None else where:
+        tok = tokens[i]
         firsts = expression_starts(tok.text)
         if not firsts:
             continue
@@ -241,18 +281,23 @@ def list_adjacent(text: str, a: Candidate, b: Candidate, tokens: list[Token]) ->
 
 
 def context_evidence(scored: list[Scored], text: str, tokens: list[Token], sentence_of: list[int],
-                     idx: NameIndex) -> dict[int, list[Scored]]:
+                     idx: NameIndex, local: list[LocalFields] | None = None) -> dict[int, list[Scored]]:
     """Fill the features that depend on the other candidates: the governorate named right after a
-    span, and the governorates its sentence names. Returns the candidates by first word."""
+    span, and the governorates its sentence names. Returns the candidates by first word.
+
+    `local`: each candidate's `local_fields`, not yet in its record (which is then built here, once);
+    without it the records already hold them (`local_evidence`)."""
     by_first: dict[int, list[Scored]] = {}
     for s in scored:
         by_first.setdefault(s.cand.first, []).append(s)
     # Governorates the sentence speaks of (`ريف دمشق`, `محافظة درعا`, `ريفي إدلب وحماة`).
     sentence_govs: dict[int, set[str]] = {}
-    for s in scored:
-        if not s.f.vetoed and (s.cand.match == "region" or all(idx.kind[r] == "governorate" for r in s.cand.rows)):
-            sentence_govs.setdefault(sentence_of[s.cand.first], set()).add(idx.admin1[s.cand.rows[0]])
-    for s in scored:
+    kind, admin1 = idx.kind, idx.admin1
+    for n, s in enumerate(scored):
+        vetoed = local[n][4] if local is not None else s.f.vetoed
+        if not vetoed and (s.cand.match == "region" or all(kind[r] == "governorate" for r in s.cand.rows)):
+            sentence_govs.setdefault(sentence_of[s.cand.first], set()).add(admin1[s.cand.rows[0]])
+    for n, s in enumerate(scored):
         c = s.cand
         container = _container(s, by_first, tokens, idx) if c.match != "region" else None
         gov_after = gov_part = None
@@ -261,11 +306,25 @@ def context_evidence(scored: list[Scored], text: str, tokens: list[Token], sente
             gov_after = idx.admin1[g.rows[0]] if g.match == "region" else next(
                 idx.admin1[r] for r in g.rows if idx.is_container(r))
             gov_part = g.region[1] if g.match == "region" else None
-        govs = sentence_govs.get(sentence_of[c.first], set())
-        s.f = replace(s.f, gov_after=gov_after, gov_part=gov_part,
-                      gov_after_fit=gov_after is not None and any(idx.admin1[r] == gov_after for r in c.rows),
-                      gov_sentence=c.match != "region" and any(idx.admin1[r] in govs for r in c.rows))
+        govs = sentence_govs.get(sentence_of[c.first])
+        fit = gov_after is not None and any(admin1[r] == gov_after for r in c.rows)
+        in_sentence = c.match != "region" and govs is not None and any(admin1[r] in govs for r in c.rows)
+        f = s.f
+        if local is None:
+            s.f = f._replace(gov_after=gov_after, gov_part=gov_part, gov_after_fit=fit, gov_sentence=in_sentence)
+        else:
+            cue, cue_kind, cue_clash, prep, vetoed, foreign = local[n]
+            s.f = SpanFeatures(f.match, f.n_words, f.clitic, f.distance, f.zipf, f.prominence, f.capital_name, f.prior,
+                               cue, cue_kind, cue_clash, prep, in_sentence, gov_after, gov_part, fit, f.in_list,
+                               vetoed, foreign)
     return by_first
+
+
+def with_list(f: SpanFeatures, in_list: bool, cue: Cue | None, cue_kind: bool, cue_clash: bool) -> SpanFeatures:
+    """The record with its list membership (and the cue a list lends it) changed: `replace`, faster."""
+    return SpanFeatures(f.match, f.n_words, f.clitic, f.distance, f.zipf, f.prominence, f.capital_name, f.prior,
+                        cue, cue_kind, cue_clash, f.prep, f.gov_sentence, f.gov_after, f.gov_part, f.gov_after_fit,
+                        in_list, f.vetoed, f.foreign)
 
 
 def _container(s: Scored, by_first: dict[int, list[Scored]], tokens: list[Token],
@@ -294,25 +353,52 @@ def _container(s: Scored, by_first: dict[int, list[Scored]], tokens: list[Token]
 
 
 def list_neighbours(s: Scored, by_first: dict[int, list[Scored]], text: str,
-                    tokens: list[Token]) -> list[Scored]:
+                    tokens: list[Token], by_last: dict[int, list[tuple[int, Scored]]] | None = None) -> list[Scored]:
+    """The candidates s is listed with: those right after it, then those before it (by first word, then in
+    the order of the candidates). `by_last` (candidates by last word, with their order) makes it faster."""
     c = s.cand
     out = [n for k in (c.last + 1, c.last + 2) for n in by_first.get(k, ())
            if list_adjacent(text, c, n.cand, tokens)]
-    for k in range(max(0, c.first - 8), c.first):
-        out += [n for n in by_first.get(k, ()) if list_adjacent(text, n.cand, c, tokens)]
-    return out
+    if by_last is None:
+        for k in range(max(0, c.first - 8), c.first):
+            out += [n for n in by_first.get(k, ()) if list_adjacent(text, n.cand, c, tokens)]
+        return out
+    # A list member before s ends one or two words before it (list_adjacent).
+    lo = max(0, c.first - 8)
+    before = [(n.cand.first, order, n) for k in (c.first - 1, c.first - 2) for order, n in by_last.get(k, ())
+              if lo <= n.cand.first < c.first and list_adjacent(text, n.cand, c, tokens)]
+    if len(before) > 1:
+        before.sort(key=lambda t: (t[0], t[1]))
+    return out + [n for _, _, n in before]
+
+
+_NO_POINT_KINDS = frozenset({"governorate", *ADMIN_UNIT_KINDS})
 
 
 def row_features(s: Scored, r: int, sentence: set[str], art_share: dict[str, float], anchor_pts: np.ndarray,
-                 idx: NameIndex, near_km: float) -> RowFeatures:
+                 idx: NameIndex, near_km: float, near: float | None = None) -> RowFeatures:
+    """`near`: the row's closeness when already computed (`closeness_of_rows`)."""
     a1 = idx.admin1[r]
     kind = idx.kind[r]
     return RowFeatures(
         kind=kind, prominence=float(idx.prominence[r]),
         cue_kind=bool(s.f.cue and kind in s.f.cue.kinds),
         gov_after=s.f.gov_after == a1, sentence=a1 in sentence, article_share=art_share.get(a1, 0.0),
-        closeness=0.0 if kind in ("governorate", *ADMIN_UNIT_KINDS)
-        else closeness(idx.lat[r], idx.lon[r], anchor_pts, near_km))
+        closeness=0.0 if kind in _NO_POINT_KINDS
+        else near if near is not None else closeness(idx.lat[r], idx.lon[r], anchor_pts, near_km))
+
+
+def closeness_of_rows(rows: tuple[int, ...], pts: np.ndarray, idx: NameIndex, near_km: float) -> dict[int, float]:
+    """`closeness` of several rows at once (one array operation; the same numbers as row by row)."""
+    if np.isnan(pts[0, 0]):
+        return dict.fromkeys(rows, 0.0)
+    lat = idx.lat[list(rows)]
+    lon = idx.lon[list(rows)]
+    cos = np.array([math.cos(math.radians(x)) for x in lat])
+    dlat = np.radians(pts[None, :, 0] - lat[:, None])
+    dlon = np.radians(pts[None, :, 1] - lon[:, None]) * cos[:, None]
+    d = 6371.0 * np.sqrt(dlat ** 2 + dlon ** 2)
+    return dict(zip(rows, np.exp(-d.min(axis=1) / near_km).tolist()))
 
 
 def closeness(lat: float, lon: float, pts: np.ndarray, near_km: float) -> float:

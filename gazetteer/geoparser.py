@@ -15,11 +15,12 @@ from gazetteer import weights as weights_table
 from gazetteer.admin import PART_CODES
 from gazetteer.compose import Composed, compose, composed_id
 from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
-from gazetteer.features import (Scored, context_evidence, fixed_expression_tokens, list_adjacent, local_evidence,
+from gazetteer.features import (Scored, SpanFeatures, context_evidence, fixed_expression_tokens, list_adjacent, local_fields,
                                 prior_features)
-from gazetteer.index import NameIndex, get_index
+from gazetteer.index import FUZZY_MIN_LEN, NameIndex, get_index
 from gazetteer.lexicon import cue_of, direction_names
 from gazetteer.mention import Mention
+from gazetteer.scan import CUE, EXACT, EXPRESSION, REGION, having, word_roles
 from gazetteer.resolve import choose_rows, drop_isolated, repeat_names, score_spans, select, span_contributions
 from gazetteer.weights import Weights
 
@@ -39,6 +40,7 @@ class Geoparser:
     def __init__(self, index: NameIndex | None = None, weights: Weights | None = None):
         self.index = index if index is not None else get_index()
         self.weights = weights if weights is not None else weights_table.load()
+        self._priors: dict[tuple, SpanFeatures] = {}  # prior records by what they depend on (news repeats names)
 
     def __call__(self, text: str | Doc) -> list[Mention]:
         return self.geoparse(text)
@@ -62,9 +64,10 @@ class Geoparser:
 
     def _block(self, doc: Doc, lo: int, hi: int) -> list[Mention]:
         idx, w = self.index, self.weights
-        chosen = [s for s in drop_isolated(self.resolve(doc, lo, hi), idx, w) if s.score >= w.threshold]
-        words = doc.tokens[lo:hi]
-        composed = compose(chosen, doc.ntext, words, doc.sentence_of[lo:hi], idx, fixed_expression_tokens(words))
+        resolved, ctx = self._resolve(doc, lo, hi)
+        chosen = [s for s in drop_isolated(resolved, idx, w) if s.score >= w.threshold]
+        words = ctx["words"]
+        composed = compose(chosen, doc.ntext, words, ctx["sentence_of"], idx, ctx["expressions"], ctx["roles"])
         out = [_composed_mention(c, doc.norm, idx, w) for c in composed]
         taken = [(c.start, c.end) for c in composed]
         out += [_mention(s, doc.norm, idx, w) for s in chosen
@@ -77,33 +80,49 @@ class Geoparser:
         hi = len(doc.tokens) if hi is None else hi
         ntext = doc.ntext
         words, sentence_of = doc.tokens[lo:hi], doc.sentence_of[lo:hi]
-        cands = exact_candidates(ntext, words, idx) + region_candidates(ntext, words, idx)
+        roles = word_roles(words, idx)
+        cands = exact_candidates(ntext, words, idx, having(roles, EXACT)) + \
+            region_candidates(ntext, words, idx, having(roles, REGION))
         scored = self._with_priors(cands, words)
         covered = {k for s in scored if s.f.prior >= w.threshold for k in range(s.cand.first, s.cand.last + 1)}
-        fuzzy = fuzzy_candidates(words, _place_slots(scored, ntext, words), covered, idx, w.typo_max_zipf)
+        cue_at = having(roles, CUE)
+        # Only words fuzzy_candidates would try: uncovered, rare, long enough for a one-edit match.
+        maybe = lambda k: (k not in covered and len(words[k].text) >= FUZZY_MIN_LEN  # noqa: E731
+                           and idx.commonness(words[k].text) < w.typo_max_zipf)
+        slots = _place_slots(scored, ntext, words, cue_at, maybe)
+        fuzzy = fuzzy_candidates(words, slots, covered, idx, w.typo_max_zipf)
         scored += self._with_priors(fuzzy, words)
-        expressions = fixed_expression_tokens(words)
+        expressions = fixed_expression_tokens(words, having(roles, EXPRESSION))
         tanween = _tanween_words(doc, words, {s.cand.first for s in scored if s.cand.n_words == 1})
-        for s in scored:
-            s.f = local_evidence(s.f, s.cand, ntext, words, expressions, idx, tanween)
-        by_first = context_evidence(scored, ntext, words, sentence_of, idx)
+        local = [local_fields(s.f, s.cand, ntext, words, expressions, idx, tanween) for s in scored]
+        by_first = context_evidence(scored, ntext, words, sentence_of, idx, local)
         score_spans(scored, by_first, ntext, words, idx, w)
         repeat_names(scored, idx, w)
-        return scored, {"words": words, "sentence_of": sentence_of}
+        return scored, {"words": words, "sentence_of": sentence_of, "roles": roles, "expressions": expressions}
 
     def resolve(self, doc: Doc, lo: int = 0, hi: int | None = None) -> list[Scored]:
         """Steps one and two: the chosen, non-overlapping spans with their rows (before the isolation check)."""
+        return self._resolve(doc, lo, hi)[0]
+
+    def _resolve(self, doc: Doc, lo: int, hi: int | None) -> tuple[list[Scored], dict]:
         scored, ctx = self.candidates(doc, lo, hi)
         chosen = select(scored, self.weights)
         choose_rows(chosen, ctx["sentence_of"], self.index, self.weights)
-        return chosen
+        return chosen, ctx
 
     def _with_priors(self, cands: list[Candidate], words: list[Token]) -> list[Scored]:
         """Candidates with their prior; hopeless ones (`على`, `إلى` with no cue word before) are dropped."""
         out = []
         idx, w = self.index, self.weights
+        memo = self._priors
         for c in cands:
-            f = prior_features(c, words[c.first].text, idx, w)
+            whole = words[c.first].text
+            key = (c.match, c.key, c.clitic, c.n_words, c.distance, whole)
+            f = memo.get(key)
+            if f is None:
+                f = prior_features(c, whole, idx, w)
+                if len(memo) < 200_000:
+                    memo[key] = f
             if f.prior > w.hopeless or _after_cue(words, c.first):
                 out.append(Scored(c, f))
         return out
@@ -152,13 +171,18 @@ def _after_cue(words: list[Token], i: int) -> bool:
     return i > 0 and cue_of(words[i - 1].text) is not None
 
 
-def _place_slots(scored: list[Scored], ntext: str, words: list[Token]) -> set[int]:
-    """Words where a place is expected: after a cue word, or next to a candidate place in a list."""
-    slots = {i + 1 for i, w in enumerate(words[:-1]) if cue_of(w.text) is not None}
+def _place_slots(scored: list[Scored], ntext: str, words: list[Token], cue_at: list[int] | None = None,
+                 wanted=None) -> set[int]:
+    """Words where a place is expected: after a cue word, or next to a candidate place in a list.
+    `cue_at`: the cue words (gazetteer.scan's CUE), by default found here; `wanted(k)`: whether word k
+    is worth testing as a list member at all (by default every word is)."""
+    if cue_at is None:
+        cue_at = [i for i, w in enumerate(words) if cue_of(w.text) is not None]
+    slots = {i + 1 for i in cue_at if i + 1 < len(words)}
     spans = {(s.cand.first, s.cand.last): s.cand for s in scored}
     for c in spans.values():
         for k in (c.last + 1, c.last + 2, c.first - 1, c.first - 2):
-            if not 0 <= k < len(words) or k in slots:
+            if not 0 <= k < len(words) or k in slots or (wanted is not None and not wanted(k)):
                 continue
             probe = Candidate(k, k, words[k].start, words[k].end, "", (), "fuzzy",
                               "و" if words[k].text.startswith("و") else "")
@@ -184,7 +208,8 @@ def _mention(s: Scored, norm: Normalized, idx: NameIndex, w: Weights | None = No
     start, end = norm.span(s.cand.start, s.cand.end)
     r = s.row
     place_id, kind, name_ar, name_en = idx.place_id[r], idx.kind[r], idx.name_ar[r], idx.name_en[r]
-    lat, lon = float(idx.lat[r]), float(idx.lon[r])
+    lats, lons = _points(idx)
+    lat, lon = lats[r], lons[r]
     if s.cand.match == "region":
         place_id, kind, name_ar, name_en, lat, lon = _region(s.cand.region, r, idx)
     if kind == "governorate":  # a governorate's point is its seat (ANNOTATION.md), not its centroid
@@ -194,6 +219,14 @@ def _mention(s: Scored, norm: Normalized, idx: NameIndex, w: Weights | None = No
                    lat=lat, lon=lon, score=round(s.score, 3), admin2=idx.admin2_en[r],
                    admin1_ar=idx.admin1_ar[r], admin2_ar=idx.admin2_ar[r], nstart=s.cand.start, nend=s.cand.end,
                    why=_why(s, w) if w is not None else ())
+
+
+def _points(idx: NameIndex) -> tuple[list[float], list[float]]:
+    """The rows' latitudes and longitudes as Python floats (the same numbers as float(idx.lat[r]))."""
+    pts = idx.__dict__.get("_points")
+    if pts is None:
+        pts = idx.__dict__["_points"] = (idx.lat.tolist(), idx.lon.tolist())
+    return pts
 
 
 def _why(s: Scored, w: Weights) -> tuple[tuple[str, float], ...]:

@@ -9,14 +9,14 @@ is not a place, and `حي الوعر` is not an admin unit that merely shares th
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS
-from gazetteer.features import (SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness, cue_fields,
-                                list_neighbours, row_features, span_vector)
+from gazetteer.features import (_NO_POINT_KINDS, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness, closeness_of_rows,
+                                cue_fields,
+                                list_neighbours, row_features, span_vector, with_list)
 from gazetteer.index import NameIndex
 from gazetteer.weights import Weights
 
@@ -25,13 +25,63 @@ def span_score(f: SpanFeatures, w: Weights) -> float:
     """Belief in [0, 1] that the span is a place: a logistic model over `span_vector(f)` whose weights
     (`span_bias`, `span_<feature>`) `python -m gazetteer fit` fits. Hard constraints come first: a vetoed
     span, a cue announcing another kind of admin unit, a foreign name with nothing Syrian beside it."""
+    if f.vetoed or f.cue_clash or (f.foreign and not (f.cue_kind or f.gov_after or (f.in_list and f.prominence < 0.5))):
+        return 0.0  # hard_zero(f), inlined: this runs for every candidate
+    # bias + sum(weight * x for x in span_vector(f) if x), term by term in SPAN_FEATURES order (so the sum
+    # is the same to the last bit); tests/gazetteer/test_speed_paths.py checks it against span_vector.
+    (bias, prior, multiword, fuzzy, region, clitic_other, cue, cue_kind, cue_nofit_common, prep, prep_prominent,
+     in_list, gov_sentence, gov_after_fit, foreign, bare, bare_zipf) = w.many(_SCORE_WEIGHTS)
+    z = bias
+    if f.prior:
+        z += prior * f.prior
+    if f.n_words > 1:
+        z += multiword
+    match = f.match
+    if match == "fuzzy":
+        z += fuzzy
+    elif match == "region":
+        z += region
+    if f.clitic and f.clitic not in ("و", "ف"):
+        z += clitic_other
+    has_cue = f.cue is not None
+    if has_cue:
+        z += cue
+    if f.cue_kind:
+        z += cue_kind
+    if has_cue and not f.cue_kind and f.zipf >= 4.0:
+        z += cue_nofit_common
+    if f.prep:
+        z += prep
+        if f.prominence:
+            z += prep_prominent * f.prominence
+    if f.in_list:
+        z += in_list
+    if f.gov_sentence:
+        z += gov_sentence
+    if f.gov_after_fit:
+        z += gov_after_fit
+    if f.foreign:
+        z += foreign
+    if not (f.cue or f.prep or f.in_list or f.gov_after_fit or f.gov_sentence):
+        z += bare
+        if f.zipf:
+            z += bare_zipf * (f.zipf / 8.0)
+    return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+
+def span_score_reference(f: SpanFeatures, w: Weights) -> float:
+    """span_score written plainly over span_vector (what the fast one must equal)."""
     if hard_zero(f):
         return 0.0
     z = w.span_bias
-    for name, x in zip(SPAN_FEATURES, span_vector(f)):
+    for wx, x in zip(w.many(_SPAN_WEIGHTS), span_vector(f)):
         if x:
-            z += w[f"span_{name}"] * x
+            z += wx * x
     return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+
+_SPAN_WEIGHTS = tuple(f"span_{name}" for name in SPAN_FEATURES)
+_SCORE_WEIGHTS = ("span_bias", *_SPAN_WEIGHTS)
 
 
 def hard_zero(f: SpanFeatures) -> bool:
@@ -44,8 +94,52 @@ def span_contributions(f: SpanFeatures, w: Weights) -> list[tuple[str, float]]:
     """What each feature added to the span model's log-odds, largest first (`--explain`)."""
     if hard_zero(f):
         return [("veto " + (f.vetoed or ("cue clash" if f.cue_clash else "abroad")), 0.0)]
-    out = [(name, w[f"span_{name}"] * x) for name, x in zip(SPAN_FEATURES, span_vector(f)) if x]
-    return sorted(out, key=lambda t: -abs(t[1]))
+    return sorted(span_terms(f, w), key=_by_size)
+
+
+def span_terms(f: SpanFeatures, w: Weights) -> list[tuple[str, float]]:
+    """(feature, weight * value) for each non-zero entry of span_vector(f), in SPAN_FEATURES order (spelt
+    out like span_score; tests/gazetteer/test_speed_paths.py checks both against span_vector)."""
+    (prior, multiword, fuzzy, region, clitic_other, cue, cue_kind, cue_nofit_common, prep, prep_prominent,
+     in_list, gov_sentence, gov_after_fit, foreign, bare, bare_zipf) = w.many(_SPAN_WEIGHTS)
+    out = []
+    if f.prior:
+        out.append(("prior", prior * f.prior))
+    if f.n_words > 1:
+        out.append(("multiword", multiword))
+    if f.match == "fuzzy":
+        out.append(("fuzzy", fuzzy))
+    elif f.match == "region":
+        out.append(("region", region))
+    if f.clitic and f.clitic not in ("و", "ف"):
+        out.append(("clitic_other", clitic_other))
+    if f.cue is not None:
+        out.append(("cue", cue))
+    if f.cue_kind:
+        out.append(("cue_kind", cue_kind))
+    if f.cue is not None and not f.cue_kind and f.zipf >= 4.0:
+        out.append(("cue_nofit_common", cue_nofit_common))
+    if f.prep:
+        out.append(("prep", prep))
+        if f.prominence:
+            out.append(("prep_prominent", prep_prominent * f.prominence))
+    if f.in_list:
+        out.append(("in_list", in_list))
+    if f.gov_sentence:
+        out.append(("gov_sentence", gov_sentence))
+    if f.gov_after_fit:
+        out.append(("gov_after_fit", gov_after_fit))
+    if f.foreign:
+        out.append(("foreign", foreign))
+    if not (f.cue or f.prep or f.in_list or f.gov_after_fit or f.gov_sentence):
+        out.append(("bare", bare))
+        if f.zipf:
+            out.append(("bare_zipf", bare_zipf * (f.zipf / 8.0)))
+    return out
+
+
+def _by_size(t: tuple[str, float]) -> float:
+    return -abs(t[1])
 
 
 def row_score(rf: RowFeatures, w: Weights) -> float:
@@ -65,23 +159,42 @@ def score_spans(scored: list[Scored], by_first: dict[int, list[Scored]], text: s
     travel along the list."""
     for s in scored:
         s.score = span_score(s.f, w)
-    live = [(s, list_neighbours(s, by_first, text, tokens)) for s in scored if not s.f.vetoed]
+    by_last = _by_last(scored)
+    live = [(s, list_neighbours(s, by_first, text, tokens, by_last)) for s in scored if not s.f.vetoed]
     strong_at = w.threshold + w.list_strong_margin
     for _ in range(2):
         for s, neighbours in live:
             f = s.f
             cue = f.cue
             if cue is None:  # `محافظتي حماة واللاذقية`, `بلدات أ، ب وج`: a plural cue covers the list
-                cue = next((n.f.cue for n in neighbours if n.f.cue and n.f.cue.plural
-                            and n.cand.last < s.cand.first), None)
-            strong = any(n.score >= strong_at and not n.f.vetoed for n in neighbours)
-            in_list = bool(strong or (cue and cue.plural))
+                for n in neighbours:
+                    nc = n.f.cue
+                    if nc and nc.plural and n.cand.last < s.cand.first:
+                        cue = nc
+                        break
+            in_list = bool(cue and cue.plural)
+            if not in_list:
+                for n in neighbours:
+                    if n.score >= strong_at and not n.f.vetoed:
+                        in_list = True
+                        break
             if cue is not f.cue:
-                f = replace(f, in_list=in_list, **cue_fields(cue, s.cand, idx))
+                cf = cue_fields(cue, s.cand, idx)
+                f = with_list(f, in_list, cf["cue"], cf["cue_kind"], cf["cue_clash"])
             elif in_list != f.in_list:
-                f = replace(f, in_list=in_list)
+                f = with_list(f, in_list, f.cue, f.cue_kind, f.cue_clash)
+            else:
+                continue  # the same record: the same score
             s.f = f
             s.score = span_score(f, w)
+
+
+def _by_last(scored: list[Scored]) -> dict[int, list[tuple[int, Scored]]]:
+    """Candidates by last word, with their place in `scored` (list_neighbours keeps that order)."""
+    out: dict[int, list[tuple[int, Scored]]] = {}
+    for n, s in enumerate(scored):
+        out.setdefault(s.cand.last, []).append((n, s))
+    return out
 
 
 def repeat_names(scored: list[Scored], idx: NameIndex, w: Weights) -> None:
@@ -135,14 +248,35 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
     art_share = {a1: x / total for a1, x in art_admin1.items()}
     anchor_pts = np.array([(idx.lat[s.row], idx.lon[s.row]) for s in anchors
                            if idx.kind[s.row] not in ("governorate", "region")] or [(np.nan, np.nan)])
-    for s in chosen:
-        if s.row < 0:
-            rows = s.cand.rows
-            if s.f.cue and not set(s.f.cue.kinds) & ADMIN_UNIT_KINDS:
-                rows = tuple(r for r in rows if idx.kind[r] not in ADMIN_UNIT_KINDS) or rows
-            sentence = sent_admin1.get(sentence_of[s.cand.first], set())
-            s.row = max(rows, key=lambda r: row_score(
-                row_features(s, r, sentence, art_share, anchor_pts, idx, w.near_km), w))
+    ambiguous = [s for s in chosen if s.row < 0]
+    # Closeness of every row in question at once (one array operation for the article).
+    near = closeness_of_rows(tuple({r for s in ambiguous for r in s.cand.rows}), anchor_pts, idx, w.near_km) \
+        if ambiguous else {}
+    kind, admin1, prominence = idx.kind, idx.admin1, idx.as_list("prominence")
+    kind_bias = _row_kind_bias(w)
+    w_prom, w_cue, w_gov, w_sent, w_art, w_near = w.many(_ROW_WEIGHTS)
+    for s in ambiguous:
+        rows = s.cand.rows
+        f = s.f
+        if f.cue and not set(f.cue.kinds) & ADMIN_UNIT_KINDS:
+            rows = tuple(r for r in rows if kind[r] not in ADMIN_UNIT_KINDS) or rows
+        if len(rows) == 1:
+            s.row = rows[0]
+            continue
+        sentence = sent_admin1.get(sentence_of[s.cand.first], set())
+        cue_kinds = f.cue.kinds if f.cue else ()
+        best, best_score = -1, 0.0
+        for r in rows:  # row_score(row_features(...)), term by term in the same order
+            k, a1 = kind[r], admin1[r]
+            x = (kind_bias.get(k, 0.0) + w_prom * prominence[r]
+                 + (w_cue if k in cue_kinds else 0.0)
+                 + (w_gov if f.gov_after == a1 else 0.0)
+                 + (w_sent if a1 in sentence else 0.0)
+                 + w_art * art_share.get(a1, 0.0)
+                 + w_near * (0.0 if k in _NO_POINT_KINDS else near[r]))
+            if best < 0 or x > best_score:
+                best, best_score = r, x
+        s.row = best
     # A city and its governorate are two referents: a bare name is the city unless the words
     # around it say governorate (`محافظة حماة`, a plural `محافظتي`), which the cue does above.
     # The article's plain `ريف X` (no direction) is the governorate, and so is its bare `X`: one referent.
@@ -176,6 +310,14 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
     for s in chosen:
         if s.f.gov_part and idx.admin1[s.row] == s.f.gov_after and not _in_part(s.row, s.f.gov_part, idx, w):
             s.score = 0.0
+
+
+_ROW_WEIGHTS = ("row_prominence", "row_cue_kind", "row_gov_after", "row_sentence", "row_article", "row_near")
+
+
+def _row_kind_bias(w: Weights) -> dict[str, float]:
+    """row_kind_<kind> of every kind the weights name (0 for the others)."""
+    return {name.removeprefix("row_kind_"): v for name, v in w.items() if name.startswith("row_kind_")}
 
 
 def _in_part(r: int, part: str, idx: NameIndex, w: Weights) -> bool:

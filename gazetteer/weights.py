@@ -19,6 +19,7 @@ class Weights(Mapping):
         d = self.__dict__
         d.update(values)  # plain attributes: scoring reads them in its inner loop
         d["_values"], d["_help"], d["_header"] = dict(values), dict(help or {}), header
+        d["_many"] = {}
 
     def __getattr__(self, name: str) -> float:
         raise AttributeError(f"no weight {name!r} in the weights table")
@@ -37,6 +38,13 @@ class Weights(Mapping):
 
     def __len__(self) -> int:
         return len(self._values)
+
+    def many(self, names: tuple[str, ...]) -> tuple[float, ...]:
+        """The values of several names at once, as a tuple (memoised: scoring asks for the same ones)."""
+        hit = self._many.get(names)
+        if hit is None:
+            hit = self._many[names] = tuple(self._values[n] for n in names)
+        return hit
 
     def help(self, name: str) -> str:
         return self._help.get(name, "")

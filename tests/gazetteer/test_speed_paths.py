@@ -1,0 +1,95 @@
+"""The geoparser's fast paths give exactly what the plain definitions give.
+
+Scoring is spelt out term by term (span_score, span_terms, the row choice) and the word scans visit
+only the words gazetteer.scan marks; each is compared here with its plain form on the bundled seed
+articles and on sentences of our own.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arabic import analyse
+from gazetteer.candidates import exact_candidates, region_candidates
+from gazetteer.compose import compose
+from gazetteer.features import (SPAN_FEATURES, closeness, closeness_of_rows, fixed_expression_tokens,
+                                list_neighbours, span_vector)
+from gazetteer.geoparser import _place_slots, default
+from gazetteer.resolve import _by_last, select, span_contributions, span_score, span_score_reference
+from gazetteer.scan import CUE, EXACT, EXPRESSION, REGION, having, word_roles
+
+ROOT = Path(__file__).resolve().parents[2]
+
+OWN = [
+    "قصفت قوات النظام بلدات كفرنبل وحاس وكفرومة في ريف إدلب الجنوبي، فيما دارت اشتباكات في حي الوعر بحمص.",
+    "أفاد ناشطون بسقوط قذائف على مشفى دار الشفاء في مدينة حلب وعلى الريف الشمالي لدرعا.",
+    "انشق النقيب ناجي مصطفى عن حزب البعث في جنوب شرقي إدلب، وقال إن محافظتي حماة واللاذقية تشهدان هدوءاً.",
+    "وصلت تعزيزات إلى مطار التيفور العسكري وإلى القطاع الشرقي من ريف درعا وريفي إدلب وحماة الشمالي.",
+    "",
+    "في",
+]
+
+
+def texts() -> list[str]:
+    return OWN + [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def gp():
+    return default()
+
+
+@pytest.mark.parametrize("text", texts())
+def test_scans_of_marked_words_equal_full_scans(gp, text):
+    doc = analyse(text)
+    words, idx = doc.tokens, gp.index
+    roles = word_roles(words, idx)
+    assert exact_candidates(doc.ntext, words, idx, having(roles, EXACT)) == exact_candidates(doc.ntext, words, idx)
+    assert region_candidates(doc.ntext, words, idx, having(roles, REGION)) == region_candidates(doc.ntext, words, idx)
+    assert fixed_expression_tokens(words, having(roles, EXPRESSION)) == fixed_expression_tokens(words)
+    scored, ctx = gp.candidates(doc)
+    assert _place_slots(scored, doc.ntext, words, having(roles, CUE)) == _place_slots(scored, doc.ntext, words)
+    chosen = gp.resolve(doc)
+    expressions = ctx["expressions"]
+    assert compose(chosen, doc.ntext, words, doc.sentence_of, idx, expressions, roles) == \
+        compose(chosen, doc.ntext, words, doc.sentence_of, idx, expressions)
+
+
+@pytest.mark.parametrize("text", texts())
+def test_scores_equal_the_plain_model(gp, text):
+    w = gp.weights
+    scored, _ = gp.candidates(analyse(text))
+    for s in scored:
+        assert span_score(s.f, w) == span_score_reference(s.f, w)
+        plain = [(name, w[f"span_{name}"] * x) for name, x in zip(SPAN_FEATURES, span_vector(s.f)) if x]
+        if span_score_reference(s.f, w) > 0:
+            assert span_contributions(s.f, w) == sorted(plain, key=lambda t: -abs(t[1]))
+
+
+@pytest.mark.parametrize("text", texts())
+def test_list_neighbours_by_last_word_equal_the_scan(gp, text):
+    doc = analyse(text)
+    scored, _ = gp.candidates(doc)
+    by_first: dict = {}
+    for s in scored:
+        by_first.setdefault(s.cand.first, []).append(s)
+    by_last = _by_last(scored)
+    for s in scored:
+        assert list_neighbours(s, by_first, doc.ntext, doc.tokens, by_last) == \
+            list_neighbours(s, by_first, doc.ntext, doc.tokens)
+
+
+@pytest.mark.parametrize("text", texts())
+def test_closeness_of_rows_at_once_equals_row_by_row(gp, text):
+    import numpy as np
+
+    idx, w = gp.index, gp.weights
+    scored, _ = gp.candidates(analyse(text))
+    chosen = select(scored, w)
+    single = [s.cand.rows[0] for s in chosen if len(s.cand.rows) == 1 and idx.kind[s.cand.rows[0]] != "governorate"]
+    pts = np.array([(idx.lat[r], idx.lon[r]) for r in single] or [(np.nan, np.nan)])
+    rows = tuple({r for s in scored for r in s.cand.rows})
+    near = closeness_of_rows(rows, pts, idx, w.near_km) if rows else {}
+    for r in rows:
+        assert near[r] == closeness(idx.lat[r], idx.lon[r], pts, w.near_km)
