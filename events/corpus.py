@@ -6,12 +6,15 @@ wins over what is guessed from the text.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -22,6 +25,8 @@ from charset_normalizer import from_bytes
 from arabic import Doc, analyse
 from arabic.normalize import normalize
 from events.dates import find_dates, publication_date
+from events.plausible import date_problem
+from events.store import REJECTS_SUFFIX, STORE_DIR_SUFFIX
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ""}
@@ -34,6 +39,14 @@ _DATE_KEYS = ("published", "date", "publication_date", "pub_date")
 _SPACE = re.compile(r"\s+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than \t \n \f \r
+# Characters of an Arabic or Latin text: whitespace, ASCII, Latin, Arabic blocks, general punctuation.
+_SCRIPT = re.compile(r"[\t\n\r\f\x20-\x7e\xa0-\u024f\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\u2000-\u206f"
+                     r"\ufb50-\ufdff\ufe70-\ufeff]")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# Rows are judged one by one (an oversize field rejects its row), so the csv module's own cap, which
+# stops the whole file at the first long field, is lifted; the file itself is read into memory anyway.
+csv.field_size_limit(2**31 - 1)
 
 
 class BadInput(ValueError):
@@ -65,13 +78,21 @@ RECORD_FIELDS = ("doc", "text", "title", "source", "url", "published", "date_pre
 
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """An input that was skipped, and why."""
+    """An input that was skipped, and why; or, `kept`, a note on one that was read with something
+    dropped or repaired (a bad metadata date, an implausible count), so no change goes unrecorded."""
 
     input: str
     reason: str
+    kept: bool = False
+
+    def __post_init__(self) -> None:
+        # whatever an input held (a lone surrogate quoted in an error message), a reject stays valid
+        # text: it is written to the rejects log and shown on the dashboard
+        for name in ("input", "reason"):
+            object.__setattr__(self, name, shown_name(getattr(self, name)))
 
     def to_json(self) -> dict:
-        return {"input": self.input, "reason": self.reason}
+        return {"input": self.input, "reason": self.reason, **({"kept": True} if self.kept else {})}
 
 
 def article_id(text: str | Doc) -> str:
@@ -82,25 +103,63 @@ def article_id(text: str | Doc) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def decode(data: bytes) -> str:
-    """Bytes -> text: UTF-8 (with or without BOM), else the detected encoding (Windows-1256…)."""
+def decode(data: bytes, *, table: bool = False) -> str:
+    """Bytes -> text: the encoding a byte-order mark names (UTF-8/16/32), UTF-16 without one (Windows
+    "Unicode" files), UTF-8, else the detected encoding (Windows-1256…). NUL bytes make an article
+    file binary; a table's (`table`) are judged row by row, so one bad row does not drop the file."""
     if not data.strip():
         raise BadInput("empty file")
-    if b"\x00" in data[:8192]:
+    bom = next(((b, codec) for b, codec in _BOMS if data.startswith(b)), None)
+    if bom is not None:
+        try:
+            text = data[len(bom[0]):].decode(bom[1])
+        except UnicodeDecodeError as e:
+            raise BadInput(f"not valid {bom[1]} despite its byte-order mark: {e.reason}") from None
+    elif b"\x00" in data[:8192] and (utf16 := _utf16_without_bom(data)) is not None:
+        text = utf16
+    elif b"\x00" in data[:8192] and not table:
         raise BadInput("binary content (NUL bytes), not text")
+    else:
+        text = _decode_bytes(data)
+    if not table and (why := text_problem(text)):
+        raise BadInput(why)
+    if not text.strip():
+        raise BadInput("empty file")
+    return text
+
+
+def _decode_bytes(data: bytes) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         best = from_bytes(data).best()
         if best is None:
             raise BadInput("undecodable: not UTF-8 and no text encoding detected") from None
-        text = str(best)
+        return str(best)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 bytes without a byte-order mark, or None when they do not read as text.
+    ASCII spaces and digits put their zero byte on one side (odd offsets in little-endian); a binary
+    file, or bytes of another encoding, decode to characters outside the Arabic and Latin scripts."""
+    sample = data[:8192]
+    codec = "utf-16-le" if sample[1::2].count(0) >= sample[0::2].count(0) else "utf-16-be"
+    try:
+        text = data[:len(data) - len(data) % 2].decode(codec)
+    except UnicodeDecodeError:
+        return None
+    head = text[:4096]
+    return text if head and len(_SCRIPT.findall(head)) >= 0.95 * len(head) and "\x00" not in text else None
+
+
+def text_problem(text: str) -> str | None:
+    """Why a decoded text is not an article (NULs, many control characters), or None."""
+    if "\x00" in text:
+        return "binary content (NUL bytes), not text"
     controls = len(_CONTROL.findall(text))
     if controls > max(3, len(text) // 100):
-        raise BadInput("binary content (control characters), not text")
-    if not text.strip():
-        raise BadInput("empty file")
-    return text
+        return "binary content (control characters), not text"
+    return None
 
 
 class _HTMLText(HTMLParser):
@@ -175,23 +234,31 @@ def guess_title(text: str) -> tuple[str, int]:
 
 def _iso_date(value: str | None) -> str | None:
     """A metadata date as ISO: YYYY-MM-DD[...] directly, Arabic spellings ("10 تموز 2019") with
-    events.dates, others ("10/07/2019", "July 10, 2019") with dateparser, day first as in Arabic sources."""
+    events.dates, others ("10/07/2019", "July 10, 2019") with dateparser, day first as in Arabic sources.
+    A date outside the plausible range, or one whose year the value does not spell, is refused."""
     if not value or not str(value).strip():
         return None
     value = str(value).strip()
     try:
-        return dt.date.fromisoformat(value[:10]).isoformat()
+        day = dt.date.fromisoformat(value[:10])
     except ValueError:
-        pass
+        day = _spelled_date(value)
+    if (why := date_problem(day)) is not None:
+        raise BadInput(f"publication date {why}")
+    return day.isoformat()
+
+
+def _spelled_date(value: str) -> dt.date:
     arabic = [h for h in find_dates(normalize(value).text, None) if h.precision == 1]
     if arabic:
-        return arabic[0].date.isoformat()
+        return arabic[0].date
     import dateparser  # slow to import, and most metadata is ISO
 
     parsed = dateparser.parse(value, settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"]})
-    if parsed is None:
-        raise BadInput(f"bad publication date {value!r} (want YYYY-MM-DD)")
-    return parsed.date().isoformat()
+    # dateparser reads anything it can (`1e308` becomes today): the year must be written in the value
+    if parsed is None or not re.search(rf"(?<!\d)({parsed.year}|{parsed.year % 100:02d})(?!\d)", value):
+        raise BadInput(f"bad publication date {value[:80]!r} (want YYYY-MM-DD)")
+    return parsed.date()
 
 
 def make_article(doc: str, text: str, meta: dict[str, str | None], rejects: list[Reject],
@@ -204,26 +271,57 @@ def make_article(doc: str, text: str, meta: dict[str, str | None], rejects: list
     try:
         published = _iso_date(next((meta[k] for k in _DATE_KEYS if meta.get(k)), None))
     except BadInput as e:
-        rejects.append(Reject(doc, f"metadata ignored: {e}"))
+        rejects.append(Reject(doc, f"metadata ignored: {e}", kept=True))
         published = None
     analysis = analyse(text)
     if published is None:
         top = analysis.ntext[:analysis.to_norm(3000)]
         found = publication_date(top, analysis.to_norm(title_end))
-        published = found.isoformat() if found else None
-        precision = "day" if found else None
+        published = found.isoformat() if found and date_problem(found) is None else None
+        precision = "day" if published else None
     source = next((str(meta[k]).strip() for k in _SOURCE_KEYS if meta.get(k)), None)
     url = (meta.get("url") or "").strip() or None
     return Article(doc, text, title, source, url, published, precision, article_id(analysis), analysis)
 
 
-def _sidecars(folder: Path, rejects: list[Reject]) -> tuple[dict[str, dict[str, str]], set[Path]]:
-    """Metadata rows by file name from every CSV in `folder` that has a `file` column."""
+def shown_name(name: str) -> str:
+    """A file name (or any text) as valid UTF-8: bytes that are not UTF-8 (kept by the OS as surrogates)
+    become `\\xNN` escapes, other lone surrogates `\\uNNNN` ones, so it can be stored and shown."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _special(mode: int) -> str:
+    kind = ("FIFO" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "socket" if stat.S_ISSOCK(mode) else "special file")
+    return f"not a regular file or folder ({kind}): not read"
+
+
+def _read_bytes(path: Path, limit: int | None) -> bytes:
+    """The bytes of a regular file, at most `limit` of them. A FIFO or device is refused before it is
+    opened (opening a FIFO blocks; /dev/zero never ends), and a file that grows while read stays capped."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadInput(_special(info.st_mode))
+        if limit is not None and info.st_size > limit:
+            raise BadInput(f"too large: {info.st_size} bytes > cap {limit}")
+        data = f.read() if limit is None else f.read(limit + 1)
+    if limit is not None and len(data) > limit:
+        raise BadInput(f"too large: over cap {limit} bytes")
+    return data
+
+
+def _sidecars(folder: Path, csvs: Iterable[Path], rejects: list[Reject]) -> tuple[dict[str, dict[str, str]], set[Path]]:
+    """Metadata rows by file name from every CSV of `folder` that has a `file` column."""
     meta: dict[str, dict[str, str]] = {}
     used: set[Path] = set()
-    for path in sorted(folder.glob("*.csv")):
+    for path in csvs:
         try:
-            reader = csv.DictReader(io.StringIO(decode(path.read_bytes()), newline=""))
+            reader = csv.DictReader(io.StringIO(decode(_read_bytes(path, None)), newline=""))
             if "file" not in (reader.fieldnames or []):
                 continue
             used.add(path)
@@ -235,16 +333,13 @@ def _sidecars(folder: Path, rejects: list[Reject]) -> tuple[dict[str, dict[str, 
         except (BadInput, OSError):
             continue  # not a metadata file we can read: reported when it is read as a table of articles
         except csv.Error as e:
-            rejects.append(Reject(str(path), f"malformed metadata CSV: {e}"))
+            rejects.append(Reject(path.name, f"malformed metadata CSV: {e}"))
     return meta, used
 
 
 def _read_text_file(path: Path, doc: str, meta: dict[str, str], max_bytes: int, rejects: list[Reject]) -> Article | None:
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise BadInput(f"too large: {size} bytes > cap {max_bytes}")
-        text = decode(path.read_bytes())
+        text = decode(_read_bytes(path, max_bytes))
         html_title = ""
         if path.suffix.lower() in (".html", ".htm"):
             text, html_title = html_to_text(text)
@@ -258,103 +353,230 @@ def _read_text_file(path: Path, doc: str, meta: dict[str, str], max_bytes: int, 
     return None
 
 
-def _row_article(doc: str, row: dict, max_bytes: int, rejects: list[Reject]) -> Article | None:
+def _field_problem(key: str, value: str, max_bytes: int) -> str | None:
+    """Why one field makes its row unusable (a lone surrogate, a NUL byte, over the size cap), or None."""
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError as e:
+        return f"invalid Unicode in field {key!r}: lone surrogate {value[e.start]!r}"
+    if "\x00" in value:
+        return f"NUL byte in field {key!r}"
+    if size > max_bytes:
+        return f"too large: field {key!r} is {size} bytes > cap {max_bytes}"
+    return None
+
+
+def _row_article(doc: str, row: object, max_bytes: int, rejects: list[Reject]) -> Article | None:
+    """The article of one CSV/JSONL row, or None with the row's reject logged; never raises."""
     if not isinstance(row, dict):
         rejects.append(Reject(doc, "row is not an object"))
         return None
-    text = next((row[k] for k in _TEXT_KEYS if isinstance(row.get(k), str) and row[k].strip()), None)
+    meta: dict[str, str | None] = {}
+    for key, value in row.items():
+        if not isinstance(key, str) or isinstance(value, (dict, list)):
+            continue  # not a field this reader knows: nested data is not metadata
+        meta[key] = None if value is None else str(value)
+        if (why := _field_problem(key, meta[key] or "", max_bytes)) is not None:
+            rejects.append(Reject(doc, why))
+            return None
+    text = next((meta[k] for k in _TEXT_KEYS if isinstance(row.get(k), str) and row[k].strip()), None)
     if text is None:
         rejects.append(Reject(doc, f"no article text (expected a non-empty column: {', '.join(_TEXT_KEYS)})"))
         return None
-    if len(text.encode("utf-8")) > max_bytes:
-        rejects.append(Reject(doc, f"too large: text over cap {max_bytes} bytes"))
+    if (why := text_problem(text)) is not None:
+        rejects.append(Reject(doc, why))
         return None
-    meta = {k: (str(v) if v is not None else None) for k, v in row.items() if isinstance(k, str)}
-    return make_article(doc, text, meta, rejects)
-
-
-def _read_table(path: Path, max_bytes: int, rejects: list[Reject]) -> Iterator[Article]:
-    """Articles from a CSV (header with a text column) or a JSONL file, one per row; the file may be
-    in any encoding `decode` accepts."""
-    name = path.name
     try:
-        text = decode(path.read_bytes())
+        return make_article(doc, text, meta, rejects)
+    except Exception as e:  # noqa: BLE001 - one row's failure is its reject, the file goes on
+        rejects.append(Reject(doc, f"unreadable article: {type(e).__name__}: {e}"))
+        return None
+
+
+def _table_rows(name: str, path: Path, text: str) -> Iterator[tuple[str, object]]:
+    """(doc, row) of a CSV (dicts; None for a row with the wrong number of fields) or JSONL file
+    (parsed values; a BadInput for a line that is not JSON); nothing for an events table of a build."""
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if "event_id" in (reader.fieldnames or []):
+            return  # an events table written by a build, not articles
+        for n, row in enumerate(reader, start=2):
+            malformed = None in row or any(v is None for v in row.values())
+            yield f"{name}:{n}", BadInput(f"malformed CSV row: {len(reader.fieldnames or [])} columns expected") \
+                if malformed else row
+        return
+    for n, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may sit inside a JSON string
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            row = BadInput(f"invalid JSON: {e.msg} at column {e.colno}")
+        except RecursionError:
+            row = BadInput("invalid JSON: nested too deeply")
+        except ValueError as e:  # e.g. an integer of more digits than Python converts
+            row = BadInput(f"invalid JSON: {e}")
+        if n == 1 and isinstance(row, dict) and "event_id" in row:
+            return  # an events table written by a build, not articles
+        yield f"{name}:{n}", row
+
+
+def _read_table(path: Path, name: str, max_bytes: int, rejects: list[Reject]) -> Iterator[Article]:
+    """Articles from a CSV (header with a text column) or a JSONL file, one per row; the file may be in
+    any encoding `decode` accepts, and each bad row is rejected on its own."""
+    try:
+        text = decode(_read_bytes(path, None), table=True)
     except BadInput as e:
         rejects.append(Reject(name, str(e)))
         return
     except OSError as e:
         rejects.append(Reject(name, f"unreadable: {e.strerror or e}"))
         return
-    if path.suffix.lower() == ".csv":
-        csv.field_size_limit(max(max_bytes * 2, 1 << 20))
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        if "event_id" in (reader.fieldnames or []):
-            return  # an events table written by a build, not articles
+    rows = _table_rows(name, path, text)
+    while True:
         try:
-            for n, row in enumerate(reader, start=2):
-                doc = f"{name}:{n}"
-                if None in row or any(v is None for v in row.values()):
-                    rejects.append(Reject(doc, f"malformed CSV row: {len(reader.fieldnames or [])} columns expected"))
-                    continue
-                if (a := _row_article(doc, row, max_bytes, rejects)) is not None:
-                    yield a
+            doc, row = next(rows)
+        except StopIteration:
+            return
         except csv.Error as e:
-            rejects.append(Reject(f"{name}:{reader.line_num}", f"malformed CSV, rest of file skipped: {e}"))
-        return
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        doc = f"{name}:{n}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            rejects.append(Reject(doc, f"invalid JSON: {e.msg} at column {e.colno}"))
-            continue
-        if n == 1 and isinstance(row, dict) and "event_id" in row:
-            return  # an events table written by a build, not articles
-        if (a := _row_article(doc, row, max_bytes, rejects)) is not None:
+            rejects.append(Reject(name, f"malformed CSV, rest of file skipped: {e}"))
+            return
+        if isinstance(row, BadInput):
+            rejects.append(Reject(doc, str(row)))
+        elif (a := _row_article(doc, row, max_bytes, rejects)) is not None:
             yield a
 
 
 def read_articles(paths: Iterable[str | Path], rejects: list[Reject], max_bytes: int = DEFAULT_MAX_BYTES,
                   exclude: Iterable[Path] = ()) -> Iterator[Article]:
     """Every article in `paths` (files or folders, folders recursively), in a stable order.
-    Problems are appended to `rejects`; reading goes on. `exclude`: files never read as input
-    (the build's own outputs when they sit in an input folder)."""
-    skip = {Path(p).resolve() for p in exclude}
+    Problems are appended to `rejects` and reading goes on: no input, however broken, raises.
+    `exclude`: files and folders never read as input (the build's own outputs in an input folder)."""
+    skip = {_key(Path(p)) for p in exclude}
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
             rejects.append(Reject(str(raw), "no such file or folder"))
             continue
-        if path.is_file():
-            suffix = path.suffix.lower()
-            if suffix in TABLE_SUFFIXES:
-                yield from _read_table(path, max_bytes, rejects)
-            else:
-                meta, _ = _sidecars(path.parent, [])
-                if (a := _read_text_file(path, path.name, meta.get(path.name, {}), max_bytes, rejects)) is not None:
-                    yield a
+        except OSError as e:
+            rejects.append(Reject(str(raw), f"unreadable: {e.strerror or e}"))
             continue
-        yield from _read_folder(path, max_bytes, rejects, skip)
+        if stat.S_ISDIR(mode):
+            yield from _guarded(str(raw), _read_folder(path, max_bytes, rejects, skip), rejects)
+        elif stat.S_ISREG(mode):
+            name = _named(path.name, rejects)
+            meta = {} if path.suffix.lower() in TABLE_SUFFIXES else \
+                _sidecars(path.parent, [path.parent / c for c in _csvs_beside(path)], [])[0].get(path.name, {})
+            yield from _guarded(name, _read_file(path, name, meta, max_bytes, rejects, any_suffix=True), rejects)
+        else:
+            rejects.append(Reject(str(raw), _special(mode)))
+
+
+def _csvs_beside(path: Path) -> list[str]:
+    try:
+        return sorted(e.name for e in os.scandir(path.parent) if e.name.lower().endswith(".csv") and e.is_file())
+    except OSError:
+        return []
+
+
+def _guarded(doc: str, articles: Iterator[Article], rejects: list[Reject]) -> Iterator[Article]:
+    """`articles`, with any failure the readers did not foresee logged as `doc`'s reject instead of
+    ending the batch."""
+    try:
+        yield from articles
+    except Exception as e:  # noqa: BLE001 - the last line of per-input isolation
+        rejects.append(Reject(doc, f"unreadable, rest of it skipped: {type(e).__name__}: {e}"))
+
+
+def _named(name: str, rejects: list[Reject]) -> str:
+    """`shown_name(name)`, with a note when the name had to be repaired."""
+    shown = shown_name(name)
+    if shown != name:
+        rejects.append(Reject(shown, "file name is not valid UTF-8: stored with \\x escapes", kept=True))
+    return shown
+
+
+def _read_file(path: Path, doc: str, meta: dict[str, str], max_bytes: int, rejects: list[Reject],
+               any_suffix: bool = False) -> Iterator[Article]:
+    """The articles of one file: a table's rows, or the file as one article if its suffix is a text one
+    (any suffix for a file named on the command line)."""
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        yield from _read_table(path, doc if any_suffix else shown_name(path.name), max_bytes, rejects)
+    elif suffix in TEXT_SUFFIXES or any_suffix:
+        if (a := _read_text_file(path, doc, meta, max_bytes, rejects)) is not None:
+            yield a
+    else:
+        rejects.append(Reject(doc, f"unsupported file type {suffix!r} (want .txt, .md, .html, .csv, .jsonl)"))
+
+
+def _key(path: Path) -> Path:
+    """A path with its folder resolved but not its own name (a store's events file is a link: the link
+    itself is what `exclude` names)."""
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
+def _is_output(entry: os.DirEntry) -> bool:
+    """A build's own output (a store's events file, sidecar, rejects log or generation folder), not an article."""
+    name = entry.name
+    return name.endswith((".parquet", REJECTS_SUFFIX, STORE_DIR_SUFFIX)) or name == "rejects.jsonl"
+
+
+def _walk(folder: Path, rejects: list[Reject], skip: set[Path]) -> list[tuple[Path, list[os.DirEntry]]]:
+    """(folder, its files) for `folder` and every folder under it, sorted by path. Hidden entries, build
+    outputs and `skip` are left out; an unreadable folder or a folder loop is a reject, not the end."""
+    found: list[tuple[Path, list[os.DirEntry]]] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [folder]
+    while stack:
+        sub = stack.pop()
+        doc = f"{sub.relative_to(folder)}/"
+        try:
+            info = sub.stat()
+            entries = sorted(os.scandir(sub), key=lambda e: e.name)
+        except OSError as e:
+            rejects.append(Reject(doc, f"unreadable folder: {e.strerror or e}"))
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            rejects.append(Reject(doc, "folder already read (a link loops back): not read again"))
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        files = []
+        for e in entries:
+            if e.name.startswith(".") or _is_output(e) or _key(Path(e.path)) in skip:
+                continue
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append(Path(e.path))
+            else:
+                files.append(e)
+        found.append((sub, files))
+    return sorted(found, key=lambda f: (f[0] != folder, str(f[0])))
 
 
 def _read_folder(folder: Path, max_bytes: int, rejects: list[Reject], skip: set[Path]) -> Iterator[Article]:
-    for sub in [folder, *sorted(p for p in folder.rglob("*") if p.is_dir())]:
-        meta, sidecars = _sidecars(sub, rejects)
-        for path in sorted(p for p in sub.iterdir() if p.is_file() and not p.name.startswith(".")):
-            suffix = path.suffix.lower()
-            doc = str(path.relative_to(folder))
-            if path in sidecars or suffix == ".parquet" or path.name == "rejects.jsonl" or path.resolve() in skip:
-                # the build's own outputs (this one's or an earlier one's) are not articles
+    for sub, files in _walk(folder, rejects, skip):
+        csvs = [Path(e.path) for e in files if e.name.lower().endswith(".csv")]
+        meta, sidecars = _sidecars(sub, csvs, rejects)
+        for entry in files:
+            path = Path(entry.path)
+            if path in sidecars:
                 continue
-            if suffix in TABLE_SUFFIXES:
-                yield from _read_table(path, max_bytes, rejects)
-            elif suffix in TEXT_SUFFIXES:
-                if (a := _read_text_file(path, doc, meta.get(path.name, {}), max_bytes, rejects)) is not None:
-                    yield a
-            else:
-                rejects.append(Reject(doc, f"unsupported file type {suffix!r} (want .txt, .md, .html, .csv, .jsonl)"))
+            doc = _named(str(path.relative_to(folder)), rejects)
+            try:
+                mode = entry.stat().st_mode
+            except OSError as e:
+                rejects.append(Reject(doc, f"unreadable: {e.strerror or e}"))
+                continue
+            if not stat.S_ISREG(mode):
+                rejects.append(Reject(doc, _special(mode)))
+                continue
+            yield from _guarded(doc, _read_file(path, doc, meta.get(entry.name, {}), max_bytes, rejects), rejects)
 
 
 def estimate_articles(path: Path) -> int:

@@ -1,36 +1,105 @@
-"""The events table on disk: Parquet (default), CSV, GeoJSON or JSONL, plus the articles sidecar.
+"""The events store on disk: one commit point for events and articles, one writer at a time, recovery
+on open, and readers that never see half a store.
 
-Every write goes to a temporary file in the same folder and is renamed over the target, so a
-reader (the dashboard) never sees half a file and a crash never destroys the previous store.
-Next to FILE.ext the sidecar FILE.articles.parquet holds one row per article (text and mentions,
-for the dashboard's reader view); its article ids are what make rebuilds incremental.
+For `--out my.parquet` (any of the formats of events.tables):
+
+    my.parquet                    a symbolic link to the current generation's events file
+    my.parquet.store/gen-000007/  a generation: events.parquet, articles.parquet, manifest.json
+    my.parquet.store/lock         held (flock) by the one writer committing at a time
+    my.parquet.rejects.jsonl      every build's rejects, appended with the build's id
+
+A commit writes a new generation folder (its manifest last), then renames a new link over `my.parquet`:
+that one rename is the commit, so the events and the articles they came from (and a review log, when
+there is one, as a third file of the generation) change together or not at all. A kill at any moment
+leaves either the old generation or the new one; what it leaves behind (a generation without a manifest
+or never linked, temporary files) is removed by the next writer (or reader, when no writer holds the
+lock), with a log line. `my.parquet` stays an ordinary file to every other tool (QGIS, pandas).
+
+A store written by older code (`my.parquet` and `my.articles.parquet` as plain files) reads as before
+and becomes a generation store at its next commit.
 """
 from __future__ import annotations
 
+import datetime as dt
+import errno
+import fcntl
+import hashlib
 import json
-import math
+import logging
 import os
+import re
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from events.schema import COLUMNS, EVENT_SCHEMA, NUMERIC_COLUMNS
+from events.plausible import clean_table
+from events.tables import (  # noqa: F401 - the store's public names, as before the formats had a module
+    ARTICLE_SCHEMA,
+    FORMATS,
+    articles_table,
+    csv_safe,
+    events_table,
+    format_of,
+    read_articles_file,
+    read_events_table,
+    write_events_file,
+)
 
-FORMATS = ("parquet", "csv", "geojson", "jsonl")
-ARTICLE_SCHEMA = pa.schema([
-    ("article_id", pa.string()), ("doc", pa.string()), ("title", pa.string()), ("source", pa.string()),
-    ("url", pa.string()), ("published", pa.string()), ("date_precision", pa.string()), ("text", pa.string()),
-    ("mentions", pa.string()),
-])
+log = logging.getLogger(__name__)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once: files are created with the mode the user's umask gives, not mkstemp's 0600
+STORE_DIR_SUFFIX = ".store"
+REJECTS_SUFFIX = ".rejects.jsonl"
+MANIFEST = "manifest.json"
+_GEN = re.compile(r"gen-(\d{6,})")
+PARTS = ("events", "articles")  # the files of a generation (a review log would be the third)
+_KEEP_PREVIOUS = 1  # generations kept besides the current one, for readers that resolved the link just before a commit
+
+
+class StoreError(ValueError):
+    """A store that cannot be read or written, with the reason (and what to do) in the message."""
 
 
 def sidecar_path(path: Path) -> Path:
-    """FILE.ext -> FILE.articles.parquet."""
+    """FILE.ext -> FILE.articles.parquet: the articles file of a store written by older code."""
     return path.with_name(path.stem + ".articles.parquet")
+
+
+def store_dir(out: Path) -> Path:
+    """The folder of a store's generations and lock."""
+    return out.with_name(out.name + STORE_DIR_SUFFIX)
+
+
+def rejects_path(out: Path) -> Path:
+    """The rejects log of a store: beside it and named after it, so each store has its own."""
+    return out.with_name(out.name + REJECTS_SUFFIX)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a store holds at one commit. `has_articles` is False for an old store without an articles
+    file, whose events are then the only record of which articles it holds."""
+
+    events: pa.Table
+    articles: pa.Table
+    generation: str | None
+    has_articles: bool = True
+    fmt: str | None = None
+
+    def article_ids(self) -> set[str]:
+        """The articles stored: skipped by an incremental build."""
+        table = self.articles if self.has_articles else self.events
+        return set(table.column("article_id").to_pylist())
+
+
+EMPTY = Snapshot(events_table([]), articles_table([]), None)
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -38,120 +107,311 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)
     try:
         write(Path(tmp))
+        _fsync(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _clean(value):
-    """A cell as plain JSON: NaN and NA become None, NumPy scalars Python ones."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def _records(table: pa.Table) -> list[dict]:
-    """Rows of a table as plain-JSON dicts."""
-    return [{k: _clean(v) for k, v in row.items()} for row in table.to_pylist()]
-
-
-def events_table(rows: list[dict]) -> pa.Table:
-    """Rows (dicts with COLUMNS) -> an Arrow table with the events schema."""
-    return pa.Table.from_pylist([{c: r.get(c) for c in COLUMNS} for r in rows], schema=EVENT_SCHEMA)
-
-
-def articles_table(rows: list[dict]) -> pa.Table:
-    """Article rows (Article fields plus `mentions` JSON) -> an Arrow table with the sidecar schema."""
-    return pa.Table.from_pylist([{c: r.get(c) for c in ARTICLE_SCHEMA.names} for r in rows], schema=ARTICLE_SCHEMA)
-
-
-def _geojson(table: pa.Table) -> dict:
-    """Points with every column as a property; unlocated events have a null geometry."""
-    features = []
-    for row in _records(table):
-        lat, lon = row["latitude"], row["longitude"]
-        geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
-        features.append({"type": "Feature", "id": row["event_id"], "geometry": geometry, "properties": row})
-    return {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
-            "features": features}
-
-
 def write_events(table: pa.Table, path: Path, fmt: str) -> None:
-    """Write the events table atomically in one of FORMATS."""
+    """Write an events table atomically as one file (a single-file store, or an export)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-
-    def write(tmp: Path) -> None:
-        if fmt == "parquet":
-            pq.write_table(table, tmp)
-        elif fmt == "csv":
-            table.to_pandas().to_csv(tmp, index=False, encoding="utf-8")
-        elif fmt == "jsonl":
-            with open(tmp, "w", encoding="utf-8") as f:
-                for row in _records(table):
-                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(_geojson(table), f, ensure_ascii=False)
-
-    _atomic(path, write)
+    _atomic(path, lambda tmp: write_events_file(table, tmp, fmt))
 
 
 def write_articles(table: pa.Table, path: Path) -> None:
-    """Write the articles sidecar of the events file `path` atomically."""
+    """Write the articles file of the single-file store `path` atomically."""
     _atomic(sidecar_path(path), lambda tmp: pq.write_table(table, tmp))
 
 
-def read_events_table(path: Path, fmt: str) -> pa.Table:
-    """An events file written by write_events, back as an Arrow table with the events schema."""
-    if fmt == "parquet":
-        table = pq.read_table(path)
-        for c in COLUMNS:  # a store written before a column existed reads with that column empty
-            if c not in table.column_names:
-                table = table.append_column(c, pa.nulls(table.num_rows, EVENT_SCHEMA.field(c).type))
-        return table.select(COLUMNS).cast(EVENT_SCHEMA)
-    if fmt == "csv":
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        rows = df.astype(object).where(df.notna(), None).to_dict("records")
-    elif fmt == "jsonl":
-        with open(path, encoding="utf-8") as f:
-            rows = [json.loads(line) for line in f if line.strip()]
-    else:
-        with open(path, encoding="utf-8") as f:
-            rows = [feat["properties"] for feat in json.load(f)["features"]]
-    for row in rows:
-        for k, f in NUMERIC_COLUMNS.items():
-            v = row.get(k)
-            if v is None:
-                continue
-            if f is bool:
-                row[k] = v if isinstance(v, bool) else str(v).strip().lower() in ("true", "1")
-            else:
-                row[k] = f(float(v)) if f is int else f(v)
-    return events_table(rows)
+def _fsync(path: Path) -> None:
+    """Flush a file or folder to disk: a commit must survive a power cut, not only a killed process."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
-def read_articles_table(path: Path) -> pa.Table:
-    """The articles sidecar of the events file `path`; empty when there is none (an older store)."""
-    side = sidecar_path(path)
-    return pq.read_table(side).cast(ARTICLE_SCHEMA) if side.exists() else ARTICLE_SCHEMA.empty_table()
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, as a generation's manifest records it."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
-def format_of(path: Path, fmt: str | None = None) -> str:
-    """The format asked for, else the one the file name says (.parquet, .csv, .geojson, .jsonl)."""
-    if fmt:
-        return fmt
-    suffix = path.suffix.lower().lstrip(".")
-    return {"json": "geojson", "ndjson": "jsonl"}.get(suffix, suffix if suffix in FORMATS else "parquet")
+def current_generation(out: Path) -> Path | None:
+    """The generation folder `out` links to, or None for a single-file store or no store."""
+    if not out.is_symlink():
+        return None
+    target = Path(os.readlink(out))
+    gen = (out.parent / target).parent
+    if target.is_absolute() or gen.parent.name != store_dir(out).name or not _GEN.fullmatch(gen.name):
+        raise StoreError(f"{out} links to {target}, which is not one of its generations: not a store written by "
+                         f"`python -m events build`; choose another --out")
+    return gen
+
+
+def read_manifest(gen: Path) -> dict:
+    """A generation's manifest: its format and, per part, the file's name, rows, size and checksum."""
+    manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    if manifest.get("format") not in FORMATS or any(
+            Path(manifest["files"][part]["name"]).name != manifest["files"][part]["name"] for part in PARTS):
+        raise ValueError(f"bad manifest in {gen.name}")
+    return manifest
+
+
+def version(out: Path) -> str | None:
+    """What `out` holds now, cheaply: a build re-reads the store at commit only when this changed."""
+    try:
+        if out.is_symlink():
+            return os.readlink(out)
+        st = out.stat()
+        return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
+    except FileNotFoundError:
+        return None
+
+
+def _not_a_store(out: Path, e: BaseException) -> StoreError:
+    return StoreError(f"{out} is not a readable events store ({type(e).__name__}: {e}); "
+                      f"run `python -m events check {out}`, or choose another --out")
+
+
+def read_snapshot(out: Path) -> Snapshot:
+    """The store's current commit; EMPTY when there is no store yet. Raises StoreError (with the
+    reason) for a folder or an unreadable store."""
+    out = Path(out)
+    if out.is_dir():
+        raise StoreError(f"{out} is a folder: the store is a file, e.g. {out / 'events.parquet'}")
+    for attempt in range(3):
+        try:
+            return _read_snapshot(out)
+        except FileNotFoundError as e:
+            if attempt == 2 or not out.is_symlink():
+                raise _not_a_store(out, e) from e
+            # a writer committed twice since the link was read and removed that generation: read again
+        except StoreError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as e:
+            raise _not_a_store(out, e) from e
+    raise AssertionError("unreachable")
+
+
+def _read_snapshot(out: Path) -> Snapshot:
+    gen = current_generation(out)
+    if gen is not None:
+        manifest = read_manifest(gen)
+        events = read_events_table(gen / manifest["files"]["events"]["name"], manifest["format"])
+        return Snapshot(events, read_articles_file(gen / manifest["files"]["articles"]["name"]), gen.name,
+                        fmt=manifest["format"])
+    if not out.exists():
+        return EMPTY
+    side = sidecar_path(out)
+    articles = read_articles_file(side) if side.exists() else articles_table([])
+    return Snapshot(read_events_table(out, format_of(out)), articles, None, side.exists(), format_of(out))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A store as DataFrames, or why it could not be read (then both frames are empty)."""
+
+    events: pd.DataFrame
+    articles: pd.DataFrame
+    error: str | None = None
+
+
+def load(path: str | Path) -> Loaded:
+    """The store at `path` for a reader (the dashboard): never raises for a bad store, says why instead.
+    Counts and dates no event can have are hidden (`check` repairs them in the store)."""
+    out = Path(path)
+    try:
+        recover_if_free(out)
+        snap = read_snapshot(out)
+        if snap is EMPTY:
+            raise StoreError(f"no events store at {out}: build one with `python -m events build ARTICLES... --out {out}`")
+    except StoreError as e:
+        return Loaded(events_table([]).to_pandas(), articles_table([]).to_pandas(), str(e))
+    events, hidden = clean_table(snap.events)
+    if hidden:
+        log.warning("%s: %d implausible counts or dates hidden; `python -m events check %s` repairs them", out, hidden, out)
+    return Loaded(events.to_pandas(), snap.articles.to_pandas())
 
 
 def read_store(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(events, articles) DataFrames of a store written by `python -m events build`."""
-    path = Path(path)
-    events = read_events_table(path, format_of(path)).to_pandas()
-    return events, read_articles_table(path).to_pandas()
+    """(events, articles) DataFrames of a store written by `python -m events build`; raises StoreError
+    with the reason when there is none or it is unreadable (`load` returns the reason instead)."""
+    loaded = load(path)
+    if loaded.error:
+        raise StoreError(loaded.error)
+    return loaded.events, loaded.articles
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the store's write lock: a second writer waits here (with a log line) until the first is done,
+    so no commit is built on a store that changes under it. The lock dies with its process (flock)."""
+    folder = store_dir(out)
+    if out.is_dir():
+        raise StoreError(f"{out} is a folder: the store is a file, e.g. {out / 'events.parquet'}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as e:
+        raise StoreError(f"cannot write the store {out}: {e.strerror or e}") from e
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("%s: another build is writing this store; waiting for it to finish", out)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def recover_if_free(out: Path) -> list[str]:
+    """`recover` when no writer holds the lock (a reader does not wait, nor create a store folder)."""
+    lock = store_dir(out) / "lock"
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return []
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return recover(out)
+    except OSError as e:  # locked by a writer, or a read-only store: nothing to do now
+        if e.errno not in (errno.EWOULDBLOCK, errno.EACCES, errno.EROFS, errno.EPERM):
+            raise
+        return []
+    finally:
+        os.close(fd)
+
+
+def _generations(out: Path) -> dict[int, Path]:
+    folder = store_dir(out)
+    if not folder.is_dir():
+        return {}
+    return {int(m.group(1)): p for p in folder.iterdir() if (m := _GEN.fullmatch(p.name)) and p.is_dir()}
+
+
+def recover(out: Path) -> list[str]:
+    """Clean what a killed writer left (the caller holds the lock): temporary files, generations
+    never committed, and the old articles file a migrated store no longer uses; one log line each."""
+    done = []
+    names = (out.name, sidecar_path(out).name, rejects_path(out).name)
+    temps = [p for p in out.parent.glob(".*.tmp") if p.name.startswith(tuple(f".{n}." for n in names))]
+    folder = store_dir(out)
+    if folder.is_dir():
+        temps += [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    for p in temps:
+        p.unlink(missing_ok=True)
+        done.append(f"removed the leftover temporary file {p.name}")
+    try:
+        current = current_generation(out)
+    except StoreError:
+        return _logged(out, done)
+    number = int(_GEN.fullmatch(current.name).group(1)) if current else -1
+    for n, gen in sorted(_generations(out).items()):
+        if n == number:
+            continue
+        if not (gen / MANIFEST).exists() or n > number:
+            shutil.rmtree(gen, ignore_errors=True)
+            done.append(f"removed {gen.name}, a generation a killed build wrote but never committed")
+        elif n < number - _KEEP_PREVIOUS:
+            shutil.rmtree(gen, ignore_errors=True)  # superseded: nothing to report
+    if current is not None:
+        try:
+            replaced = read_manifest(current).get("replaces", [])
+        except (OSError, ValueError, KeyError):
+            return _logged(out, done)  # a broken current generation: `check` says so and repairs
+        for name in replaced:
+            if (old := out.parent / name).exists() and not old.is_symlink():
+                old.unlink()
+                done.append(f"removed {name}, the articles file of the single-file store now in {current.name}")
+    return _logged(out, done)
+
+
+def _logged(out: Path, done: list[str]) -> list[str]:
+    for line in done:
+        log.warning("%s: recovered: %s", out, line)
+    return done
+
+
+def commit(out: Path, fmt: str, events: pa.Table, articles: pa.Table, build_id: str) -> str:
+    """Write `events` and `articles` as a new generation and make it the store's current one with a single
+    rename; the caller holds the lock. Returns the generation's name; raises StoreError (the store
+    unchanged) when it cannot be written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    gens = _generations(out)
+    gen = store_dir(out) / f"gen-{max(gens, default=0) + 1:06d}"
+    legacy = sidecar_path(out)
+    migrating = out.exists() and not out.is_symlink()  # a single-file store becomes a generation store
+    replaces = [legacy.name] if migrating and legacy.exists() and not legacy.is_symlink() else []
+    try:
+        gen.mkdir(parents=True)
+        parts = {"events": (f"events.{fmt}", lambda p: write_events_file(events, p, fmt), events.num_rows),
+                 "articles": ("articles.parquet", lambda p: pq.write_table(articles, p), articles.num_rows)}
+        files = {}
+        for part, (name, write, rows) in parts.items():
+            write(gen / name)
+            _fsync(gen / name)
+            files[part] = {"name": name, "rows": rows, "bytes": (gen / name).stat().st_size, "sha256": file_digest(gen / name)}
+        manifest = {"format": fmt, "build": build_id, "created": dt.datetime.now(dt.timezone.utc).isoformat(),
+                    "files": files, "replaces": replaces}
+        _atomic(gen / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=1), encoding="utf-8"))
+        _fsync(gen)
+        point_to(out, gen)
+    except (OSError, ValueError, TypeError, pa.ArrowException) as e:
+        shutil.rmtree(gen, ignore_errors=True)
+        why = e.strerror if isinstance(e, OSError) and e.strerror else f"{type(e).__name__}: {e}"
+        raise StoreError(f"cannot write the store {out}: {why}; it is unchanged") from e
+    for name in replaces:
+        (out.parent / name).unlink(missing_ok=True)
+        log.info("%s: the single-file store is now %s (its %s is inside)", out, store_dir(out).name, name)
+    recover(out)  # superseded generations go
+    return gen.name
+
+
+def point_to(out: Path, gen: Path) -> None:
+    """Make `gen` the store's current generation: one rename of a new link over `out` (the commit point)."""
+    link = store_dir(out) / f".{gen.name}.link.tmp"
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(gen / read_manifest(gen)["files"]["events"]["name"], out.parent), link)
+    os.replace(link, out)
+    _fsync(out.parent)
+
+
+def copy_store(src: Path, dst: Path) -> str:
+    """A new store at `dst` holding what `src` holds now (its current commit), in the same format: a
+    store is its events file, its `.store` folder and a link between them, so copying files one by one
+    does not copy it (copying the events file with its `.store` folder, links kept, does)."""
+    snap = read_snapshot(src)
+    if snap is EMPTY:
+        raise StoreError(f"no events store at {src}")
+    with locked(dst):
+        recover(dst)
+        return commit(dst, snap.fmt or format_of(src), snap.events, snap.articles, "copy")
+
+
+def append_lines(path: Path, lines: list[str]) -> None:
+    """Append lines to a log (the caller holds the store's lock, so writers do not interleave); a
+    last line cut by a kill is ended first, so it spoils only itself."""
+    if not lines:
+        return
+    data = "".join(line + "\n" for line in lines).encode("utf-8", "backslashreplace")
+    with open(path, "a+b") as f:
+        if f.seek(0, os.SEEK_END):
+            f.seek(-1, os.SEEK_END)
+            if f.read(1) != b"\n":
+                data = b"\n" + data
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())

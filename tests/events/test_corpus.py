@@ -143,7 +143,44 @@ def test_tables_in_windows_1256_and_broken_tables(tmp_path):
     (tmp_path / "nul.csv").write_bytes(b"text\n\x00\x00")
     articles, rejects = read(tmp_path)
     assert [(a.doc, a.text) for a in articles] == [("win.csv:2", BODY)]
-    assert {r.input: r.reason.split(" ")[0] for r in rejects} == {"empty.jsonl": "empty", "nul.csv": "binary"}
+    assert {r.input: r.reason for r in rejects} == {"empty.jsonl": "empty file", "nul.csv:2": "NUL byte in field 'text'"}
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"\x00\x01\x02\x03" * 300, "binary content (NUL bytes)"),  # NULs that do not read as UTF-16 text
+    (b"\xff\xfe" + b"\x00\xd8", "not valid utf-16-le despite its byte-order mark"),
+    ("\ufeff".encode("utf-8") + b"  ", "empty file"),
+])
+def test_what_is_not_text_is_refused_with_its_reason(tmp_path, data, reason):
+    (tmp_path / "x.txt").write_bytes(data)
+    articles, rejects = read(tmp_path / "x.txt")
+    assert articles == [] and reason in rejects[0].reason
+
+
+def test_hidden_folders_build_outputs_and_other_stores_are_not_read(tmp_path):
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    for hidden in (".git/x.txt", "old.parquet.store/gen-000001/x.txt"):
+        (tmp_path / hidden).parent.mkdir(parents=True)
+        (tmp_path / hidden).write_text(BODY + " وأضافت.", encoding="utf-8")
+    (tmp_path / "old.parquet.rejects.jsonl").write_text('{"input": "x", "reason": "y"}\n', encoding="utf-8")
+    articles, rejects = read(tmp_path)
+    assert [a.doc for a in articles] == ["a.txt"] and rejects == []
+
+
+def test_a_folder_link_that_loops_is_read_once(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path)
+    articles, rejects = read(tmp_path)
+    assert [a.doc for a in articles] == ["sub/a.txt"]
+    assert [(r.input, r.reason) for r in rejects] == [("sub/loop/", "folder already read (a link loops back): not read again")]
+
+
+def test_jsonl_lines_split_on_newlines_only(tmp_path):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": BODY + "\u2028" + BODY}, ensure_ascii=False) + "\r\n",
+                                      encoding="utf-8")
+    articles, rejects = read(tmp_path / "a.jsonl")
+    assert rejects == [] and articles[0].text == BODY + "\u2028" + BODY
 
 
 @pytest.mark.parametrize("published, iso", [
