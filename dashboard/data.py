@@ -21,7 +21,7 @@ ARTICLE_COLUMNS: list[str] = [
     "article_id", "doc", "title", "source", "url", "published", "date_precision", "text", "mentions",
 ]
 # Optional columns shown when a store has them: why the event was placed where it is.
-EXPLAIN = "explain"
+EXPLAIN = "explain"  # the schema column that says why an event is placed where it is
 BACKGROUND = "background"
 # What the headline sums, by `count_of` (the registry's catch-all "people" is no figure to add up).
 HEADLINE_COUNTS: tuple[str, ...] = ("killed", "defectors", "arrested")
@@ -184,10 +184,9 @@ def precision_word(code: object, words: dict) -> str | None:
 
 
 def export_frame(view: pd.DataFrame) -> pd.DataFrame:
-    """What the downloads hold: the schema's columns in its order (an optional `explain` too), plus
-    the precision codes in words as companion columns."""
-    cols = COLUMNS + ([EXPLAIN] if EXPLAIN in view.columns else [])
-    out = view[cols].copy()
+    """What the downloads hold: the schema's columns in its order, plus the precision codes in words as
+    companion columns."""
+    out = view[COLUMNS].copy()
     out.insert(out.columns.get_loc("time_precision") + 1, "time_precision_words",
                [precision_word(c, TIME_WORDS) for c in out["time_precision"]])
     out.insert(out.columns.get_loc("geo_precision") + 1, "geo_precision_words",

@@ -144,10 +144,11 @@ def test_csv_export_has_a_bom_the_schema_columns_and_precision_words() -> None:
     assert pd.isna(words.loc["undated-arrest", "time_precision_words"])
 
 
-def test_an_explain_column_is_exported_when_the_store_has_one() -> None:
-    with_explain = EVENTS.assign(explain="named in the sentence")
-    assert data.export_frame(with_explain).columns[-1] == "explain"
-    assert "explain" not in data.export_frame(EVENTS).columns
+def test_the_explain_column_is_exported_in_its_schema_place() -> None:
+    with_explain = EVENTS.assign(explain="«كفرنبل» named in the same clause as «قصفت»")
+    out = data.export_frame(with_explain)
+    assert [c for c in out.columns if not c.endswith("_words")] == COLUMNS
+    assert out["explain"].iloc[0].startswith("«كفرنبل»")
 
 
 def test_table_leads_with_date_type_place_count_source_and_ends_with_ids() -> None:
