@@ -28,6 +28,7 @@ class Doc:
     def __init__(self, norm: Normalized):
         self.norm = norm
         self._tokens: list[Token] | None = None
+        self._clause_cuts: list[int] | None = None
 
     def __reduce__(self):
         return Doc, (self.norm,)
@@ -36,7 +37,6 @@ class Doc:
         tokens = tokenize(self.norm.text)
         self._sentences = split_sentences(self.norm.text)
         self._sentence_of = sentence_of_tokens(tokens, self._sentences)
-        self._clause_cuts = connective_starts(tokens)
         self._tokens = tokens
 
     @property
@@ -61,9 +61,9 @@ class Doc:
 
     @property
     def clause_cuts(self) -> list[int]:
-        """Normalised offsets where a connective opens a new clause."""
-        if self._tokens is None:
-            self._analyse()
+        """Normalised offsets where a connective opens a new clause (made on first use: the geoparser needs none)."""
+        if self._clause_cuts is None:
+            self._clause_cuts = connective_starts(self.tokens)
         return self._clause_cuts
 
     @property

@@ -311,11 +311,22 @@ def _governorates_at(text: str, tokens: list[Token], i: int, idx: NameIndex, str
         elif any_clitic:
             firsts = list(readings(words[0]))
         for off, first in firsts:
-            rows = idx.lookup(" ".join([first, *words[1:]]))
-            govs = {idx.admin1[r] for r in rows if idx.is_container(r)}
-            if len(govs) == 1:
-                return [(govs.pop(), i + n - 1, start + off)]
+            gov = _one_governorate(" ".join([first, *words[1:]]) if n > 1 else first, idx)
+            if gov is not None:
+                return [(gov, i + n - 1, start + off)]
     return []
+
+
+def _one_governorate(key: str, idx: NameIndex) -> str | None:
+    """The governorate `key` names (its own name or its capital's), when exactly one; memoised per key."""
+    memo = idx.__dict__.setdefault("_governorate_of", {})
+    hit = memo.get(key, "")
+    if hit == "":
+        govs = {idx.admin1[r] for r in idx.lookup(key) if idx.is_container(r)}
+        hit = govs.pop() if len(govs) == 1 else None
+        if len(memo) < 200_000:
+            memo[key] = hit
+    return hit
 
 
 def fuzzy_candidates(tokens: list[Token], slots: set[int], covered: set[int],

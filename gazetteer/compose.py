@@ -126,7 +126,8 @@ def _name_like(word: str, idx: NameIndex) -> bool:
 
 
 def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: list[int],
-            idx: NameIndex, expressions: set[int] = frozenset(), roles: list[int] | None = None) -> list[Composed]:
+            idx: NameIndex, expressions: set[int] = frozenset(), roles: list[int] | None = None,
+            some: list[int] | None = None) -> list[Composed]:
     """Neighbourhood and landmark phrases of a block, each anchored in a town the text names.
     Words of a fixed expression (`جامعة الدول العربية`) start no phrase. `roles`: the words' role
     bits (gazetteer.scan), so that only cue, facility and curated-name words are visited."""
@@ -141,8 +142,8 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
         known = _known_names(words, idx, town_rows)
         starts = range(len(words))
     else:
-        known = _known_names(words, idx, town_rows, having(roles, KNOWN))
-        starts = having(roles, CUE | FACILITY | KNOWN)
+        known = _known_names(words, idx, town_rows, having(roles, KNOWN, some))
+        starts = having(roles, CUE | FACILITY | KNOWN, some)
     out: list[Composed] = []
     i = 0
     for k in starts:

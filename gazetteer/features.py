@@ -25,7 +25,8 @@ from arabic.clitics import readings
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS, Candidate
 from gazetteer.index import NameIndex
-from gazetteer.lexicon import (FUNCTION_WORDS, PREPOSITIONS, Cue, cue_of, cues, expression_starts, foreign_adjectives,
+from gazetteer.lexicon import (FUNCTION_WORDS, PREPOSITIONS, Cue, cue_of, cues, expression_starts, expressions_by_first,
+                               foreign_adjectives,
                                foreign_countries,
                                name_heads, not_places, person_titles)
 from gazetteer.weights import Weights
@@ -263,10 +264,12 @@ def fixed_expression_tokens(tokens: list[Token], where: list[int] | None = None)
         firsts = expression_starts(tok.text)
         if not firsts:
             continue
-        for expr in not_places():
-            n = len(expr)
-            if expr[0] in firsts and tuple(t.text for t in tokens[i + 1:i + n]) == expr[1:]:
-                out.update(range(i, i + n))
+        by_first = expressions_by_first()
+        for st in firsts:
+            for expr in by_first.get(st, ()):
+                n = len(expr)
+                if tuple(t.text for t in tokens[i + 1:i + n]) == expr[1:]:
+                    out.update(range(i, i + n))
     return out
 
 
@@ -373,6 +376,25 @@ def list_neighbours(s: Scored, by_first: dict[int, list[Scored]], text: str,
 
 
 _NO_POINT_KINDS = frozenset({"governorate", *ADMIN_UNIT_KINDS})
+
+
+def list_links(scored: list[Scored], by_first: dict[int, list[Scored]], text: str,
+               tokens: list[Token]) -> dict[int, list[Scored]]:
+    """`list_neighbours` of every candidate (by id), each adjacent pair tested once."""
+    after: dict[int, list[Scored]] = {id(s): [] for s in scored}
+    before: dict[int, list[tuple[int, int, Scored]]] = {}
+    for order, a in enumerate(scored):
+        c = a.cand
+        for k in (c.last + 1, c.last + 2):
+            for b in by_first.get(k, ()):
+                if list_adjacent(text, c, b.cand, tokens):
+                    after[id(a)].append(b)
+                    if c.first >= b.cand.first - 8:  # list_neighbours looks back 8 words
+                        before.setdefault(id(b), []).append((c.first, order, a))
+    for key, found in before.items():
+        found.sort(key=lambda t: (t[0], t[1]))
+        after[key] = after[key] + [a for _, _, a in found]
+    return after
 
 
 def row_features(s: Scored, r: int, sentence: set[str], art_share: dict[str, float], anchor_pts: np.ndarray,

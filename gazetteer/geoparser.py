@@ -6,6 +6,8 @@ Mentions. A name the gazetteer lacks simply yields no candidate; it never distur
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from arabic import Doc, analyse
@@ -20,7 +22,7 @@ from gazetteer.features import (Scored, SpanFeatures, context_evidence, fixed_ex
 from gazetteer.index import FUZZY_MIN_LEN, NameIndex, get_index
 from gazetteer.lexicon import cue_of, direction_names
 from gazetteer.mention import Mention
-from gazetteer.scan import CUE, EXACT, EXPRESSION, REGION, having, word_roles
+from gazetteer.scan import CUE, EXACT, EXPRESSION, REGION, having, with_roles, word_roles
 from gazetteer.resolve import choose_rows, drop_isolated, repeat_names, score_spans, select, span_contributions
 from gazetteer.weights import Weights
 
@@ -67,7 +69,8 @@ class Geoparser:
         resolved, ctx = self._resolve(doc, lo, hi)
         chosen = [s for s in drop_isolated(resolved, idx, w) if s.score >= w.threshold]
         words = ctx["words"]
-        composed = compose(chosen, doc.ntext, words, ctx["sentence_of"], idx, ctx["expressions"], ctx["roles"])
+        composed = compose(chosen, doc.ntext, words, ctx["sentence_of"], idx, ctx["expressions"], ctx["roles"],
+                           ctx["some"])
         out = [_composed_mention(c, doc.norm, idx, w) for c in composed]
         taken = [(c.start, c.end) for c in composed]
         out += [_mention(s, doc.norm, idx, w) for s in chosen
@@ -81,24 +84,26 @@ class Geoparser:
         ntext = doc.ntext
         words, sentence_of = doc.tokens[lo:hi], doc.sentence_of[lo:hi]
         roles = word_roles(words, idx)
-        cands = exact_candidates(ntext, words, idx, having(roles, EXACT)) + \
-            region_candidates(ntext, words, idx, having(roles, REGION))
+        some = with_roles(roles)
+        cands = exact_candidates(ntext, words, idx, having(roles, EXACT, some)) + \
+            region_candidates(ntext, words, idx, having(roles, REGION, some))
         scored = self._with_priors(cands, words)
         covered = {k for s in scored if s.f.prior >= w.threshold for k in range(s.cand.first, s.cand.last + 1)}
-        cue_at = having(roles, CUE)
+        cue_at = having(roles, CUE, some)
         # Only words fuzzy_candidates would try: uncovered, rare, long enough for a one-edit match.
         maybe = lambda k: (k not in covered and len(words[k].text) >= FUZZY_MIN_LEN  # noqa: E731
                            and idx.commonness(words[k].text) < w.typo_max_zipf)
         slots = _place_slots(scored, ntext, words, cue_at, maybe)
         fuzzy = fuzzy_candidates(words, slots, covered, idx, w.typo_max_zipf)
         scored += self._with_priors(fuzzy, words)
-        expressions = fixed_expression_tokens(words, having(roles, EXPRESSION))
+        expressions = fixed_expression_tokens(words, having(roles, EXPRESSION, some))
         tanween = _tanween_words(doc, words, {s.cand.first for s in scored if s.cand.n_words == 1})
         local = [local_fields(s.f, s.cand, ntext, words, expressions, idx, tanween) for s in scored]
         by_first = context_evidence(scored, ntext, words, sentence_of, idx, local)
         score_spans(scored, by_first, ntext, words, idx, w)
         repeat_names(scored, idx, w)
-        return scored, {"words": words, "sentence_of": sentence_of, "roles": roles, "expressions": expressions}
+        return scored, {"words": words, "sentence_of": sentence_of, "roles": roles, "some": some,
+                        "expressions": expressions}
 
     def resolve(self, doc: Doc, lo: int = 0, hi: int | None = None) -> list[Scored]:
         """Steps one and two: the chosen, non-overlapping spans with their rows (before the isolation check)."""
@@ -153,16 +158,21 @@ def _blocks(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
-_TANWEEN = frozenset("\u064b\u064c\u064d")
+_TANWEEN_MARK = re.compile("[\u064b\u064c\u064d]")
 
 
 def _tanween_words(doc: Doc, words: list[Token], which: set[int]) -> frozenset[int]:
     """Those of the words `which` that the ORIGINAL text writes with tanween (`دوماً`): the
     normalised text has dropped the mark, the original keeps it."""
+    marks = [m.start() for m in _TANWEEN_MARK.finditer(doc.text)]
+    if not marks:
+        return frozenset()
     out = set()
+    index = doc.norm.index
     for k in which:
-        a, b = doc.norm.span(words[k].start, words[k].end)
-        if _TANWEEN & set(doc.text[a:b + 1]):
+        a, b = index[words[k].start], index[words[k].end - 1] + 1  # doc.norm.span
+        j = bisect_left(marks, a)
+        if j < len(marks) and marks[j] <= b:  # a mark in text[a:b + 1]
             out.add(k)
     return frozenset(out)
 
@@ -231,8 +241,9 @@ def _points(idx: NameIndex) -> tuple[list[float], list[float]]:
 
 def _why(s: Scored, w: Weights) -> tuple[tuple[str, float], ...]:
     """The span model's largest contributions to the log-odds (features named as in weights.tsv)."""
-    top = tuple((name, round(v, 3)) for name, v in span_contributions(s.f, w)[:4])
-    return top + (("score", round(s.score, 3)),)
+    top = [(name, round(v, 3)) for name, v in span_contributions(s.f, w)[:4]]
+    top.append(("score", round(s.score, 3)))
+    return tuple(top)
 
 
 def _region(region: tuple[str, str | None], r: int, idx: NameIndex) -> tuple[str, str, str, str, float, float]:

@@ -88,6 +88,15 @@ def cue_of(word: str) -> Cue | None:
     return next((table[st] for _, st in readings(word) if st in table), None)
 
 
+@lru_cache(maxsize=1)
+def expressions_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The fixed expressions by their first word."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for expr in sorted(not_places()):
+        out.setdefault(expr[0], []).append(expr)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @lru_cache(maxsize=200_000)
 def expression_starts(word: str) -> frozenset[str]:
     """Readings of a word that can open a fixed expression (usually none)."""

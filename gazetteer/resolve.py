@@ -16,7 +16,7 @@ from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS
 from gazetteer.features import (_NO_POINT_KINDS, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness, closeness_of_rows,
                                 cue_fields,
-                                list_neighbours, row_features, span_vector, with_list)
+                                list_links, list_neighbours, row_features, span_vector, with_list)
 from gazetteer.index import NameIndex
 from gazetteer.weights import Weights
 
@@ -159,8 +159,8 @@ def score_spans(scored: list[Scored], by_first: dict[int, list[Scored]], text: s
     travel along the list."""
     for s in scored:
         s.score = span_score(s.f, w)
-    by_last = _by_last(scored)
-    live = [(s, list_neighbours(s, by_first, text, tokens, by_last)) for s in scored if not s.f.vetoed]
+    links = list_links(scored, by_first, text, tokens)
+    live = [(s, links[id(s)]) for s in scored if not s.f.vetoed]
     strong_at = w.threshold + w.list_strong_margin
     for _ in range(2):
         for s, neighbours in live:
@@ -221,12 +221,12 @@ def select(scored: list[Scored], w: Weights) -> list[Scored]:
     ranked = sorted((s for s in scored if s.score >= w.threshold),
                     key=lambda s: (-s.cand.n_words, order[s.cand.match], -s.score, s.cand.start))
     taken: list[Scored] = []
-    used: set[int] = set()
+    used = bytearray(max((s.cand.end for s in ranked), default=0))  # 1 for each character taken
     for s in ranked:
-        span = set(range(s.cand.start, s.cand.end))
-        if span & used:
+        a, b = s.cand.start, s.cand.end
+        if 1 in used[a:b]:
             continue
-        used |= span
+        used[a:b] = b"\x01" * (b - a)
         taken.append(s)
     return sorted(taken, key=lambda s: s.cand.start)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from arabic.clitics import readings
 from arabic.tokens import Token
 from gazetteer.index import NameIndex
-from gazetteer.lexicon import cue_of, expression_starts
+from gazetteer.lexicon import cue_of, expression_starts, expressions_by_first
 
 EXACT = 1  # some reading is a place name or opens a multi-word one (NameIndex.readings)
 REGION = 2  # a countryside word (`ريف`, `القطاع`), a compass noun (`شمال`) or a governorate's first word
@@ -28,7 +28,7 @@ def _roles_of(word: str, idx: NameIndex, region_words: frozenset[str], facilitie
     r = EXACT if idx.readings(word) else 0
     if any(st in region_words or st in idx.capital_firsts for _, st in stems):
         r |= REGION
-    if expression_starts(word):
+    if any(st in expressions_by_first() for st in expression_starts(word)):
         r |= EXPRESSION
     if cue_of(word) is not None:
         r |= CUE
@@ -62,6 +62,14 @@ def word_roles(words: list[Token], idx: NameIndex) -> list[int]:
     return out
 
 
-def having(roles: list[int], bits: int) -> list[int]:
-    """Indices of the words with any of these role bits."""
-    return [i for i, r in enumerate(roles) if r & bits]
+def having(roles: list[int], bits: int, some: list[int] | None = None) -> list[int]:
+    """Indices of the words with any of these role bits; `some`: the words with any role (`with_roles`),
+    a shorter list to filter."""
+    if some is None:
+        return [i for i, r in enumerate(roles) if r & bits]
+    return [i for i in some if roles[i] & bits]
+
+
+def with_roles(roles: list[int]) -> list[int]:
+    """Indices of the words with any role at all (about one word in five)."""
+    return [i for i, r in enumerate(roles) if r]

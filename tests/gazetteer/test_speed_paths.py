@@ -14,7 +14,7 @@ from arabic import analyse
 from gazetteer.candidates import exact_candidates, region_candidates
 from gazetteer.compose import compose
 from gazetteer.features import (SPAN_FEATURES, closeness, closeness_of_rows, fixed_expression_tokens,
-                                list_neighbours, span_vector)
+                                list_links, list_neighbours, span_vector)
 from gazetteer.geoparser import _place_slots, default
 from gazetteer.resolve import _by_last, select, span_contributions, span_score, span_score_reference
 from gazetteer.scan import CUE, EXACT, EXPRESSION, REGION, having, word_roles
@@ -75,9 +75,11 @@ def test_list_neighbours_by_last_word_equal_the_scan(gp, text):
     for s in scored:
         by_first.setdefault(s.cand.first, []).append(s)
     by_last = _by_last(scored)
+    links = list_links(scored, by_first, doc.ntext, doc.tokens)
     for s in scored:
-        assert list_neighbours(s, by_first, doc.ntext, doc.tokens, by_last) == \
-            list_neighbours(s, by_first, doc.ntext, doc.tokens)
+        plain = list_neighbours(s, by_first, doc.ntext, doc.tokens)
+        assert list_neighbours(s, by_first, doc.ntext, doc.tokens, by_last) == plain
+        assert links[id(s)] == plain
 
 
 @pytest.mark.parametrize("text", texts())
