@@ -25,6 +25,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q -ra $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	$(PY) bench/accuracy.py seeds dev
 	$(PY) bench/geoparse.py
 	$(PY) bench/build.py
 	$(PY) bench/dashboard.py

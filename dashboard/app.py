@@ -280,6 +280,9 @@ def add_articles(path: Path, view: pd.DataFrame, ctx: Context) -> None:
         outcome: ingest.Outcome | None = ss.get("upload_outcome")
         if not outcome:
             return
+        if outcome.error:
+            st.error(f"Nothing was added: {markdown_text(outcome.error)}")
+            return
         st.success(f"{outcome.events_new} new events from {outcome.articles_new} new articles"
                    f" ({outcome.already_stored} already stored).")
         hidden = len(set(outcome.event_ids) - set(view["event_id"])) if outcome.event_ids else 0

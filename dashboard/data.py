@@ -16,6 +16,7 @@ import pandas as pd
 
 from events.schema import COLUMNS, GeoPrecision, TimePrecision, event_types
 from events.search import search_key
+from events.tables import csv_safe
 
 ARTICLE_COLUMNS: list[str] = [
     "article_id", "doc", "title", "source", "url", "published", "date_precision", "text", "mentions",
@@ -205,8 +206,9 @@ def table_frame(view: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(view: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark: Excel then reads the Arabic as Arabic."""
-    return export_frame(view).to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a byte-order mark (Excel then reads the Arabic as Arabic), its cells neutralised
+    against formula injection (an article's text may start with `=`)."""
+    return csv_safe(export_frame(view)).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_geojson(view: pd.DataFrame) -> bytes:

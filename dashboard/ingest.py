@@ -7,7 +7,6 @@ uploads under safe names and runs one incremental build per batch.
 """
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from collections.abc import Callable, Iterable
@@ -28,22 +27,30 @@ class Outcome:
     already_stored: int = 0
     rejects: list[dict] = field(default_factory=list)
     event_ids: list[str] = field(default_factory=list)  # of the new events
+    error: str | None = None  # why nothing was written (a locked, folder or corrupt store), else None
 
 
 def add_files(inputs: Iterable[Path], store: Path, progress: Callable[[int, int, str], None]) -> Outcome:
     """Build files or folders into the store; progress(done, estimated total, article) after each article."""
-    from events.pipeline import build, rejects_path
-    from events.store import read_store
+    from events.pipeline import build
+    from events.store import load
 
     inputs = list(inputs)
-    before = set(read_store(store)[0]["event_id"]) if store.exists() else set()
+    before: set[str] = set()
+    if store.exists():
+        loaded = load(store)
+        if loaded.error:
+            return Outcome(error=loaded.error)
+        before = set(loaded.events["event_id"])
     files = [f for p in inputs for f in (sorted(p.rglob("*")) if p.is_dir() else [p]) if f.is_file()]
     total = max(1, sum(estimate_articles(f) for f in files))
     summary = build(inputs, store, progress=False,
                     on_article=lambda done, doc: progress(min(done, total), total, doc))
-    after = read_store(store)[0]["event_id"]
+    if summary.error:
+        return Outcome(error=summary.error)
+    after = load(store).events["event_id"]
     return Outcome(summary.articles_new, summary.events_new, summary.already_stored,
-                   _read_rejects(rejects_path(summary.out)), [e for e in after if e not in before])
+                   [r.to_json() for r in summary.rejects if not r.kept], [e for e in after if e not in before])
 
 
 def seed_inputs(folder: Path) -> list[Path]:
@@ -70,16 +77,3 @@ def save_uploads(uploads: Iterable[tuple[str, bytes]], folder: Path) -> list[Pat
 def upload_folder() -> Path:
     """A fresh folder for one batch of uploads (the store keeps the articles' text, not the files)."""
     return Path(tempfile.mkdtemp(prefix="events-upload-"))
-
-
-def _read_rejects(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                rows.append({"input": path.name, "reason": f"unreadable reject line: {line[:80]}"})
-    return rows

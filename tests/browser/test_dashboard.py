@@ -9,7 +9,6 @@ tests/dashboard/test_app.py). Expected markers are computed from the store itsel
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
@@ -17,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard import data, filters, mapview, urlstate
+from events.store import copy_store
 from tests.browser.conftest import ARTIFACTS, browser_page, build_store, streamlit_app
 
 TIMEOUT = 60_000
@@ -209,8 +209,7 @@ LATE_ARTICLE = ("ريف إدلب - قصفت قوات النظام بلدة كف�
 def test_p1_an_upload_newer_than_every_event_comes_into_view(playwright_instance, seeds_store, tmp_path,
                                                             new_page) -> None:
     store = tmp_path / "events.parquet"
-    for sibling in seeds_store.parent.iterdir():
-        shutil.copy(sibling, tmp_path / sibling.name)
+    copy_store(seeds_store, store)
     before, _ = data.load_store(store)
     (tmp_path / "late.txt").write_text(LATE_ARTICLE, encoding="utf-8")
     with streamlit_app(store, "upload") as url:

@@ -45,6 +45,17 @@ def test_add_files_reports_progress_per_article_new_events_and_rejects(tmp_path)
     assert [r["input"] for r in outcome.rejects] == ["empty.txt"]
     again = ingest.add_files([good], store, lambda *_: None)
     assert again.already_stored == 1 and again.articles_new == 0
+    assert again.rejects == []  # only this upload's rejects, not the store's whole log
+
+
+def test_a_store_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("قصفت الطائرات مدينة سراقب يوم 3 آذار 2016.", encoding="utf-8")
+    corrupt = tmp_path / "events.parquet"
+    corrupt.write_bytes(b"not a parquet file")
+    outcome = ingest.add_files([good], corrupt, lambda *_: None)
+    assert outcome.error and outcome.events_new == 0
+    assert corrupt.read_bytes() == b"not a parquet file"
 
 
 def test_article_estimates_for_the_progress_bar_come_from_the_reader(tmp_path) -> None:
