@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import shapely
-from shapely.geometry import Point, box
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # geometry libraries load on first use: geoparsing at run time needs none of them
+    import geopandas as gpd
+    from shapely.geometry import Point
+    from shapely.geometry.base import BaseGeometry
 
 DATA = Path(__file__).resolve().parent / "data"
 ADMIN1_FILE = DATA / "admin1.geojson"
@@ -42,6 +43,8 @@ def districts() -> gpd.GeoDataFrame:
 def _read(path: Path, key: str) -> gpd.GeoDataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `python -m gazetteer build --polygons RAW_ADMIN2`")
+    import geopandas as gpd
+
     gdf = gpd.read_file(path)
     return gdf.sort_values(key).reset_index(drop=True)
 
@@ -49,6 +52,8 @@ def _read(path: Path, key: str) -> gpd.GeoDataFrame:
 @lru_cache(maxsize=1)
 def syria_polygon() -> BaseGeometry:
     """Syria's outline as one (multi)polygon: the union of the governorates."""
+    import shapely
+
     return shapely.union_all(governorates().geometry.values)
 
 
@@ -58,6 +63,8 @@ def admin_for_point(lat: float, lon: float) -> dict:
     A point just outside every polygon (border villages, simplification, coastline) gets the
     nearest district; `inside` says which case it was and `distance_km` how far off it lies.
     """
+    from shapely.geometry import Point
+
     d = districts()
     pt = Point(lon, lat)
     hits = d.sindex.query(pt, predicate="intersects")
@@ -94,6 +101,8 @@ def region_point(admin1_pcode: str, direction: str | None = None,
     part's representative point is returned. `centre` is the polygon within CENTRE_KM of the seat;
     None gives the whole governorate's point.
     """
+    from shapely.geometry import Point
+
     g = governorates()
     match = g.loc[g["admin1_pcode"] == admin1_pcode]
     if match.empty:
@@ -115,6 +124,8 @@ def region_point(admin1_pcode: str, direction: str | None = None,
 def _part(poly: BaseGeometry, direction: str, centre: Point | None = None) -> BaseGeometry:
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}; use one of {sorted(DIRECTIONS)} or 'centre'/None")
+    from shapely.geometry import box
+
     sx, sy = DIRECTIONS[direction]
     minx, miny, maxx, maxy = poly.bounds
     c = centre or poly.centroid

@@ -12,8 +12,10 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads with the table: geoparsing from the cached index needs none of it
+    import pandas as pd
 
 from arabic.clitics import strip_article
 from arabic.normalize import name_key
@@ -60,6 +62,8 @@ def keys(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def load() -> pd.DataFrame:
     """The whole table (one row per place), read once; treat it as read-only."""
+    import pandas as pd
+
     df = pd.read_parquet(PLACES_FILE)
     df["variants"] = [list(v) for v in df["variants"]]
     return df
@@ -72,6 +76,8 @@ def _positions() -> dict[str, int]:
 
 def _plain(v):
     """Missing -> None, NumPy scalars -> Python ones, so rows serialise to JSON as they are."""
+    import pandas as pd
+
     if isinstance(v, list):
         return v
     if pd.isna(v):

@@ -95,3 +95,16 @@ def test_closeness_of_rows_at_once_equals_row_by_row(gp, text):
     near = closeness_of_rows(rows, pts, idx, w.near_km) if rows else {}
     for r in rows:
         assert near[r] == closeness(idx.lat[r], idx.lon[r], pts, w.near_km)
+
+
+def test_geoparsing_imports_no_table_or_geometry_library():
+    """Run time reads the cached index: no pandas, geopandas or shapely (cold start)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from gazetteer.geoparser import geoparse; "
+            "ms = geoparse('قصفت قوات النظام بلدة كفرنبل في ريف إدلب الجنوبي'); assert ms; "
+            "print(sorted(m for m in ('pandas', 'geopandas', 'shapely', 'pyarrow') if m in sys.modules))")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)  # warm the cache
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
