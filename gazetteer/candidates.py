@@ -11,9 +11,11 @@ Whether a candidate is really a place is decided later (gazetteer.resolve).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from gazetteer.index import NameIndex
+from gazetteer.places import strip_articles
 from gazetteer.lexicon import cues, directions
 from arabic.clitics import readings
 from arabic.tokens import Token, gap_is_space
@@ -62,17 +64,40 @@ def exact_candidates(text: str, tokens: list[Token], idx: NameIndex, where: list
                     break
                 words.append(tokens[j].text)
                 key = " ".join(words)
-                rows = phrases.get(key)
-                if rows is None:
+                hit = phrases.get(key)
+                if hit is None:
                     rows = idx.lookup(key) or (_joinable(words, idx) and idx.lookup(key.replace(" ", ""))) or ()
+                    hit = (rows, _extendable(key, idx))
                     if len(phrases) < 500_000:
-                        phrases[key] = rows
+                        phrases[key] = hit
+                rows, longer = hit
                 # `مدينة إدلب` as an alias of the district would hide the city the cue points to.
                 if rows and stem in cue_words and all(idx.kind[r] in ADMIN_UNIT_KINDS for r in rows):
-                    continue
+                    rows = ()
                 if rows:
                     out.append(Candidate(i, j, tok.start + off, tokens[j].end, key, rows, "exact", clitic))
+                if not longer:
+                    break  # no name goes on from here
     return out
+
+
+def _extendable(key: str, idx: NameIndex) -> bool:
+    """Whether some longer phrase `key word...` can still be found by the lookups of exact_candidates:
+    a key of the index starts with `key ` or with its article-free form (`idx.lookup`), or with the
+    spaceless join of its words, with or without the article (`كفر زيتا` -> `كفرزيتا`). A superset:
+    it only stops the search early where nothing can be found."""
+    keys = idx.__dict__.get("_sorted_keys")
+    if keys is None:
+        keys = idx.__dict__["_sorted_keys"] = sorted(idx.rows)
+    joined = key.replace(" ", "")
+    prefixes = [key + " ", strip_articles(key), joined]
+    if joined.startswith("ال"):
+        prefixes.append(joined[2:])
+    for p in prefixes:
+        k = bisect_left(keys, p)
+        if k < len(keys) and keys[k].startswith(p):
+            return True
+    return False
 
 
 def _joinable(words: list[str], idx: NameIndex) -> bool:

@@ -56,6 +56,21 @@ def test_scans_of_marked_words_equal_full_scans(gp, text):
         compose(chosen, doc.ntext, words, doc.sentence_of, idx, expressions)
 
 
+@pytest.mark.parametrize("text", texts() + ["وصلوا إلى كفر زيتا ثم إلى تل أبيض وعين العرب ودير الزور والحسكة"])
+def test_exact_candidates_stop_early_only_where_nothing_is_found(gp, text, monkeypatch):
+    """The early stop (`_extendable`) loses no candidate: the same as trying every run of up to max_words words."""
+    import copy
+
+    from gazetteer import candidates
+
+    doc = analyse(text)
+    fast = exact_candidates(doc.ntext, doc.tokens, gp.index)
+    idx = copy.copy(gp.index)
+    idx.__dict__ = {k: v for k, v in gp.index.__dict__.items() if k != "_phrases"}  # no memo of the early stop
+    monkeypatch.setattr(candidates, "_extendable", lambda key, idx: True)
+    assert fast == exact_candidates(doc.ntext, doc.tokens, idx)
+
+
 @pytest.mark.parametrize("text", texts())
 def test_scores_equal_the_plain_model(gp, text):
     w = gp.weights
