@@ -7,6 +7,7 @@ phrase never fires inside an unrelated word, as a substring search would.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
 from arabic.clitics import loose_forms, stems, strip_article, suffix_free
@@ -25,6 +26,19 @@ class Match(NamedTuple, Generic[P]):
     start: int
     end: int
     payload: P
+
+
+@lru_cache(maxsize=1 << 16)
+def _inner_forms(word: str) -> frozenset[str]:
+    """A later word of a phrase as written or without its article: an adjective agrees in
+    definiteness with its noun (`الغارات الجوية` is `غارات جويه`)."""
+    return frozenset((word, strip_article(word)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _last_forms(word: str) -> frozenset[str]:
+    """The last word of a phrase: as a later word, and also without a pronoun suffix (`قصفها`)."""
+    return frozenset(f for x in _inner_forms(word) for f in suffix_free(x))
 
 
 class PhraseMatcher(Generic[P]):
@@ -51,13 +65,10 @@ class PhraseMatcher(Generic[P]):
     def _fits(words: tuple[str, ...], toks: list[Token], i: int) -> bool:
         if i + len(words) > len(toks):
             return False
+        last = len(words) - 1
         for k in range(1, len(words)):
             t = toks[i + k].text
-            # An adjective agrees in definiteness with its noun: `الغارات الجوية` is `غارات جويه`.
-            forms = {t, strip_article(t)}
-            if k == len(words) - 1:
-                forms = {f for x in forms for f in suffix_free(x)}
-            if words[k] not in forms:
+            if words[k] not in (_last_forms(t) if k == last else _inner_forms(t)):
                 return False
         return True
 
