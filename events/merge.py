@@ -36,12 +36,13 @@ class Draft:
         return etype.family if etype else self.row["event_type"]
 
 
-def _absorb(into: Draft, other: Draft) -> None:
-    """Fold a second report of the same incident into `into`: better count, stated date, weapon, actors."""
+def _absorb(into: Draft, other: Draft, dates: bool = True) -> None:
+    """Fold a second report of the same incident into `into`: better count, stated date (unless `dates`
+    is False: a summary's date is the summary's), weapon, actors."""
     if other.count_rank > into.count_rank:
         into.row["count"], into.row["count_text"] = other.row["count"], other.row["count_text"]
         into.count_rank = other.count_rank
-    if other.dated and not into.dated:
+    if dates and other.dated and not into.dated:
         into.row["event_date"], into.row["time_precision"] = other.row["event_date"], other.row["time_precision"]
         into.dated = True
     if into.generic and not other.generic or into.row["event_type"] == "killing" and _is_attack(other.row["event_type"]):
@@ -96,7 +97,7 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         if d.row["place_id"] is None and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
             continue
-        if d.anaphoric and _recalls(d, by_family.get(d.family, [])):
+        if d.anaphoric and not d.row["background"] and _recalls(d, by_family.get(d.family, [])):
             continue
         same = next((k for k in by_place.get(d.row["place_id"], ()) if _same_incident(k, d)), None)
         wider = next((k for k in by_sentence.get(d.sentence - 1, ())
@@ -118,15 +119,17 @@ def merge(drafts: list[Draft]) -> list[Draft]:
 
 def _recalls(d: Draft, family: list[Draft]) -> bool:
     """Fold a report that refers back (`القصف الصاروخي خلّف أضرارا في ريف إدلب`, `وأدى انشقاقهم إلى…`)
-    into the earlier event of its kind at the same place or at a place inside the one it names: a
-    summary of an incident already reported is not a new one."""
-    earlier = next((k for k in reversed(family) if k.sentence < d.sentence and _same_incident(k, d) and
-                    k.row["place_id"] is not None and (k.row["place_id"] == d.row["place_id"] or
-                                                       row_contains(d.row, k.row))), None)
-    if earlier is None:
-        return False
-    _absorb(earlier, d)
-    return True
+    into the events of its kind that the latest earlier sentence reported at the same place or at places
+    inside the one it names: a summary of an incident already reported is not a new one."""
+    def recalled(k: Draft) -> bool:
+        return (k.sentence < d.sentence and k.row["place_id"] is not None and _same_incident(k, d)
+                and (k.row["place_id"] == d.row["place_id"] or row_contains(d.row, k.row)))
+
+    last = next((k.sentence for k in reversed(family) if recalled(k)), None)
+    targets = [k for k in family if k.sentence == last and recalled(k)]
+    for k in targets:
+        _absorb(k, d, dates=False)
+    return bool(targets)
 
 
 def _complete_previous(d: Draft, family: list[Draft]) -> bool:

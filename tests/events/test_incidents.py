@@ -196,6 +196,13 @@ def test_a_summary_that_refers_back_is_not_a_second_incident():
     assert shown(rows) == [("shelling", "كفرنبل", None)]
 
 
+def test_a_summary_completes_every_event_it_recalls_but_not_with_its_own_date():
+    rows = run("قصفت المدفعية بلدتي كفرنبل وخان شيخون يوم 10 آذار.\n"
+               "ولفت إلى أن القصف خلف أضرارا مادية في ريف إدلب الجنوبي دون وقوع إصابات.")
+    assert [(r["location_ar"], r["count"], r["event_date"]) for r in rows] == \
+        [("كفرنبل", 0, "2020-03-10"), ("خان شيخون", 0, "2020-03-10")]
+
+
 def test_a_cue_governs_only_its_own_sentence():
     rows = run("لم يعرف سبب الحادث.\nأغار الطيران على بلدة طفس.")
     assert shown(rows) == [("airstrike", "طفس", None)]
