@@ -11,7 +11,7 @@ from functools import lru_cache
 # Proclitic sequences without the article, longest first; the article is a reading of its own.
 PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 VERBAL_PROCLITICS = ("وس", "س")  # the future prefix: only on verbs, never on a name
-SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا")  # not a lone ه: after normalisation it is also ة
+SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "وا")  # pronouns and the plural verb ending; not a lone ه (also ة)
 MIN_STEM = 2  # `وتل تمر`: a two-letter first word of a multi-word name
 MIN_ARTICLE_STEM = 2  # `الباب` -> `باب`, but `الحر` keeps its article: a two-letter stem is rarely the word
 
