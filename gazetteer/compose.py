@@ -29,6 +29,7 @@ SITE_KINDS = frozenset({"neighbourhood", "landmark", "airbase", "crossing", "cam
 NEAR_TOWN_KM = 15.0  # a curated neighbourhood this close to the anchor town is that town's
 NAME_MAX_ZIPF = 3.5  # a word without the article names something only when it is this rare
 _PUNCT_STOP = set(".:؛;!?؟()[]\"«»“”")
+_INSIDE = frozenset(name_key(w) for w in ("في", "داخل", "وسط", "عند", "قرب"))  # `مسجد X في شارع Y`
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class Composed:
     kind: str
     key: str  # the phrase, normalised
     anchor: int  # the town's row
+    placed: bool = False  # the town is named by the phrase, right after it, or by the curated table
 
 
 @lru_cache(maxsize=1)
@@ -136,6 +138,10 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
         for k in range(s.cand.first, s.cand.last + 1):
             at[k] = s
     towns = [(s.cand.first, r) for s in chosen if (r := _town_row(s, idx)) is not None]
+    # Villages anchor only a phrase of their own sentence (`... تل ملح والجبين ومدرسة X`).
+    villages = [(s.cand.first, s.row) for s in chosen
+                if s.cand.match == "exact" and s.row >= 0 and idx.kind[s.row] == "village"]
+    places = sorted([(k, r, True) for k, r in towns] + [(k, r, False) for k, r in villages])
     facilities = facility_words()
     town_rows = {r for _, r in towns}
     if roles is None:
@@ -163,16 +169,30 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
                 i = c.last + 1
                 continue
         if cue is not None and "neighbourhood" in cue.kinds and cue.kinds[0] == "neighbourhood":
-            made = _neighbourhoods(i, cue.plural, text, words, at, towns, sentence_of, idx)
+            made = _neighbourhoods(i, cue.plural, text, words, at, places, sentence_of, idx)
         else:
             fac = _stem(tok.text, facilities)
             if fac is not None:
-                made = _landmark(i, facilities[fac], text, words, at, towns, sentence_of, idx)
+                made = _landmark(i, facilities[fac], text, words, at, places, sentence_of, idx)
         if made:
             out += made
             i = made[-1].last + 1
         else:
             i += 1
+    return _chain_anchors(out, words)
+
+
+def _chain_anchors(out: list[Composed], words: list[Token]) -> list[Composed]:
+    """`مسجد X في شارع Y في حمص`: a phrase that names no town of its own and is said to lie in the
+    next phrase (`في`, a ب clitic) lies in that phrase's town."""
+    for n in range(len(out) - 2, -1, -1):
+        c, d = out[n], out[n + 1]
+        if c.placed or d.first <= c.last:
+            continue
+        between = [words[k].text for k in range(c.last + 1, d.first)]
+        if (between and len(between) <= 1 and all(w in _INSIDE for w in between)) or (
+                not between and words[d.first].text.startswith("ب")):
+            out[n] = Composed(c.start, c.end, c.first, c.last, c.kind, c.key, d.anchor, d.placed)
     return out
 
 
@@ -195,7 +215,7 @@ def _known(i: int, hit: tuple[int, int, str, int, bool], cue, out: list[Composed
     if s is not None and s.cand.match != "region" and idx.kind[s.row] in SITE_KINDS and _km(idx, s.row, town) <= NEAR_TOWN_KM:
         return None  # a curated place with its own point
     start = words[i].start + off
-    return Composed(start, words[last].end, i, last, kind, text[start:words[last].end], town)
+    return Composed(start, words[last].end, i, last, kind, text[start:words[last].end], town, True)
 
 
 def _town_row(s: Scored, idx: NameIndex) -> int | None:
@@ -237,16 +257,29 @@ def _name_span(i: int, text: str, words: list[Token], idx: NameIndex, max_words:
     return last
 
 
-def _anchor_after(last: int, words: list[Token], at: dict[int, Scored], idx: NameIndex) -> tuple[int, int] | None:
-    """A town named right after a phrase: `بحمص`, `في حمص`, `في مدينة حمص` -> (its last token, row)."""
+def _anchor_after(last: int, words: list[Token], at: dict[int, Scored], idx: NameIndex,
+                  towns_only: bool = False) -> tuple[int, int] | None:
+    """A town named right after a phrase: `بحمص`, `في حمص`, `في مدينة حمص` -> (its last token, row).
+    A governorate named there (`في ريف دمشق`, `في محافظة حماة`) anchors at its seat; a directional
+    countryside (`في ريف حماة الشمالي`) names no town: (its last token, -1), so that no earlier
+    town of another part of the country is taken instead. `towns_only`: a town or nothing."""
     k = last + 1
     for _ in range(3):
         if k >= len(words):
             return None
         s = at.get(k)
         if s is not None:
+            if s.cand.first != k:
+                return None
             r = _town_row(s, idx)
-            return (s.cand.last, r) if r is not None and s.cand.first == k else None
+            if towns_only:
+                pass
+            elif r is None and s.cand.match == "region" and s.row >= 0:
+                pcode, part = s.cand.region
+                r = _seat(idx, s.row) if part is None and pcode != "town" else -1
+            elif r is None and s.cand.match != "region" and idx.kind[s.row] == "governorate":
+                r = _seat(idx, s.row)
+            return (s.cand.last, r) if r is not None else None
         if words[k].text in PREPOSITIONS or cue_of(words[k].text) is not None:
             k += 1
             continue
@@ -254,17 +287,49 @@ def _anchor_after(last: int, words: list[Token], at: dict[int, Scored], idx: Nam
     return None
 
 
-def _anchor_before(i: int, towns: list[tuple[int, int]], sentence_of: list[int]) -> int | None:
-    """The last town named before token i, in its sentence first, else earlier in the article."""
-    before = [(k, r) for k, r in towns if k < i]
-    same = [r for k, r in before if sentence_of[k] == sentence_of[i]]
-    if same:
-        return same[-1]
-    return before[-1][1] if before else None
+def _seat(idx: NameIndex, gov_row: int) -> int:
+    """The row of the city at a governorate's seat (Rural Damascus: Damascus), -1 when none is known."""
+    seats = idx.__dict__.setdefault("_seat_rows", {})
+    a1 = idx.admin1[gov_row]
+    if a1 not in seats:
+        point = idx.region_centres.get(a1)
+        cities = [r for r, k in enumerate(idx.kind) if k == "city"]
+        best = min(cities, key=lambda r: (idx.lat[r] - point[0]) ** 2 + (idx.lon[r] - point[1]) ** 2) \
+            if point and cities else -1
+        seats[a1] = best if best >= 0 and _km_point(idx, best, point) <= 5.0 else -1
+    return seats[a1]
+
+
+def _km_point(idx: NameIndex, r: int, point: tuple[float, float]) -> float:
+    dlat = math.radians(idx.lat[r] - point[0])
+    dlon = math.radians(idx.lon[r] - point[1]) * math.cos(math.radians(point[0]))
+    return 6371.0 * math.hypot(dlat, dlon)
+
+
+def _anchor_before(i: int, places: list[tuple[int, int, bool]], sentence_of: list[int]) -> int | None:
+    """The town a phrase at token i lies in when the phrase names none: the nearest town (or village)
+    named before it in its sentence, else the first town named after it in its sentence, else the town
+    the article names most (first named on a tie), not merely the last one named somewhere before.
+    `places`: (first token, row, a town rather than a village), in text order."""
+    sent = sentence_of[i]
+    same = [(k, r, t) for k, r, t in places if sentence_of[k] == sent]
+    before = [r for k, r, _ in same if k < i]
+    if before:
+        return before[-1]
+    after = [r for k, r, t in same if k > i and t]
+    if after:
+        return after[0]
+    count: dict[int, int] = {}
+    first: dict[int, int] = {}
+    for k, r, t in places:
+        if t:
+            count[r] = count.get(r, 0) + 1
+            first.setdefault(r, k)
+    return max(count, key=lambda r: (count[r], -first[r])) if count else None
 
 
 def _neighbourhoods(i: int, plural: bool, text: str, words: list[Token], at: dict[int, Scored],
-                    towns: list[tuple[int, int]], sentence_of: list[int], idx: NameIndex) -> list[Composed]:
+                    places: list[tuple[int, int, bool]], sentence_of: list[int], idx: NameIndex) -> list[Composed]:
     spans = []
     k = i + 1
     while k < len(words):
@@ -280,8 +345,8 @@ def _neighbourhoods(i: int, plural: bool, text: str, words: list[Token], at: dic
     if not spans:
         return []
     after = _anchor_after(spans[-1][1], words, at, idx)
-    anchor = after[1] if after else _anchor_before(i, towns, sentence_of)
-    if anchor is None:
+    anchor = after[1] if after else _anchor_before(i, places, sentence_of)
+    if anchor is None or anchor < 0:
         return []
     out = []
     for a, b in spans:
@@ -293,16 +358,16 @@ def _neighbourhoods(i: int, plural: bool, text: str, words: list[Token], at: dic
             break
         start = words[a].start + (1 if a > i + 1 and words[a].text.startswith("و") and len(spans) > 1 else 0)
         out.append(Composed(start, words[b].end, a if a > i + 1 else i, b, "neighbourhood",
-                            text[start:words[b].end], anchor))
+                            text[start:words[b].end], anchor, bool(after)))
     # The first name's span starts at the name (the cue word is not part of a neighbourhood's mention).
     if out and out[0].first == i:
         c = out[0]
-        out[0] = Composed(words[i + 1].start, c.end, i + 1, c.last, c.kind, c.key, c.anchor)
+        out[0] = Composed(words[i + 1].start, c.end, i + 1, c.last, c.kind, c.key, c.anchor, c.placed)
     return out
 
 
 def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Scored],
-              towns: list[tuple[int, int]], sentence_of: list[int], idx: NameIndex) -> list[Composed]:
+              places: list[tuple[int, int, bool]], sentence_of: list[int], idx: NameIndex) -> list[Composed]:
     tok = words[i]
     off = next((o for o, st in readings(tok.text) if st in facility_words()), 0)
     if i + 1 >= len(words) or not _gap(text, words, i + 1).isspace():
@@ -323,9 +388,19 @@ def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Sc
         s = at.get(j)
         if s is not None and s.cand.first == j and not s.cand.clitic and s.cand.match != "region" and (
                 _town_row(s, idx) is not None or idx.kind[s.row] == "village"):
+            # `شارع X في حمص`: a street named after a village X far from the town the text puts it in
+            # lies in that town.
+            named = _town_row(s, idx)
+            named = s.row if named is None else named
+            k = s.cand.last + 1
+            inside = k < len(words) and _gap(text, words, k).isspace() and (
+                words[k].text in _INSIDE or words[k].text.startswith("ب"))
+            after = _anchor_after(s.cand.last, words, at, idx, towns_only=True) if inside else None
+            if after and after[1] != named and _km(idx, named, after[1]) > NEAR_TOWN_KM:
+                named = after[1]
             start = tok.start + off
             return [Composed(start, words[s.cand.last].end, i, s.cand.last, "landmark",
-                             text[start:words[s.cand.last].end], _town_row(s, idx) or s.row)]
+                             text[start:words[s.cand.last].end], named, True)]
         if j != i + 1:
             return []
         last = _name_span(i + 1, text, words, idx)
@@ -335,11 +410,11 @@ def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Sc
                 idx.kind[at[k].row] in ("village",) for k in range(i + 1, last + 1) if k in at):
             return []
     after = _anchor_after(last, words, at, idx)
-    anchor = after[1] if after else _anchor_before(i, towns, sentence_of)
-    if anchor is None:
+    anchor = after[1] if after else _anchor_before(i, places, sentence_of)
+    if anchor is None or anchor < 0:
         return []
     start = tok.start + off
-    return [Composed(start, words[last].end, i, last, "landmark", text[start:words[last].end], anchor)]
+    return [Composed(start, words[last].end, i, last, "landmark", text[start:words[last].end], anchor, bool(after))]
 
 
 def _named_near(r: int, at: dict[int, Scored], idx: NameIndex) -> bool:
