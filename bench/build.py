@@ -6,8 +6,10 @@ default. Prints articles/s on one core and with --workers 2 (fresh stores, the g
 loaded), and their ratio; also the time spent reading alone, geoparse vs extraction on one core, and
 the CPU time per article of both builds: on a shared machine the wall-clock ratio depends on what
 else runs (the load average is printed), while equal CPU per article shows the workers add no work.
+With --dask (issue 15), also the Dask engine on a LocalCluster of --workers processes (cluster start
+included), in the same run; --skip-parts leaves out the read/geoparse/extract split.
 
-    .venv/bin/python bench/build.py [--n 2000] [--workers 2]
+    .venv/bin/python bench/build.py [--n 2000] [--workers 2] [--dask] [--skip-parts]
 """
 from __future__ import annotations
 
@@ -59,20 +61,42 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> None:
         w.writerows(rows)
 
 
-def timed_build(folder: Path, out: Path, workers: int):
-    """build() and the CPU seconds it took in this process and its workers."""
-    def cpu() -> float:
-        return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                     resource.getrusage(resource.RUSAGE_CHILDREN)))
-    before = cpu()
-    summary = build([folder], out, workers=workers, progress=False)
-    return summary, cpu() - before
+def timed_build(folder: Path, out: Path, workers: int, **kw):
+    """build() and the CPU seconds it took in this process and its workers (sampled before each child
+    exits: a thread polls the children's CPU times)."""
+    import threading
+
+    import psutil
+
+    seen: dict[int, float] = {}
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            for c in psutil.Process().children(recursive=True):
+                try:
+                    t = c.cpu_times()
+                    seen[c.pid] = t.user + t.system
+                except psutil.Error:
+                    pass
+            stop.wait(0.2)
+
+    self_before = sum(getattr(resource.getrusage(resource.RUSAGE_SELF), f) for f in ("ru_utime", "ru_stime"))
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    summary = build([folder], out, workers=workers, progress=False, **kw)
+    stop.set()
+    thread.join()
+    self_after = sum(getattr(resource.getrusage(resource.RUSAGE_SELF), f) for f in ("ru_utime", "ru_stime"))
+    return summary, self_after - self_before + sum(seen.values())
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--dask", action="store_true", help="also the Dask engine on a LocalCluster of --workers processes")
+    ap.add_argument("--skip-parts", action="store_true", help="skip the read-only/geoparse/extract timings")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
@@ -80,33 +104,46 @@ def main() -> int:
         make_corpus(folder, args.n)
         geoparse("حلب")  # load the gazetteer outside the timings
 
-        t = time.perf_counter()
         rejects: list[Reject] = []
-        articles = list(read_articles([folder], rejects))
-        read_s = time.perf_counter() - t
+        if not args.skip_parts:
+            t = time.perf_counter()
+            articles = list(read_articles([folder], rejects))
+            read_s = time.perf_counter() - t
 
-        t = time.perf_counter()
-        mentions = [geoparse(a.text) for a in articles]
-        geo_s = time.perf_counter() - t
-        t = time.perf_counter()
-        n_events = sum(len(extract(a, a.analysis, m)) for a, m in zip(articles, mentions))
-        ext_s = time.perf_counter() - t
+            t = time.perf_counter()
+            mentions = [geoparse(a.text) for a in articles]
+            geo_s = time.perf_counter() - t
+            t = time.perf_counter()
+            n_events = sum(len(extract(a, a.analysis, m)) for a, m in zip(articles, mentions))
+            ext_s = time.perf_counter() - t
+            del articles, mentions
 
         one, cpu_one = timed_build(folder, Path(tmp) / "one.parquet", 1)
         many, cpu_many = timed_build(folder, Path(tmp) / "many.parquet", args.workers)
+        if args.dask:
+            dsk, cpu_dask = timed_build(folder, Path(tmp) / "dask.parquet", args.workers, engine="dask")
 
-    n = len(articles)
-    print(f"corpus: {n} articles (seeds with shuffled paragraphs), {n_events} events, {len(rejects)} rejects")
-    print(f"read only:            {n / read_s:8.0f} articles/s")
-    print(f"geoparse only:        {n / geo_s:8.0f} articles/s ({geo_s / (geo_s + ext_s):.0%} of geoparse+extract)")
-    print(f"extract only:         {n / ext_s:8.0f} articles/s")
+    n = one.articles_new
+    if not args.skip_parts:
+        print(f"corpus: {n} articles (seeds with shuffled paragraphs), {n_events} events, {len(rejects)} rejects")
+        print(f"read only:            {n / read_s:8.0f} articles/s")
+        print(f"geoparse only:        {n / geo_s:8.0f} articles/s ({geo_s / (geo_s + ext_s):.0%} of geoparse+extract)")
+        print(f"extract only:         {n / ext_s:8.0f} articles/s")
+    else:
+        print(f"corpus: {n} articles (seeds with shuffled paragraphs)")
     r1 = one.articles_new / one.seconds
     rn = many.articles_new / many.seconds
     print(f"full build, 1 worker: {r1:8.0f} articles/s ({one.seconds:.1f} s, {one.events_total} events)")
     print(f"full build, {args.workers} workers: {rn:7.0f} articles/s ({many.seconds:.1f} s, {many.events_total} events)")
     print(f"speed-up {args.workers} workers / 1 worker: {rn / r1:.2f}x")
+    if args.dask:
+        rd = dsk.articles_new / dsk.seconds
+        same = "same events" if dsk.events_total == one.events_total else f"EVENTS DIFFER: {dsk.events_total}"
+        print(f"dask, {args.workers}-worker LocalCluster: {rd:7.0f} articles/s ({dsk.seconds:.1f} s incl. cluster start, {same})")
+        print(f"speed-up dask / 1 worker: {rd / r1:.2f}x")
     print(f"CPU per article: {1000 * cpu_one / n:.1f} ms (1 worker), {1000 * cpu_many / n:.1f} ms ({args.workers} workers, "
-          f"all processes); load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"all processes)" + (f", {1000 * cpu_dask / n:.1f} ms (dask, all processes)" if args.dask else "")
+          + f"; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 
 

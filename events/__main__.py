@@ -1,4 +1,5 @@
-"""`python -m events build PATH... --out FILE [--format parquet|csv|geojson|jsonl] [--workers N]` and
+"""`python -m events build PATH... --out FILE [--format parquet|csv|geojson|jsonl] [--workers N]
+[--engine local|dask] [--scheduler ADDRESS] [--partitions N] [--partitioned]` and
 `python -m events check FILE`.
 
 Arguments are checked before any work (a worker count the machine cannot run, a size that is not a
@@ -55,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--force", action="store_true", help="allow more --workers than CPUs")
     b.add_argument("--max-mb", type=_megabytes, default=DEFAULT_MAX_BYTES / 2**20, help="skip articles over this size")
     b.add_argument("--rebuild", action="store_true", help="ignore what the store already holds")
+    b.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: this process and --workers forked ones; dask: a Dask cluster (a LocalCluster of "
+                        "--workers processes, or --scheduler)")
+    b.add_argument("--scheduler", help="with --engine dask: the address of a running dask.distributed scheduler "
+                                       "(tcp://HOST:8786); its workers must have this package installed")
+    b.add_argument("--partitions", type=_positive_int,
+                   help="with --engine dask: inputs (files or table rows) per partition (default 64)")
+    b.add_argument("--partitioned", action="store_true",
+                   help="a store that grows by Parquet part files by publication month instead of being rewritten "
+                        "(for large corpora; a store once partitioned stays so)")
     c = sub.add_parser("check", help="verify a store and repair what can be repaired")
     c.add_argument("store", type=Path, help="the events file given to build as --out")
     args = parser.parse_args(argv)
@@ -64,11 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers > _cpus() and not args.force:
         parser.error(f"--workers {args.workers} is more than the {_cpus()} CPUs this process can use; "
                      f"add --force to start that many anyway")
-    if args.out.is_dir():
+    if args.out.is_dir() and not args.out.is_symlink():
         parser.error(f"--out {args.out} is a folder: give the store's file, e.g. {args.out / 'events.parquet'}")
     from events.pipeline import build  # loads the extractor: not needed to check arguments
 
-    summary = build(args.paths, args.out, args.format, args.workers, int(args.max_mb * 2**20), args.rebuild)
+    if args.engine != "dask" and (args.scheduler or args.partitions):
+        parser.error("--scheduler and --partitions go with --engine dask")
+    summary = build(args.paths, args.out, args.format, args.workers, int(args.max_mb * 2**20), args.rebuild,
+                    engine=args.engine, scheduler=args.scheduler, partitions=args.partitions,
+                    partitioned=args.partitioned)
     if summary.error:
         print(f"python -m events build: {summary.line()}", file=sys.stderr)
         return 1

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from events import dataset
 
 from events.plausible import clean_table
 from events.store import (
@@ -27,6 +30,7 @@ from events.store import (
     commit,
     current_generation,
     file_digest,
+    is_folder,
     locked,
     point_to,
     read_articles_file,
@@ -59,6 +63,8 @@ def verify_generation(gen: Path) -> list[str]:
         manifest = read_manifest(gen)
     except (OSError, ValueError, KeyError, TypeError) as e:
         return [f"{gen.name} has no readable {MANIFEST} ({type(e).__name__}: {e})"]
+    if dataset.is_partitioned(manifest):
+        return _verify_dataset(gen, manifest)
     problems = []
     for part in PARTS:
         info = manifest["files"][part]
@@ -78,10 +84,31 @@ def verify_generation(gen: Path) -> list[str]:
             for p in PARTS if rows[p] != manifest["files"][p]["rows"]]
 
 
+def _verify_dataset(gen: Path, manifest: dict) -> list[str]:
+    """`verify_generation` for a partitioned generation: every part file against its manifest entry."""
+    problems = []
+    for part in PARTS:
+        for entry in manifest["files"][part]["parts"]:
+            path, name = gen / part / entry["path"], f"{gen.name}/{part}/{entry['path']}"
+            if not path.is_file():
+                problems.append(f"{name} is missing")
+            elif path.stat().st_size != entry["bytes"] or file_digest(path) != entry["sha256"]:
+                problems.append(f"{name} does not match its checksum (changed or damaged since written)")
+            else:
+                try:
+                    rows = pq.ParquetFile(path).metadata.num_rows
+                except (OSError, pa.ArrowException) as e:
+                    problems.append(f"{name} cannot be read ({type(e).__name__}: {e})")
+                    continue
+                if rows != entry["rows"]:
+                    problems.append(f"{name} has {rows} rows, its manifest says {entry['rows']}")
+    return problems
+
+
 def check(out: Path) -> Report:
     """Verify the store at `out` and repair it in place (under its lock), as the module docstring says."""
     report = Report()
-    if out.is_dir():
+    if is_folder(out):
         report.failed.append(f"{out} is a folder, not a store (a store is a file such as {out / 'events.parquet'})")
         return report
     if not out.exists() and not out.is_symlink():

@@ -337,20 +337,62 @@ def _sidecars(folder: Path, csvs: Iterable[Path], rejects: list[Reject]) -> tupl
     return meta, used
 
 
-def _read_text_file(path: Path, doc: str, meta: dict[str, str], max_bytes: int, rejects: list[Reject]) -> Article | None:
+def _text_unit(path: Path, doc: str, meta: dict[str, str], max_bytes: int, rejects: list[Reject]) -> TextUnit | None:
+    """The file's bytes (the I/O half of reading an article file), or None with its reject."""
     try:
-        text = decode(_read_bytes(path, max_bytes))
-        html_title = ""
-        if path.suffix.lower() in (".html", ".htm"):
-            text, html_title = html_to_text(text)
-            if not text:
-                raise BadInput("HTML page without text")
-        return make_article(doc, text, meta, rejects, html_title)
+        return TextUnit(doc, _read_bytes(path, max_bytes), path.suffix.lower(), meta)
     except BadInput as e:
         rejects.append(Reject(doc, str(e)))
     except OSError as e:
         rejects.append(Reject(doc, f"unreadable: {e.strerror or e}"))
     return None
+
+
+def text_article(unit: TextUnit, rejects: list[Reject]) -> Article | None:
+    """The article of a file's bytes (the CPU half: decode, HTML, analysis), or None with its reject."""
+    try:
+        text = decode(unit.data)
+        html_title = ""
+        if unit.suffix in (".html", ".htm"):
+            text, html_title = html_to_text(text)
+            if not text:
+                raise BadInput("HTML page without text")
+        return make_article(unit.doc, text, unit.meta, rejects, html_title)
+    except BadInput as e:
+        rejects.append(Reject(unit.doc, str(e)))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class TextUnit:
+    """An article file as read from disk, not yet decoded: what a reader hands to a worker."""
+
+    doc: str
+    data: bytes
+    suffix: str
+    meta: dict
+
+
+@dataclass(frozen=True, slots=True)
+class RowUnit:
+    """One row of a CSV or JSONL file of articles (a dict, or whatever the JSON line held)."""
+
+    doc: str
+    row: object
+
+
+Unit = TextUnit | RowUnit
+
+
+def unit_article(unit: Unit, rejects: list[Reject], max_bytes: int = DEFAULT_MAX_BYTES) -> Article | None:
+    """The article of a unit, or None with its reject; never raises (the last line of per-input isolation)."""
+    try:
+        if isinstance(unit, RowUnit):
+            return _row_article(unit.doc, unit.row, max_bytes, rejects)
+        return text_article(unit, rejects)
+    except Exception as e:  # noqa: BLE001 - one input's failure is its reject
+        rejects.append(Reject(unit.doc, f"unreadable, rest of it skipped: {type(e).__name__}: {e}"))
+        return None
 
 
 def _field_problem(key: str, value: str, max_bytes: int) -> str | None:
@@ -393,11 +435,11 @@ def _row_article(doc: str, row: object, max_bytes: int, rejects: list[Reject]) -
         return None
 
 
-def _table_rows(name: str, path: Path, text: str) -> Iterator[tuple[str, object]]:
+def _table_rows(name: str, path: Path, text: str | io.TextIOBase) -> Iterator[tuple[str, object]]:
     """(doc, row) of a CSV (dicts; None for a row with the wrong number of fields) or JSONL file
     (parsed values; a BadInput for a line that is not JSON); nothing for an events table of a build."""
     if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        reader = csv.DictReader(io.StringIO(text, newline="") if isinstance(text, str) else text)
         if "event_id" in (reader.fieldnames or []):
             return  # an events table written by a build, not articles
         for n, row in enumerate(reader, start=2):
@@ -405,7 +447,8 @@ def _table_rows(name: str, path: Path, text: str) -> Iterator[tuple[str, object]
             yield f"{name}:{n}", BadInput(f"malformed CSV row: {len(reader.fieldnames or [])} columns expected") \
                 if malformed else row
         return
-    for n, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may sit inside a JSON string
+    lines = text.split("\n") if isinstance(text, str) else text  # a stream splits at \n only too
+    for n, line in enumerate(lines, start=1):  # not splitlines: U+2028 may sit inside a JSON string
         if not line.strip():
             continue
         try:
@@ -421,10 +464,20 @@ def _table_rows(name: str, path: Path, text: str) -> Iterator[tuple[str, object]
         yield f"{name}:{n}", row
 
 
-def _read_table(path: Path, name: str, max_bytes: int, rejects: list[Reject]) -> Iterator[Article]:
-    """Articles from a CSV (header with a text column) or a JSONL file, one per row; the file may be in
-    any encoding `decode` accepts, and each bad row is rejected on its own."""
+# Tables larger than this are read as a stream (row by row) rather than decoded whole: a JSONL or CSV
+# file of many GB never sits in memory. Smaller ones are decoded whole, which also detects encodings
+# that only a look at the whole file finds.
+STREAM_TABLE_BYTES = 64 * 2**20
+
+
+def _table_units(path: Path, name: str, rejects: list[Reject]) -> Iterator[RowUnit]:
+    """The rows of a CSV (header with a text column) or a JSONL file; the file may be in any encoding
+    `decode` accepts, and each bad row is rejected on its own."""
     try:
+        size = os.stat(path).st_size
+        if size > STREAM_TABLE_BYTES:
+            yield from _streamed_table_units(path, name, rejects)
+            return
         text = decode(_read_bytes(path, None), table=True)
     except BadInput as e:
         rejects.append(Reject(name, str(e)))
@@ -432,7 +485,10 @@ def _read_table(path: Path, name: str, max_bytes: int, rejects: list[Reject]) ->
     except OSError as e:
         rejects.append(Reject(name, f"unreadable: {e.strerror or e}"))
         return
-    rows = _table_rows(name, path, text)
+    yield from _row_units(name, _table_rows(name, path, text), rejects)
+
+
+def _row_units(name: str, rows: Iterator[tuple[str, object]], rejects: list[Reject]) -> Iterator[RowUnit]:
     while True:
         try:
             doc, row = next(rows)
@@ -441,17 +497,56 @@ def _read_table(path: Path, name: str, max_bytes: int, rejects: list[Reject]) ->
         except csv.Error as e:
             rejects.append(Reject(name, f"malformed CSV, rest of file skipped: {e}"))
             return
+        except UnicodeDecodeError as e:
+            rejects.append(Reject(name, f"not valid {e.encoding} past this point, rest of file skipped: {e.reason}"))
+            return
         if isinstance(row, BadInput):
             rejects.append(Reject(doc, str(row)))
-        elif (a := _row_article(doc, row, max_bytes, rejects)) is not None:
-            yield a
+        else:
+            yield RowUnit(doc, row)
 
 
-def read_articles(paths: Iterable[str | Path], rejects: list[Reject], max_bytes: int = DEFAULT_MAX_BYTES,
-                  exclude: Iterable[Path] = ()) -> Iterator[Article]:
-    """Every article in `paths` (files or folders, folders recursively), in a stable order.
-    Problems are appended to `rejects` and reading goes on: no input, however broken, raises.
-    `exclude`: files and folders never read as input (the build's own outputs in an input folder)."""
+def _stream_encoding(path: Path) -> tuple[str, int]:
+    """(codec, bytes to skip) of a large table, judged from its head: a byte-order mark, UTF-16 without
+    one, UTF-8, else the encoding detected in the first MB."""
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+    if not head.strip():
+        raise BadInput("empty file")
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec, len(bom)
+    if b"\x00" in head[:8192] and _utf16_without_bom(head) is not None:
+        return ("utf-16-le" if head[1::2].count(0) >= head[0::2].count(0) else "utf-16-be"), 0
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8", 0
+    except UnicodeDecodeError:
+        best = from_bytes(head).best()
+        if best is None:
+            raise BadInput("undecodable: not UTF-8 and no text encoding detected") from None
+        return best.encoding, 0
+
+
+def _streamed_table_units(path: Path, name: str, rejects: list[Reject]) -> Iterator[RowUnit]:
+    """`_table_units` for a table too large to decode whole: rows decoded as they are read."""
+    codec, skip = _stream_encoding(path)
+    raw = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is done
+    try:
+        raw.seek(skip)
+        text = io.TextIOWrapper(raw, encoding=codec, newline="\n" if path.suffix.lower() != ".csv" else "")
+        yield from _row_units(name, _table_rows(name, path, text), rejects)
+    finally:
+        raw.close()
+
+
+def read_units(paths: Iterable[str | Path], rejects: list[Reject], max_bytes: int = DEFAULT_MAX_BYTES,
+               exclude: Iterable[Path] = ()) -> Iterator[Unit]:
+    """Every input of `paths` (files or folders, folders recursively) as read from disk, in a stable
+    order, not yet decoded or analysed: the I/O half of `read_articles`, cheap enough for one process to
+    feed many workers, which make the articles (`unit_article`). Folders are walked lazily (a folder's
+    files are listed when it is reached) and large tables read as streams, so memory does not grow with
+    the input. Problems are appended to `rejects` and reading goes on: no input, however broken, raises."""
     skip = {_key(Path(p)) for p in exclude}
     for raw in paths:
         path = Path(raw)
@@ -474,6 +569,16 @@ def read_articles(paths: Iterable[str | Path], rejects: list[Reject], max_bytes:
             rejects.append(Reject(str(raw), _special(mode)))
 
 
+def read_articles(paths: Iterable[str | Path], rejects: list[Reject], max_bytes: int = DEFAULT_MAX_BYTES,
+                  exclude: Iterable[Path] = ()) -> Iterator[Article]:
+    """Every article in `paths` (files or folders, folders recursively), in a stable order.
+    Problems are appended to `rejects` and reading goes on: no input, however broken, raises.
+    `exclude`: files and folders never read as input (the build's own outputs in an input folder)."""
+    for unit in read_units(paths, rejects, max_bytes, exclude):
+        if (a := unit_article(unit, rejects, max_bytes)) is not None:
+            yield a
+
+
 def _csvs_beside(path: Path) -> list[str]:
     try:
         return sorted(e.name for e in os.scandir(path.parent) if e.name.lower().endswith(".csv") and e.is_file())
@@ -481,11 +586,11 @@ def _csvs_beside(path: Path) -> list[str]:
         return []
 
 
-def _guarded(doc: str, articles: Iterator[Article], rejects: list[Reject]) -> Iterator[Article]:
-    """`articles`, with any failure the readers did not foresee logged as `doc`'s reject instead of
+def _guarded(doc: str, units: Iterator[Unit], rejects: list[Reject]) -> Iterator[Unit]:
+    """`units`, with any failure the readers did not foresee logged as `doc`'s reject instead of
     ending the batch."""
     try:
-        yield from articles
+        yield from units
     except Exception as e:  # noqa: BLE001 - the last line of per-input isolation
         rejects.append(Reject(doc, f"unreadable, rest of it skipped: {type(e).__name__}: {e}"))
 
@@ -499,15 +604,15 @@ def _named(name: str, rejects: list[Reject]) -> str:
 
 
 def _read_file(path: Path, doc: str, meta: dict[str, str], max_bytes: int, rejects: list[Reject],
-               any_suffix: bool = False) -> Iterator[Article]:
-    """The articles of one file: a table's rows, or the file as one article if its suffix is a text one
+               any_suffix: bool = False) -> Iterator[Unit]:
+    """The units of one file: a table's rows, or the file as one article if its suffix is a text one
     (any suffix for a file named on the command line)."""
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        yield from _read_table(path, doc if any_suffix else shown_name(path.name), max_bytes, rejects)
+        yield from _table_units(path, doc if any_suffix else shown_name(path.name), rejects)
     elif suffix in TEXT_SUFFIXES or any_suffix:
-        if (a := _read_text_file(path, doc, meta, max_bytes, rejects)) is not None:
-            yield a
+        if (u := _text_unit(path, doc, meta, max_bytes, rejects)) is not None:
+            yield u
     else:
         rejects.append(Reject(doc, f"unsupported file type {suffix!r} (want .txt, .md, .html, .csv, .jsonl)"))
 
@@ -524,10 +629,11 @@ def _is_output(entry: os.DirEntry) -> bool:
     return name.endswith((".parquet", REJECTS_SUFFIX, STORE_DIR_SUFFIX)) or name == "rejects.jsonl"
 
 
-def _walk(folder: Path, rejects: list[Reject], skip: set[Path]) -> list[tuple[Path, list[os.DirEntry]]]:
-    """(folder, its files) for `folder` and every folder under it, sorted by path. Hidden entries, build
-    outputs and `skip` are left out; an unreadable folder or a folder loop is a reject, not the end."""
-    found: list[tuple[Path, list[os.DirEntry]]] = []
+def _folders(folder: Path, rejects: list[Reject], skip: set[Path]) -> list[Path]:
+    """`folder` and every folder under it, in reading order (it first, then the others by path). Only
+    folders are kept, so a tree of millions of files costs the memory of its folders. Hidden entries,
+    build outputs and `skip` are left out; an unreadable folder or a folder loop is a reject, not the end."""
+    found: list[Path] = []
     seen: set[tuple[int, int]] = set()
     stack = [folder]
     while stack:
@@ -535,7 +641,8 @@ def _walk(folder: Path, rejects: list[Reject], skip: set[Path]) -> list[tuple[Pa
         doc = f"{sub.relative_to(folder)}/"
         try:
             info = sub.stat()
-            entries = sorted(os.scandir(sub), key=lambda e: e.name)
+            with os.scandir(sub) as it:
+                subs = [Path(e.path) for e in it if _kept(e, skip) and _is_dir(e)]
         except OSError as e:
             rejects.append(Reject(doc, f"unreadable folder: {e.strerror or e}"))
             continue
@@ -543,24 +650,34 @@ def _walk(folder: Path, rejects: list[Reject], skip: set[Path]) -> list[tuple[Pa
             rejects.append(Reject(doc, "folder already read (a link loops back): not read again"))
             continue
         seen.add((info.st_dev, info.st_ino))
-        files = []
-        for e in entries:
-            if e.name.startswith(".") or _is_output(e) or _key(Path(e.path)) in skip:
-                continue
-            try:
-                is_dir = e.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                stack.append(Path(e.path))
-            else:
-                files.append(e)
-        found.append((sub, files))
-    return sorted(found, key=lambda f: (f[0] != folder, str(f[0])))
+        stack.extend(sorted(subs))
+        found.append(sub)
+    return sorted(found, key=lambda f: (f != folder, str(f)))
 
 
-def _read_folder(folder: Path, max_bytes: int, rejects: list[Reject], skip: set[Path]) -> Iterator[Article]:
-    for sub, files in _walk(folder, rejects, skip):
+def _kept(e: os.DirEntry, skip: set[Path]) -> bool:
+    return not (e.name.startswith(".") or _is_output(e) or _key(Path(e.path)) in skip)
+
+
+def _is_dir(e: os.DirEntry) -> bool:
+    try:
+        return e.is_dir()
+    except OSError:
+        return False
+
+
+def _files(sub: Path, folder: Path, rejects: list[Reject], skip: set[Path]) -> list[os.DirEntry]:
+    """The files of one folder, by name (listed when the folder is reached)."""
+    try:
+        return sorted((e for e in os.scandir(sub) if _kept(e, skip) and not _is_dir(e)), key=lambda e: e.name)
+    except OSError as e:
+        rejects.append(Reject(f"{sub.relative_to(folder)}/", f"unreadable folder: {e.strerror or e}"))
+        return []
+
+
+def _read_folder(folder: Path, max_bytes: int, rejects: list[Reject], skip: set[Path]) -> Iterator[Unit]:
+    for sub in _folders(folder, rejects, skip):
+        files = _files(sub, folder, rejects, skip)
         csvs = [Path(e.path) for e in files if e.name.lower().endswith(".csv")]
         meta, sidecars = _sidecars(sub, csvs, rejects)
         for entry in files:

@@ -11,23 +11,29 @@ meanwhile and merges, so two builds into one store both keep their batches.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import itertools
 import json
 import multiprocessing as mp
 import pickle
 import secrets
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from arabic import analyse
-from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_articles
+from events import dataset
+from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_articles, read_units
 from events.extract import extract
 from events.plausible import check_event
 from events.store import (
@@ -37,14 +43,21 @@ from events.store import (
     append_lines,
     articles_table,
     commit,
+    commit_staged,
+    current_generation,
     events_table,
     format_of,
+    is_folder,
+    layout_of,
     locked,
+    read_manifest,
     read_snapshot,
     recover,
     rejects_path,
     sidecar_path,
+    staging,
     store_dir,
+    stored_ids,
     version,
 )
 from gazetteer import geoparse
@@ -111,11 +124,12 @@ def _process(article: Article) -> tuple[str, list[dict], str, str | None]:
 
 class _Batch:
     """The new, distinct articles of the inputs, read lazily (workers start on the first ones while
-    the rest is read), with the tallies for the summary."""
+    the rest is read), with the tallies for the summary. Only the articles handed to the workers and
+    not yet returned are held (`pending`), so memory does not grow with the corpus."""
 
-    def __init__(self, paths, rejects: list[Reject], max_bytes: int, stored_ids: set[str], exclude: list[Path]):
-        self.articles: dict[str, Article] = {}
-        self.order: list[str] = []  # ids in the order handed to the workers, which is the results' order
+    def __init__(self, paths, rejects: list[Reject], max_bytes: int, stored_ids, exclude: list[Path]):
+        self.pending: dict[str, Article] = {}  # handed to the workers, result not yet back
+        self.seen: set[str] = set()
         self.read = self.stored = self.duplicates = 0
         self._source = read_articles(paths, rejects, max_bytes, exclude=exclude)
         self._rejects = rejects
@@ -126,12 +140,12 @@ class _Batch:
             self.read += 1
             if a.article_id in self._stored_ids:
                 self.stored += 1
-            elif a.article_id in self.articles:
+            elif a.article_id in self.seen:
                 self.duplicates += 1
                 self._rejects.append(Reject(a.doc, f"duplicate of an article already in this batch (id {a.article_id})"))
             else:
-                self.articles[a.article_id] = a
-                self.order.append(a.article_id)
+                self.seen.add(a.article_id)
+                self.pending[a.article_id] = a
                 yield a
 
 
@@ -142,25 +156,54 @@ def _tables(article: Article, events: list[dict], mentions: str) -> tuple[pa.Tab
     return events_table(events), articles_table([{**article.record(), "mentions": mentions}]), notes
 
 
+def stored_rows(article: Article, events: list[dict], mentions: str, error: str | None
+                ) -> tuple[pa.Table | None, pa.Table | None, list[Reject]]:
+    """An article's rows for the store (None, None when it has none) and its rejects and notes: its
+    extraction error, or a row Arrow refuses (which fails this article alone)."""
+    if error:
+        return None, None, [Reject(article.doc, error)]
+    try:
+        return _tables(article, events, mentions)
+    except Exception as e:  # noqa: BLE001 - a row Arrow refuses fails its article alone
+        return None, None, [Reject(article.doc, f"cannot be stored: {type(e).__name__}: {e}")]
+
+
+def _process_chunk(articles: list[Article]) -> list[tuple[str, list[dict], str, str | None]]:
+    return [_process(a) for a in articles]
+
+
+def _bounded_imap(pool, articles: Iterator[Article], chunksize: int, ahead: int):
+    """`pool.imap(_process, articles, chunksize)` that reads at most `ahead` chunks ahead of the results
+    (imap's feeder reads the whole input at once: every article of a corpus in memory)."""
+    window: deque = deque()
+    it = iter(articles)
+    while True:
+        while len(window) < ahead and (chunk := list(itertools.islice(it, chunksize))):
+            window.append(pool.apply_async(_process_chunk, (chunk,)))
+        if not window:
+            return
+        yield from window.popleft().get()
+
+
 def _results(batch: _Batch, workers: int) -> Iterator[tuple[Article, list[dict], str, str | None]]:
     """(article, events, mentions, error) per new article, in order. Should the workers fail in a way
     `_process` cannot catch, every article not yet returned is an error: none is dropped unreported."""
     pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
-    done, failure = 0, None
+    failure = None
     try:
-        for _, events, mentions, error in (pool.imap(_process, batch, chunksize=8) if pool else map(_process, batch)):
-            yield batch.articles[batch.order[done]], events, mentions, error
-            done += 1
+        for article_id, events, mentions, error in (
+                _bounded_imap(pool, iter(batch), 8, 4 * workers) if pool else map(_process, batch)):
+            yield batch.pending.pop(article_id), events, mentions, error
     except Exception as e:  # noqa: BLE001 - reported for each article it took with it
-        if done == len(batch.order):
+        if not batch.pending:
             raise  # not an article's failure (the reader's): a bug to see, not to hide
         failure = f"extraction failed: {type(e).__name__}: {e} (with its chunk of the batch)"
     finally:
         if pool:
             pool.close()
             pool.join()
-    for article_id in batch.order[done:] if failure else ():
-        yield batch.articles[article_id], [], "[]", failure
+    for article_id in list(batch.pending) if failure else ():
+        yield batch.pending.pop(article_id), [], "[]", failure
 
 
 def new_build_id() -> str:
@@ -168,15 +211,54 @@ def new_build_id() -> str:
     return f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+ENGINES = ("local", "dask")
+
+
+def prepare(out: Path) -> None:
+    """What every process that extracts needs loaded once: the gazetteer (the parent before forking its
+    workers, each Dask worker when it starts)."""
+    geoparse("قصف على حماة")
+
+
+class _MemorySink:
+    """A generation or single-file store's batch: held until the commit, which rewrites the store (small corpora)."""
+
+    def __init__(self) -> None:
+        self.events: list[pa.Table] = []
+        self.articles: list[pa.Table] = []
+
+    def add(self, events: pa.Table, articles: pa.Table) -> None:
+        self.events.append(events)
+        self.articles.append(articles)
+
+
+class _StageSink:
+    """A partitioned store's batch: streamed to part files of the build's stage folder as it is produced."""
+
+    def __init__(self, stage: Path, build_id: str) -> None:
+        self.writer = dataset.StageWriter(stage, build_id)
+        self.ids: set[str] = set()
+
+    def add(self, events: pa.Table, articles: pa.Table) -> None:
+        self.ids.update(articles.column("article_id").to_pylist())
+        self.writer.add(events, articles)
+
+
 def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, workers: int = 1,
           max_bytes: int = DEFAULT_MAX_BYTES, rebuild: bool = False, progress: bool | None = None,
-          on_article: Callable[[int, str], None] | None = None) -> Summary:
+          on_article: Callable[[int, str], None] | None = None, engine: str = "local",
+          scheduler: str | None = None, partitions: int | None = None, partitioned: bool = False) -> Summary:
     """Add the events of every new article under `paths` to the store at `out` (one atomic commit).
 
     Never raises for bad input or a bad store: per-record problems are the summary's rejects, and a
     store that cannot be read or written is its `error` (nothing written then). `progress` shows a
     terminal bar (default: when stderr is a terminal); `on_article(done, doc)` is called after each
     article, for callers with a progress display of their own (the dashboard).
+
+    `engine`: "local" (this process and `workers` forked ones) or "dask" (a LocalCluster of `workers`
+    processes, or the `dask.distributed` scheduler at `scheduler`; `partitions` articles... see
+    `_dask_parts`). `partitioned`: make the store a partitioned dataset (events.dataset) that grows by
+    new part files; a store already partitioned stays so.
     """
     t0 = time.perf_counter()
     out = Path(out)
@@ -186,44 +268,135 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
     try:
         if fmt not in FORMATS:
             raise StoreError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        start = read_snapshot(out)  # an unreadable store or a folder stops here, before any work
-        start_version = version(out)
-        with locked(out):
-            recover(out)
+        if engine not in ENGINES:
+            raise StoreError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        layout = dataset.LAYOUT if partitioned or layout_of(out) == dataset.LAYOUT else None
+        if layout and fmt != "parquet":
+            raise StoreError(f"a partitioned store is Parquet, not {fmt}: choose --format parquet")
+        if layout:
+            if is_folder(out):
+                raise StoreError(f"{out} is a folder: the store is a file, e.g. {out / 'events.parquet'}")
+            with locked(out):
+                recover(out)
+                start, start_version = None, version(out)
+                stored = dataset.IdIndex() if rebuild else _stored_ids(out)
+        else:
+            start = read_snapshot(out)  # an unreadable store or a folder stops here, before any work
+            start_version = version(out)
+            with locked(out):
+                recover(out)
+            stored = set() if rebuild else start.article_ids()
     except (StoreError, OSError) as e:
         return _failed(out, build_id, rejects, e, t0)
-    stored_ids = set() if rebuild else start.article_ids()
-    batch = _Batch(paths, rejects, max_bytes, stored_ids, [out, sidecar_path(out), rejects_path(out), store_dir(out)])
+    beside = [out, sidecar_path(out), rejects_path(out), store_dir(out)]
     show = sys.stderr.isatty() if progress is None else progress
-    geoparse("قصف على حماة")  # load the gazetteer once, before forking, so workers share it
-    new_events: list[pa.Table] = []
-    new_articles: list[pa.Table] = []
-    with tqdm(unit="article", disable=not show, desc="events") as bar:
-        for done, (article, events, mentions, error) in enumerate(_results(batch, workers), start=1):
-            bar.update()
-            if on_article:
-                on_article(done, article.doc)
-            if error:
-                rejects.append(Reject(article.doc, error))
-                continue
-            try:
-                ev, art, notes = _tables(article, events, mentions)
-            except Exception as e:  # noqa: BLE001 - a row Arrow refuses fails its article alone
-                rejects.append(Reject(article.doc, f"cannot be stored: {type(e).__name__}: {e}"))
-                continue
-            rejects += notes
-            new_events.append(ev)
-            new_articles.append(art)
-    try:
-        with locked(out):
-            merged = _commit(out, fmt, start if version(out) == start_version else None, rebuild,
-                             new_events, new_articles, rejects, build_id)
-    except (StoreError, OSError) as e:
-        return _failed(out, build_id, rejects, e, t0)
+    tally = {"read": 0, "stored": 0, "duplicates": 0}
+    with contextlib.ExitStack() as stack:
+        stage = stack.enter_context(staging(out, build_id)) if layout else None
+        sink = _StageSink(stage, build_id) if layout else _MemorySink()
+        bar = stack.enter_context(tqdm(unit="article", disable=not show, desc="events"))
+        if engine == "dask":
+            _run_dask(paths, out, rejects, max_bytes, stored, beside, workers, scheduler, partitions, sink,
+                      tally, bar, on_article)
+        else:
+            _run_local(paths, out, rejects, max_bytes, stored, beside, workers, sink, tally, bar, on_article)
+        try:
+            with locked(out):
+                if layout:
+                    merged = _commit_staged(out, start_version, rebuild, sink, stage, rejects, build_id)
+                else:
+                    merged = _commit(out, fmt, start if version(out) == start_version else None, rebuild,
+                                     sink.events, sink.articles, rejects, build_id)
+        except (StoreError, OSError) as e:
+            return _failed(out, build_id, rejects, e, t0)
     articles_new, late, events_new, events_total = merged
-    return Summary(out, batch.read, articles_new, batch.stored + late, batch.duplicates,
+    return Summary(out, tally["read"], articles_new, tally["stored"] + late, tally["duplicates"],
                    sum(not r.kept for r in rejects), events_new, events_total, time.perf_counter() - t0,
                    build_id, tuple(rejects), sum(r.kept for r in rejects))
+
+
+def _stored_ids(out: Path):
+    try:
+        return stored_ids(out)
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as e:
+        raise StoreError(f"{out} is not a readable events store ({type(e).__name__}: {e}); "
+                         f"run `python -m events check {out}`, or choose another --out") from e
+
+
+def _run_local(paths, out, rejects, max_bytes, stored, beside, workers, sink, tally, bar, on_article) -> None:
+    """The local engine: read here, extract here and in `workers` forked processes."""
+    batch = _Batch(paths, rejects, max_bytes, stored, beside)
+    prepare(out)  # load the gazetteer once, before forking, so workers share it
+    for done, (article, events, mentions, error) in enumerate(_results(batch, workers), start=1):
+        bar.update()
+        if on_article:
+            on_article(done, article.doc)
+        ev, art, own = stored_rows(article, events, mentions, error)
+        rejects += own
+        if art is not None:
+            sink.add(ev, art)
+    tally.update(read=batch.read, stored=batch.stored, duplicates=batch.duplicates)
+
+
+def _run_dask(paths, out, rejects, max_bytes, stored, beside, workers, scheduler, partitions, sink, tally, bar,
+              on_article) -> None:
+    """The Dask engine: inputs read here (I/O only), articles made and extracted on the cluster, a
+    partition at a time; duplicates across partitions resolved here in input order."""
+    from events.engines import dask_parts
+
+    units = read_units(paths, rejects, max_bytes, exclude=beside)
+    size = partitions or DEFAULT_PARTITION
+    seen: set[str] = set()
+    done = 0
+    for part in dask_parts(units, stored, max_bytes, functools.partial(prepare, out), workers, scheduler, size):
+        tally["read"] += part.read
+        tally["stored"] += part.stored
+        rejects += part.rejects
+        dups = []
+        for article_id, doc, own in part.new:
+            done += 1
+            bar.update()
+            if on_article:
+                on_article(done, doc)
+            if article_id in seen:
+                tally["duplicates"] += 1
+                dups.append(article_id)
+                rejects.append(Reject(doc, f"duplicate of an article already in this batch (id {article_id})"))
+            else:
+                seen.add(article_id)
+                rejects += own
+        events, articles = part.events, part.articles
+        if dups:
+            key = pa.array(dups, pa.string())
+            events = events.filter(pc.invert(pc.is_in(events.column("article_id"), key)))
+            articles = articles.filter(pc.invert(pc.is_in(articles.column("article_id"), key)))
+        sink.add(events, articles)
+
+
+DEFAULT_PARTITION = 64  # inputs (files or table rows) in a Dask partition
+
+
+def _commit_staged(out: Path, start_version: str | None, rebuild: bool, sink: _StageSink, stage: Path,
+                   rejects: list[Reject], build_id: str) -> tuple[int, int, int, int]:
+    """Commit a partitioned build (the caller holds the lock): its staged files join the store; articles
+    another build committed meanwhile are dropped from them first."""
+    recover(out)
+    staged = sink.writer.close()
+    late = 0
+    if not rebuild and version(out) != start_version:
+        now = _stored_ids(out)
+        late_ids = {i for i in sink.ids if i in now}
+        dataset.drop_articles(stage, staged, late_ids)
+        late = len(late_ids)
+    append_lines(rejects_path(out), [json.dumps({"build": build_id, **r.to_json()}, ensure_ascii=False) for r in rejects])
+    articles_new = len(sink.ids) - late
+    if articles_new or rebuild or layout_of(out) != dataset.LAYOUT:
+        commit_staged(out, stage, staged, build_id, rebuild)
+    files = read_manifest(current_generation(out))["files"]
+    events_new = sum(pq.ParquetFile(stage / "events" / rel).metadata.num_rows for rel in staged["events"]
+                     if (stage / "events" / rel).exists()) if not (articles_new or rebuild) else \
+        sum(e["rows"] for e in files["events"]["parts"] if e["path"].endswith(f"part-{build_id}.parquet"))
+    return articles_new, late, events_new if articles_new else 0, files["events"]["rows"]
 
 
 def _commit(out: Path, fmt: str, snap: Snapshot | None, rebuild: bool, new_events: list[pa.Table],

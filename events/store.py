@@ -17,6 +17,11 @@ lock), with a log line. `my.parquet` stays an ordinary file to every other tool 
 
 A store written by older code (`my.parquet` and `my.articles.parquet` as plain files) reads as before
 and becomes a generation store at its next commit.
+
+For large corpora a generation can hold a partitioned Parquet dataset instead (`build --partitioned`):
+the same link, lock, recovery and `check`, with part files by publication month that a commit adds to
+instead of rewriting; see events.dataset. Readers: `load` as for any store, `parquet_files` and
+`dataset_glob` for engines that query the files themselves (DuckDB, Arrow datasets).
 """
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from events import dataset
 from events.plausible import clean_table
 from events.tables import (  # noqa: F401 - the store's public names, as before the formats had a module
     ARTICLE_SCHEMA,
@@ -92,11 +98,70 @@ class Snapshot:
     generation: str | None
     has_articles: bool = True
     fmt: str | None = None
+    layout: str | None = None  # dataset.LAYOUT for a partitioned store
 
     def article_ids(self) -> set[str]:
         """The articles stored: skipped by an incremental build."""
         table = self.articles if self.has_articles else self.events
         return set(table.column("article_id").to_pylist())
+
+
+def is_folder(out: Path) -> bool:
+    """A real folder given as a store (a partitioned store's link to its dataset folder is not one)."""
+    return out.is_dir() and not out.is_symlink()
+
+
+def layout_of(out: Path) -> str | None:
+    """dataset.LAYOUT when `out` is a partitioned store, else None (a generation or single-file store, or none)."""
+    try:
+        gen = current_generation(out)
+        return dataset.LAYOUT if gen is not None and dataset.is_partitioned(read_manifest(gen)) else None
+    except (OSError, ValueError, KeyError, StoreError):
+        return None
+
+
+def stored_ids(out: Path) -> dataset.IdIndex | set[str]:
+    """The ids of the articles a store holds: for a partitioned store read from the id column of its
+    article files alone (never the texts), for the others from the snapshot."""
+    gen = current_generation(out)
+    if gen is not None:
+        manifest = read_manifest(gen)
+        if dataset.is_partitioned(manifest):
+            return dataset.stored_ids(gen, manifest)
+    return read_snapshot(out).article_ids()
+
+
+def parquet_files(out: str | Path, part: str = "events") -> list[Path]:
+    """The Parquet files holding one part ("events" or "articles") of the store's current commit, for
+    engines that read files themselves (DuckDB `read_parquet([...])`, `pyarrow.dataset`): the part files
+    of a partitioned store, the one file of a generation store. Every file has the part's full schema.
+    Empty for no store; raises StoreError for a store of another format."""
+    out = Path(out)
+    gen = current_generation(out)
+    if gen is None:
+        if not out.exists():
+            return []
+        if format_of(out) != "parquet":
+            raise StoreError(f"{out} is not a Parquet store")
+        return [out] if part == "events" else ([sidecar_path(out)] if sidecar_path(out).exists() else [])
+    manifest = read_manifest(gen)
+    if dataset.is_partitioned(manifest):
+        return dataset.part_files(gen, manifest, part)
+    if part == "events" and manifest["format"] != "parquet":
+        raise StoreError(f"{out} is not a Parquet store")
+    return [gen / manifest["files"][part]["name"]]
+
+
+def dataset_glob(out: str | Path, part: str = "events") -> str:
+    """A glob over the store's files of one part for DuckDB (`read_parquet(glob, hive_partitioning =
+    true)`; a partitioned store adds a `month` column, the publication month). It names the current
+    generation's folder, so a query sees one commit even while a build commits."""
+    out = Path(out)
+    gen = current_generation(out)
+    if gen is not None and dataset.is_partitioned(read_manifest(gen)):
+        return str(gen / part / "*" / "*.parquet")
+    files = parquet_files(out, part)
+    return str(files[0]) if files else ""
 
 
 EMPTY = Snapshot(events_table([]), articles_table([]), None)
@@ -188,7 +253,7 @@ def read_snapshot(out: Path) -> Snapshot:
     """The store's current commit; EMPTY when there is no store yet. Raises StoreError (with the
     reason) for a folder or an unreadable store."""
     out = Path(out)
-    if out.is_dir():
+    if is_folder(out):
         raise StoreError(f"{out} is a folder: the store is a file, e.g. {out / 'events.parquet'}")
     for attempt in range(3):
         try:
@@ -208,6 +273,9 @@ def _read_snapshot(out: Path) -> Snapshot:
     gen = current_generation(out)
     if gen is not None:
         manifest = read_manifest(gen)
+        if dataset.is_partitioned(manifest):
+            events, articles = dataset.read_tables(gen, manifest)
+            return Snapshot(events, articles, gen.name, fmt="parquet", layout=dataset.LAYOUT)
         events = read_events_table(gen / manifest["files"]["events"]["name"], manifest["format"])
         return Snapshot(events, read_articles_file(gen / manifest["files"]["articles"]["name"]), gen.name,
                         fmt=manifest["format"])
@@ -258,7 +326,7 @@ def locked(out: Path) -> Iterator[None]:
     """Hold the store's write lock: a second writer waits here (with a log line) until the first is done,
     so no commit is built on a store that changes under it. The lock dies with its process (flock)."""
     folder = store_dir(out)
-    if out.is_dir():
+    if is_folder(out):
         raise StoreError(f"{out} is a folder: the store is a file, e.g. {out / 'events.parquet'}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -310,8 +378,15 @@ def recover(out: Path) -> list[str]:
     folder = store_dir(out)
     if folder.is_dir():
         temps += [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+        for p in folder.iterdir():
+            if p.name.startswith(STAGE_PREFIX) and p.is_dir() and not _stage_in_use(p):
+                shutil.rmtree(p, ignore_errors=True)
+                done.append(f"removed {p.name}, the rows of a killed build never committed")
     for p in temps:
-        p.unlink(missing_ok=True)
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
         done.append(f"removed the leftover temporary file {p.name}")
     try:
         current = current_generation(out)
@@ -344,12 +419,19 @@ def _logged(out: Path, done: list[str]) -> list[str]:
     return done
 
 
-def commit(out: Path, fmt: str, events: pa.Table, articles: pa.Table, build_id: str) -> str:
+def commit(out: Path, fmt: str, events: pa.Table, articles: pa.Table, build_id: str, layout: str | None = "same") -> str:
     """Write `events` and `articles` as a new generation and make it the store's current one with a single
     rename; the caller holds the lock. Returns the generation's name; raises StoreError (the store
-    unchanged) when it cannot be written."""
+    unchanged) when it cannot be written. `layout`: dataset.LAYOUT for a partitioned store, None for
+    a generation store, "same" (default) for the store's own."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if (layout_of(out) if layout == "same" else layout) == dataset.LAYOUT:
+        if fmt != "parquet":
+            raise StoreError(f"a partitioned store is Parquet, not {fmt}")
+        with staging(out, build_id) as stage:
+            staged = dataset.write_rows(stage, build_id, events, articles)
+            return commit_staged(out, stage, staged, build_id, rebuild=True)
     gens = _generations(out)
     gen = store_dir(out) / f"gen-{max(gens, default=0) + 1:06d}"
     legacy = sidecar_path(out)
@@ -380,6 +462,79 @@ def commit(out: Path, fmt: str, events: pa.Table, articles: pa.Table, build_id: 
     return gen.name
 
 
+STAGE_PREFIX = "stage-"
+
+
+def _stage_in_use(folder: Path) -> bool:
+    """Whether the build that owns a stage folder is alive (it holds the folder's lock)."""
+    try:
+        fd = os.open(folder / "lock", os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def staging(out: Path, build_id: str) -> Iterator[Path]:
+    """A folder for a build's rows while it runs, without the store's lock: its own lock says it is in
+    use, so `recover` (of another build) leaves it, and removes it once its build is gone."""
+    folder = store_dir(out) / f"{STAGE_PREFIX}{build_id}"
+    folder.mkdir(parents=True)
+    fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield folder
+    finally:
+        os.close(fd)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def commit_staged(out: Path, stage: Path, staged: dict[str, list[str]], build_id: str, rebuild: bool = False) -> str:
+    """Commit a build's staged part files to a partitioned store (the caller holds the lock): a new
+    generation of hard links to the current one's files plus the staged ones, then the one rename.
+    Cost: the new rows and a link per stored file; nothing stored is read. A store of another layout
+    (or a single-file store) is read once and becomes partitioned; `rebuild` starts from nothing."""
+    gens = _generations(out)
+    gen = store_dir(out) / f"gen-{max(gens, default=0) + 1:06d}"
+    legacy = sidecar_path(out)
+    migrating = out.exists() and not out.is_symlink()
+    replaces = [legacy.name] if migrating and legacy.exists() and not legacy.is_symlink() else []
+    try:
+        current = current_generation(out)
+        previous = None
+        if not rebuild and current is not None and dataset.is_partitioned(manifest := read_manifest(current)):
+            previous = (current, manifest)
+        elif not rebuild and (current is not None or migrating):
+            snap = read_snapshot(out)  # another layout: its rows become part files of this commit
+            old = dataset.write_rows(stage / "old", f"{build_id}-0", snap.events, snap.articles)
+            for part, names in old.items():
+                for name in names:
+                    dst = stage / part / name
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(stage / "old" / part / name, dst)
+                    staged.setdefault(part, []).append(name)
+        gen.mkdir(parents=True)
+        files = dataset.assemble(gen, previous, stage, staged, file_digest, _fsync)
+        text = dataset.dataset_manifest(files, build_id, dt.datetime.now(dt.timezone.utc).isoformat(), replaces)
+        _atomic(gen / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
+        _fsync(gen)
+        point_to(out, gen)
+    except (OSError, ValueError, TypeError, KeyError, pa.ArrowException) as e:
+        shutil.rmtree(gen, ignore_errors=True)
+        why = e.strerror if isinstance(e, OSError) and e.strerror else f"{type(e).__name__}: {e}"
+        raise StoreError(f"cannot write the store {out}: {why}; it is unchanged") from e
+    for name in replaces:
+        (out.parent / name).unlink(missing_ok=True)
+    recover(out)
+    return gen.name
+
+
 def point_to(out: Path, gen: Path) -> None:
     """Make `gen` the store's current generation: one rename of a new link over `out` (the commit point)."""
     link = store_dir(out) / f".{gen.name}.link.tmp"
@@ -390,15 +545,15 @@ def point_to(out: Path, gen: Path) -> None:
 
 
 def copy_store(src: Path, dst: Path) -> str:
-    """A new store at `dst` holding what `src` holds now (its current commit), in the same format: a
-    store is its events file, its `.store` folder and a link between them, so copying files one by one
-    does not copy it (copying the events file with its `.store` folder, links kept, does)."""
+    """A new store at `dst` holding what `src` holds now (its current commit), in the same format (and
+    layout): a store is its events file, its `.store` folder and a link between them, so copying files
+    one by one does not copy it (copying the events file with its `.store` folder, links kept, does)."""
     snap = read_snapshot(src)
     if snap is EMPTY:
         raise StoreError(f"no events store at {src}")
     with locked(dst):
         recover(dst)
-        return commit(dst, snap.fmt or format_of(src), snap.events, snap.articles, "copy")
+        return commit(dst, snap.fmt or format_of(src), snap.events, snap.articles, "copy", layout=snap.layout)
 
 
 def append_lines(path: Path, lines: list[str]) -> None:
