@@ -379,6 +379,12 @@ def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Sc
         last = i + 1
     else:
         s = at.get(i + 1)
+        if s is not None and s.cand.first == i + 1 and idx.kind[s.row] == "neighbourhood" and s.cand.match == "exact" \
+                and not s.cand.clitic:
+            # `دوار صلاح الدين`: a square named after a curated neighbourhood, at that neighbourhood's point
+            start = tok.start + off
+            return [Composed(start, words[s.cand.last].end, i, s.cand.last, "landmark",
+                             text[start:words[s.cand.last].end], s.row, True)]
         if s is not None and s.cand.first == i + 1 and idx.kind[s.row] in SITE_KINDS:
             return []  # `مطار حلب`, a curated site: resolved already
         last = None

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from arabic.clitics import readings
+from arabic.normalize import name_key
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS, Candidate
 from gazetteer.index import NameIndex
@@ -214,16 +215,32 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     - a country's adjective right after (`سنجار العراقية`, `الدوما الروسي`) or `في`/`ب` + a foreign
       country (`سنجار في العراق`) places a minor namesake abroad.
     """
+    cue = fields["cue"]
+    k = c.last + 1
+    nxt = tokens[k].text if k < len(tokens) and _spaces_between(text, tokens, k) else ""
     if c.n_words == 1:
-        if c.key in FUNCTION_WORDS and not (fields["cue"] and not fields["cue"].plural and fields["cue_kind"]):
+        if c.key in FUNCTION_WORDS and not (cue and not cue.plural and fields["cue_kind"]):
+            return "function word"
+        if c.key in _COMPASS_WORDS and not (cue and not cue.plural and fields["cue_kind"] and "region" not in cue.kinds):
             return "function word"
         if c.first in tanween:
             return "tanween"
+        if c.key in _cue_duals():
+            return "cue word"  # `قريتين` two villages, not `القريتين`
+        if not cue and nxt in _PERSON_LINKS:
+            return "person"  # `رامي عبد الرحمن`, `سعد بن معاذ`: a given name, not a place
+        if cue and cue.plural and not c.clitic and not c.key.startswith("ال") and idx.commonness(c.key) >= 4.0 \
+                and all(idx.prominence[r] < 0.5 for r in c.rows):
+            return "adjective"  # `مناطق هامة`: an indefinite common word after a plural noun describes it
+        if not cue and not facts[0] and c.clitic not in _PREP_CLITICS and _verb_reading(c, text, tokens, nxt, idx):
+            return "verb"
+        if not c.key.startswith("ال") and c.key in name_heads() and nxt and _name_tail(nxt, idx):
+            return "partial name"  # `تلول خليف`: the head of a longer name the gazetteer lacks (not `الباب`)
     if not c.clitic and facts[2]:
         return "partial name"
-    k = c.last + 1
-    if k < len(tokens) and _spaces_between(text, tokens, k):
-        nxt = tokens[k].text
+    if nxt in _OUTLET_WORDS:
+        return "organisation"  # `مركز حماة الإعلامي`: part of an outlet's name
+    if nxt:
         if nxt in foreign_adjectives():
             return "abroad"
         prominence = idx.as_list("prominence")
@@ -233,6 +250,54 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
             if after and after in foreign_countries():
                 return "abroad"
     return ""
+
+
+_COMPASS_WORDS = frozenset(name_key(w) for w in ("شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"))
+_PERSON_LINKS = frozenset(name_key(w) for w in ("عبد", "بن"))  # given name + `عبد X` / `بن X`
+_OUTLET_WORDS = frozenset(name_key(w) for w in ("الإعلامي", "الإعلامية", "الإخباري", "الإخبارية"))
+_NUMBER_WORDS = frozenset(name_key(w) for w in (
+    "اثنين", "اثنتين", "ثلاث", "ثلاثة", "أربع", "أربعة", "خمس", "خمسة", "ست", "ستة", "سبع", "سبعة", "ثماني",
+    "ثمانية", "تسع", "تسعة", "عشر", "عشرة", "عشرات", "مئات", "آلاف", "عدة", "عددا", "معظم"))
+_IMPERFECT = ("ت", "ي", "ن")  # prefixes of the present tense (`تدمر` destroys, `تسيل` flows)
+
+
+@lru_cache(maxsize=1)
+def _cue_duals() -> frozenset[str]:
+    """Dual forms of the singular cue words (`قريتين`, `بلدتين`, `مدينتين`): a count, never a name."""
+    out = set()
+    for w, cue in cues().items():
+        if cue.plural or w.startswith("ال"):
+            continue
+        stem = w[:-1] + "ت" if w.endswith("ه") else w
+        out.update({stem + "ين", stem + "ان"})
+    return frozenset(out)
+
+
+def _name_tail(word: str, idx: NameIndex) -> bool:
+    """Whether a word right after a head word reads as the rest of its name: a rare word that is no
+    function word, cue, preposition, number or place of its own."""
+    return (len(word) > 2 and word not in FUNCTION_WORDS and word not in PREPOSITIONS and cue_of(word) is None
+            and not word.isdigit() and idx.commonness(word) < 4.5 and not idx.readings(word))
+
+
+def _verb_reading(c: Candidate, text: str, tokens: list[Token], nxt: str, idx: NameIndex) -> bool:
+    """A bare one-word name shaped like a verb (three letters, `دمر` destroyed, or four with a present-tense
+    prefix, `تدمر` destroys) used as one: an object follows (a number, `دمر ثلاث دبابات`; an indefinite
+    plural, `تدمر مستشفيات`) or it is joined by و to another verb (`تحرق وتدمر`)."""
+    w = c.key
+    if w.startswith("ال") or not (len(w) == 3 or (len(w) == 4 and w[0] in _IMPERFECT)):
+        return False
+    if nxt and (nxt in _NUMBER_WORDS or (nxt.isdigit() and not 1900 <= int(nxt) <= 2100)
+                or (not nxt.startswith("ال") and nxt.endswith("ات") and len(nxt) >= 5 and not idx.readings(nxt))):
+        return True
+    if c.clitic == "و" and c.first > 0 and _spaces_between(text, tokens, c.first):
+        prev = tokens[c.first - 1].text
+        if len(prev) == len(w) and prev[0] == w[0] and not idx.readings(prev) and prev not in FUNCTION_WORDS:
+            return True  # `تحرق وتدمر`, `قصف ودمر`
+    k = c.last + 1
+    if nxt.startswith("و") and len(nxt) == len(w) + 1 and nxt[1] == w[0] and not idx.readings(nxt[1:]):
+        return True  # `تدمر وتشعل`
+    return False
 
 
 def cue_fields(cue: Cue | None, c: Candidate, idx: NameIndex) -> dict:

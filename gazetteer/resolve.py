@@ -18,6 +18,7 @@ from gazetteer.features import (_NO_POINT_KINDS, SPAN_FEATURES, RowFeatures, Sco
                                 cue_fields,
                                 list_links, list_neighbours, row_features, span_vector, with_list)
 from gazetteer.index import NameIndex
+from gazetteer.places import strip_articles
 from gazetteer.weights import Weights
 
 
@@ -263,6 +264,13 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
         if len(rows) == 1:
             s.row = rows[0]
             continue
+        # `منطقة الحولة`, `قرى وبلدات الحولة`: a named region rather than a same-name village when the
+        # cue says region first, or counts the settlements of the place (a plural village/town cue).
+        regional = [r for r in rows if kind[r] in _AREA_KINDS]
+        if regional and f.cue and (f.cue.kinds[0] == "region" or (
+                f.cue.plural and set(f.cue.kinds) <= {"town", "village", "city"})):
+            s.row = regional[0]
+            continue
         sentence = sent_admin1.get(sentence_of[s.cand.first], set())
         cue_kinds = f.cue.kinds if f.cue else ()
         best, best_score = -1, 0.0
@@ -305,11 +313,31 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
                 want = "governorate" if idx.admin1[s.row] in rif_plain else "city"
             s.row = next((r for r in s.cand.rows if idx.admin1[r] == idx.admin1[s.row] and (
                 idx.kind[r] == "governorate" if want == "governorate" else idx.is_capital[r])), s.row)
+    _short_region_names(chosen, idx)
     # `جبهة الحردانة في ريف حماة الشمالي`: a place said to lie in the north of a governorate
     # but found well in its south is some other place of that name, missing from the gazetteer.
     for s in chosen:
         if s.f.gov_part and idx.admin1[s.row] == s.f.gov_after and not _in_part(s.row, s.f.gov_part, idx, w):
             s.score = 0.0
+
+
+_AREA_KINDS = frozenset({"region", "mountain", "valley"})
+
+
+def _short_region_names(chosen: list[Scored], idx: NameIndex) -> None:
+    """One sense per discourse for a shortened region name: where an article names one region
+    `الغوطة الشرقية`, its bare `الغوطة` (or `غوطة دمشق`, the same wider row) is that region, not a second
+    referent; with two such regions named (`الشرقية` and `الغربية`) the wider one stays."""
+    named = {s.row for s in chosen if s.cand.match != "region" and s.row >= 0 and idx.kind[s.row] in _AREA_KINDS}
+    if len(named) < 2:
+        return
+    for s in chosen:
+        if s.cand.match == "region" or s.row not in named:
+            continue
+        short = strip_articles(idx.name_ar[s.row])
+        longer = [r for r in named if r != s.row and strip_articles(idx.name_ar[r]).startswith(short + " ")]
+        if len(longer) == 1:
+            s.row = longer[0]
 
 
 _ROW_WEIGHTS = ("row_prominence", "row_cue_kind", "row_gov_after", "row_sentence", "row_article", "row_near")

@@ -43,3 +43,65 @@ def test_anchored_in_the_town_the_text_says(text, surface, town):
 @pytest.mark.parametrize("text,surface", NO_ANCHOR)
 def test_no_town_no_phrase(text, surface):
     assert surface not in [m.text for m in geoparse(text)]
+
+
+# Ordinary words that are also place names, decided by grammar and context.
+NOT_PLACES = [
+    # a verb: an object follows (an indefinite plural, a number) or it is joined by و to another verb
+    ("قال ناشطون إن قذائف النظام تدمر عشرات المنازل وإن الغارات تدمر مستودعات الحبوب", "تدمر"),
+    ("وقال القائد إن المقاتلين صدوا الهجوم ودمر ثلاث آليات للقوات المهاجمة", "دمر"),
+    ("حملة تريد أن تحرق وتدمر وتشعل الفتنة بين الأهالي", "تدمر"),
+    # an indefinite common adjective right after a plural noun
+    ("خسرت الفصائل مناطق هامة في ريف المحافظة", "هامة"),
+    # a given name before `عبد X` / `بن X` is a person
+    ("وقال الناطق باسم الفصيل رامي عبد الله إن الهجوم فشل", "رامي"),
+    # the dual of a cue word counts places, it does not name one
+    ("قصفت الطائرات قريتين قرب الحدود", "قريتين"),
+    # a compass noun after a region cue is a bearing
+    ("يتحدر معظم المنشقين من منطقة غرب النهر", "غرب"),
+    # the head word of a longer name the gazetteer lacks
+    ("سيطرت القوات على قرى وبلدات داعل وتلول حمدان", "تلول"),
+    # a place name inside an outlet's name
+    ("وقال مركز حمص الإعلامي إن القصف استمر", "حمص"),
+]
+
+STILL_PLACES = [
+    # the same names used as places
+    ("سيطرت قوات النظام على مدينة تدمر الأثرية", "تدمر", "C2889"),
+    ("وصلت تعزيزات عسكرية إلى تدمر قادمة من حمص", "تدمر", "C2889"),
+    ("قتل ثلاثة مدنيين في بلدة داعل وتلول خليف بريف درعا", "داعل", "C6030"),
+]
+
+# Named regions against same-name villages and shortened names.
+REGIONS = [
+    # a plural settlement cue counts the villages of a region
+    ("قصفت قوات النظام قرى وبلدات الحولة بقذائف الهاون", "الحولة", "X-region-houla"),
+    # a region cue
+    ("سقطت قذائف على منطقة الحولة في ريف حمص", "الحولة", "X-region-houla"),
+]
+
+
+@pytest.mark.parametrize("text,surface", NOT_PLACES)
+def test_ordinary_words_are_not_places(text, surface):
+    found = [m.text for m in geoparse(text)]
+    assert not any(surface in t for t in found), found
+
+
+@pytest.mark.parametrize("text,surface,place_id", STILL_PLACES + REGIONS)
+def test_places_are_still_found(text, surface, place_id):
+    found = {m.text: m.place_id for m in geoparse(text)}
+    assert found.get(surface) == place_id, found
+
+
+def test_a_shortened_region_name_is_the_region_the_article_named():
+    text = ("اشتدت الغارات على الغوطة الشرقية المحاصرة قرب دمشق. وقال ناشطون إن عشرات المدنيين "
+            "حاولوا الفرار من الغوطة يوم السبت.")
+    ids = {m.text: m.place_id for m in geoparse(text)}
+    assert ids["الغوطة"] == ids["الغوطة الشرقية"] == "X-region-eastern-ghouta"
+
+
+def test_a_square_named_after_a_neighbourhood_is_its_own_place():
+    text = "استعاد المقاتلون دوار صلاح الدين في حلب بعد اشتباكات في حي صلاح الدين"
+    found = {m.text: m for m in geoparse(text)}
+    assert found["دوار صلاح الدين"].kind == "landmark"
+    assert found["صلاح الدين"].kind == "neighbourhood"
