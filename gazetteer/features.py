@@ -26,7 +26,8 @@ from arabic.normalize import name_key
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS, Candidate
 from gazetteer.index import NameIndex
-from gazetteer.lexicon import (FUNCTION_WORDS, PREPOSITIONS, Cue, cue_of, cues, expression_starts, expressions_by_first,
+from gazetteer.lexicon import (FUNCTION_WORDS, PREPOSITIONS, Cue, cue_of, cues, directions, expression_starts,
+                               expressions_by_first,
                                foreign_adjectives,
                                foreign_countries,
                                name_heads, not_places, person_titles)
@@ -240,6 +241,11 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
         return "partial name"
     if nxt in _OUTLET_WORDS:
         return "organisation"  # `مركز حماة الإعلامي`: part of an outlet's name
+    if nxt and (nxt,) in directions() and any(
+            idx.lookup(f"{c.key} {d[0]}") for d in directions() if len(d) == 1 and d[0] != nxt):
+        # `X الغربية` that the gazetteer lacks while it knows a twin `X الشرقية`: a place of its own, not X
+        # (the known forms are longer candidates, chosen first; `الكرك الشرقي` with no twin stays `الكرك`).
+        return "partial name"
     if nxt:
         if nxt in foreign_adjectives():
             return "abroad"

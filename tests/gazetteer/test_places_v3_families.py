@@ -61,11 +61,15 @@ NOT_PLACES = [
     ("يتحدر معظم المنشقين من منطقة غرب النهر", "غرب"),
     # the head word of a longer name the gazetteer lacks
     ("سيطرت القوات على قرى وبلدات داعل وتلول حمدان", "تلول"),
+    # a name + direction the gazetteer lacks, while it knows a twin (`الغارية الشرقية`), is not the bare name
+    ("دخلت القوات بلدات نصيب والغارية الغربية في ريف درعا الشرقي", "الغارية"),
     # a place name inside an outlet's name
     ("وقال مركز حمص الإعلامي إن القصف استمر", "حمص"),
 ]
 
 STILL_PLACES = [
+    # a name with a direction the gazetteer lacks is the base place when it knows no directional twin of it
+    ("سيطرت القوات على بلدات صيدا والكرك الشرقي في ريف درعا", "الكرك", "C6047"),
     # the same names used as places
     ("سيطرت قوات النظام على مدينة تدمر الأثرية", "تدمر", "C2889"),
     ("وصلت تعزيزات عسكرية إلى تدمر قادمة من حمص", "تدمر", "C2889"),
