@@ -205,6 +205,12 @@ def test_a_summary_completes_every_event_it_recalls_but_not_with_its_own_date():
         [("كفرنبل", 0, "2020-03-10"), ("خان شيخون", 0, "2020-03-10")]
 
 
+def test_as_for_opens_another_incident_in_the_same_sentence():
+    rows = run("قصفت المدفعية بلدة طفس يوم 8 آذار، أما يوم 9 آذار فقد اعتقل الأمن ثلاثة شبان في بلدة كفرنبل.")
+    assert [(r["event_type"], r["location_ar"], r["event_date"]) for r in rows] == \
+        [("shelling", "طفس", "2020-03-08"), ("arrest", "كفرنبل", "2020-03-09")]
+
+
 def test_a_cue_governs_only_its_own_sentence():
     rows = run("لم يعرف سبب الحادث.\nأغار الطيران على بلدة طفس.")
     assert shown(rows) == [("airstrike", "طفس", None)]
