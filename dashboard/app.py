@@ -7,6 +7,7 @@ the map with its feed and the detail panel beside it, the table and downloads be
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -17,11 +18,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, detail, filters, ingest, mapview, session, source
-from dashboard.escape import esc, markdown_text
+from dashboard import data, detail, filters, ingest, mapview, reviewing, session, source
+from dashboard.escape import esc, markdown_text, plain
 from dashboard.filters import SPECS, Context, Filters
-from dashboard.theme import ARABIC_FONT, TITLE, TYPE_COLOURS, type_colour
-from events.store import sidecar_path
+from dashboard.theme import ARABIC_FONT, TITLE, TYPE_COLOURS, type_colour, type_label
+from events import review
+from events.store import version
+from gazetteer import user_places
 
 PANEL_HEIGHT = 640  # the detail panel scrolls inside this
 TABLE_ROWS = 1000  # rows shown in the page; the downloads always hold the whole view
@@ -35,16 +38,29 @@ PAGE_CSS = f"""<style>
 h1 {{ font-size: 1.5rem !important; padding: 0.2rem 0 !important; }}
 </style>"""
 HEADLINE_LABELS = {"killed": "Killed", "defectors": "Defectors", "arrested": "Arrested"}
+REVIEWER_KEY = "reviewer"  # the reviewer's name, set once per session
+PICK_KEY = "rv-pick"  # a reviewer is placing the open event by clicking the map
 ss = st.session_state
+StoreKey = tuple[str | None, tuple | None]  # (the store's generation, the review log's mtime and size)
 
 
 # ---------------------------------------------------------------- cached data (shared by sessions)
 
-@st.cache_resource(show_spinner="Loading events…", max_entries=4)
-def load_store(path: str, version: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The prepared store; `version` (file mtimes) makes a rebuilt store reload. Treat as read-only."""
-    events, articles = data.load_store(Path(path))
+@st.cache_resource(show_spinner="Loading events…", max_entries=2)
+def load_generation(path: str, generation: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One generation of the store as the build wrote it, prepared once per server (every session shares
+    it: `generation` changes with each commit, an upload or a rebuild). Treat as read-only."""
+    events, articles = data.load_machine(Path(path))
     return events, articles.drop_duplicates("article_id").set_index("article_id", drop=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_store(path: str, key: StoreKey) -> review.Reviewed:
+    """The store with its review log applied, shared by every session; a review (one append to the log)
+    changes `key` and re-applies the log over the cached generation, never re-reading the store."""
+    events, articles = load_generation(path, key[0])
+    decisions, problems = review.read(review.log_path(path))
+    return review.Reviewed(data.with_review(events, decisions, problems), articles, decisions)
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,25 +70,39 @@ def basemap_url() -> str | None:
     return None if base is None else mapview.publish(base, "basemap")
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def place_finder(path: str, places_version: tuple | None) -> reviewing.PlaceFinder:
+    """Fuzzy search over the gazetteer and the store's user places, built once per server and user place."""
+    return reviewing.finder(user_places.load(user_places.path_for(path))[0])
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def options(path: str, version: float) -> dict[str, list[str]]:
+def options(path: str, key: StoreKey) -> dict[str, list[str]]:
     """The choices of the filters that offer them."""
-    events, _ = load_store(path, version)
+    events = load_store(path, key).applied.events
     return {s.column: data.choices(events, s.column) for s in SPECS if isinstance(s, filters.Choice)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def layer_url(path: str, version: float, f: Filters, _view: pd.DataFrame) -> tuple[str, int]:
+def layer_url(path: str, key: StoreKey, f: Filters, _view: pd.DataFrame) -> tuple[str, int]:
     """The published map layer of a filter setting, and how many points it holds (`_view`, the events
     those filters keep, is not part of the cache key)."""
     layer = mapview.layer(_view)
     return mapview.publish(layer, "layers"), len(layer["points"])
 
 
-def store_version(path: Path) -> float:
-    """Changes whenever the store or its articles sidecar is rewritten (an upload): the caches' key."""
-    sidecar = sidecar_path(path)
-    return path.stat().st_mtime + (sidecar.stat().st_mtime if sidecar.exists() else 0.0)
+def file_version(path: Path) -> tuple | None:
+    """Changes whenever an append-only file (the review log, the user places) grows."""
+    try:
+        st_ = path.stat()
+    except FileNotFoundError:
+        return None
+    return st_.st_mtime_ns, st_.st_size
+
+
+def store_key(path: Path) -> StoreKey:
+    """The caches' key: the store's generation (its link target) and the review log's size and time."""
+    return version(path), file_version(review.log_path(path))
 
 
 def ensure_store(path: Path) -> None:
@@ -160,46 +190,173 @@ def timeline(undated_view: pd.DataFrame, ctx: Context) -> None:
 
 
 @st.fragment
-def map_and_detail(path: str, version: float, f: Filters, view: pd.DataFrame) -> None:
+def map_and_detail(path: str, key: StoreKey, f: Filters, view: pd.DataFrame) -> None:
     """The map and the detail panel beside it: a map click or pan reruns only this part."""
-    events, articles = load_store(path, version)
-    url, n_points = layer_url(path, version, f, view)
+    store = load_store(path, key)
+    events = store.applied.events
+    url, n_points = layer_url(path, key, f, view)
     selected = data.event_by_id(events, ss.get("ev"))
     in_view = selected is not None and bool((view["event_id"] == selected["event_id"]).any())
     tiles = mapview.tile_setting(os.environ)
+    picking = selected is not None and bool(ss.get(PICK_KEY))
     left, right = st.columns([2.7, 1], gap="small")
     with left:
         mapview.event_map(layer_url=url, basemap_url=basemap_url(), tiles=tiles, origin=ss["map_origin"],
-                          selected=selected if in_view else None, key="map", on_change=session.take_map_output)
+                          selected=selected if in_view else None, key="map", on_change=session.take_map_output,
+                          pick=picking, picked=ss.get(session.PICKED_KEY) if picking else None)
         located = int(view[data.LOCATED].sum())
         st.caption(f"{located:,} events on the map"
                    + (f" as {n_points:,} places (one bubble per place: many events in view)"
                       if n_points < located else "")
                    + (" · tiles from the public OpenStreetMap servers, which see the area you view"
-                      if tiles and tiles.public else ""))
+                      if tiles and tiles.public else "")
+                   + (" · **click the map where it happened**" if picking else ""))
     with right, st.container(height=PANEL_HEIGHT, border=False):
-        detail_panel(selected, in_view, events, articles, view)
+        detail_panel(Path(path), selected, in_view, store, view)
     session.write_url(f)
 
 
-def detail_panel(event: pd.Series | None, in_view: bool, events: pd.DataFrame, articles: pd.DataFrame,
+def detail_panel(path: Path, event: pd.Series | None, in_view: bool, store: review.Reviewed,
                  view: pd.DataFrame) -> None:
-    """The open event (from a marker, the feed, a list, the table or the URL): its HTML, the events
-    around it, a close button."""
+    """The open event (from a marker, the feed, a list, the table or the URL): review buttons, its HTML,
+    the correction form, the events around it, a close button."""
+    events, articles = store.applied.events, store.articles
     if event is None:
         if ss.get("ev"):
             st.warning(f"Event {markdown_text(repr(ss['ev']))} is not in this store.")
         else:
             st.info("Click a marker, an entry of the feed or a row of the table to read what was reported.")
+        next_button(view, None, "Review the next unreviewed event")
         return
-    st.button("Close", key="close-detail", on_click=session.select, args=(None,))
+    who = reviewer()
+    review_buttons(path, event, view, events, who)
     if not in_view:
         st.caption("This event is outside the current filters.")
     article = articles.loc[event["article_id"]].to_dict() if event["article_id"] in articles.index else None
-    st.html(detail.event_html(event.to_dict(), article))
+    st.html(detail.event_html(event.to_dict(), article, review.history(store.decisions, event["event_id"])))
+    correction_form(path, event, who)
     event_list("Events at this place", data.same_place(view if in_view else events, event), event["event_id"],
                min_rows=2)
     event_list("Other events in this article", data.same_article(events, event), event["event_id"])
+
+
+# ---------------------------------------------------------------- review (decisions: events.review)
+
+def reviewer() -> str:
+    """The reviewer's name, asked once per session (no accounts: the log records what people say they are),
+    beside the panel's close button."""
+    who = ss.get(REVIEWER_KEY, "")
+    c1, c2, c3 = st.columns([2.5, 1.2, 1.2], vertical_alignment="bottom", gap="small")
+    if who:
+        c1.caption(f"Reviewing as **{markdown_text(who)}** · keys a, x, n")
+        c2.button("Change", key="rv-who-change", type="tertiary", on_click=lambda: ss.pop(REVIEWER_KEY, None))
+    else:
+        c1.text_input("Your name, to review events (asked once per session)", key="rv-who",
+                      on_change=lambda: ss.update({REVIEWER_KEY: (ss.get("rv-who") or "").strip()}))
+    c3.button("Close", key="close-detail", on_click=session.select, args=(None,))
+    return who
+
+
+def next_button(view: pd.DataFrame, current: str | None, label: str = "Next unreviewed") -> None:
+    """Open the next unreviewed event of the view (key n)."""
+    following = reviewing.next_unreviewed(view, current)
+    st.button(label, key="rv-next", shortcut="n", on_click=session.select, args=(following,),
+              disabled=following is None, help=None if following else "Every event in view has been reviewed")
+
+
+def review_buttons(path: Path, event: pd.Series, view: pd.DataFrame, events: pd.DataFrame, who: str) -> None:
+    """Confirm (a), reject (x) with the reason and comment below, next unreviewed (n), close. A duplicate
+    is one of the article's other events (from the whole store: the view may hide the original)."""
+    eid = event["event_id"]
+    c1, c2, c3 = st.columns(3, gap="small")
+    confirm = c1.button("Confirm", key="rv-confirm", shortcut="a", disabled=not who, type="primary", width="stretch")
+    reject = c2.button("Reject", key="rv-reject", shortcut="x", disabled=not who, width="stretch")
+    with c3:
+        next_button(view, eid, "Next")
+    with st.expander("Reject: reason, duplicate, comment"):
+        reason = st.radio("Reason", review.REJECT_REASONS, key="rv-reason", format_func=reviewing.REASON_WORDS.get,
+                          horizontal=True)
+        others = {row["event_id"]: detail.event_line(row) for row in data.same_article(events, event).to_dict("records")}
+        duplicate = st.selectbox("Duplicate of", list(others), index=None, key=f"rv-dup-{eid}", format_func=others.get,
+                                 placeholder="one of this article's events") if reason == "duplicate" else None
+        comment = st.text_input("Comment (optional; kept with confirm or reject)", key=f"rv-comment-{eid}")
+    if confirm or reject:
+        record(path, review.Decision(eid, "reject" if reject else "confirm", who, reason=reason if reject else None,
+                                     duplicate_of=duplicate if reject else None, comment=comment or None),
+               following=reviewing.next_unreviewed(view, eid))
+
+
+def correction_form(path: Path, event: pd.Series, who: str) -> None:
+    """Change type, count, date (and its precision) or place; a place from the gazetteer search or a point
+    dropped on the map and named (a new user place, which later builds resolve)."""
+    eid = event["event_id"]
+    with st.expander("Correct type, count, date or place", expanded=bool(ss.get(PICK_KEY))):
+        types = list(TYPE_COLOURS)
+        current = str(event["event_type"]) if plain(event["event_type"]) in types else "other"
+        etype = st.selectbox("Type", types, index=types.index(current), key=f"rv-type-{eid}", format_func=type_label)
+        count = st.number_input("Count", min_value=0, step=1, key=f"rv-count-{eid}",
+                                value=int(event["count"]) if pd.notna(event["count"]) else None)
+        c1, c2 = st.columns(2)
+        day = pd.to_datetime(event["event_date"], errors="coerce")
+        when = c1.date_input("Date", value=None if pd.isna(day) else day.date(), key=f"rv-date-{eid}",
+                             min_value=dt.date(1990, 1, 1), max_value=dt.date.today())
+        precisions = list(data.TIME_WORDS)
+        now_precision = int(event["time_precision"]) if pd.notna(event["time_precision"]) else 1
+        precision = c2.selectbox("Date precision", precisions, key=f"rv-precision-{eid}",
+                                 index=precisions.index(now_precision) if now_precision in precisions else 0,
+                                 format_func=data.TIME_WORDS.get)
+        query = st.text_input("Place: search the gazetteer (Arabic or English)", key=f"rv-q-{eid}")
+        found = place_finder(str(path), file_version(user_places.path_for(path))).search(query) if query else []
+        place = st.selectbox("Matching places", found, index=None, key=f"rv-place-{eid}", format_func=reviewing.PlaceChoice.label,
+                             placeholder="choose one" if found else "no match yet") if query else None
+        st.toggle("…or click the map to drop a point and name it", key=PICK_KEY)
+        new_place = named_point() if ss.get(PICK_KEY) else None
+        if not st.button("Save correction", key=f"rv-save-{eid}", disabled=not who):
+            return
+    wanted = {"event_type": etype, "count": None if count is None else int(count),
+              "event_date": when.isoformat() if when else None, "time_precision": int(precision)}
+    try:
+        if new_place is not None:
+            new_place = user_places.UserPlace(**new_place, who=who)
+            place = reviewing.user_choice(new_place)
+        changes, before = reviewing.corrections(event, wanted | (place.changes() if place else {}))
+        if not changes:
+            st.warning("Nothing to save: every value is as it was.")
+            return
+        decision = review.Decision(eid, "correct", who, changes=changes, before=before,
+                                   comment=ss.get(f"rv-comment-{eid}") or None)
+    except ValueError as e:
+        st.error(markdown_text(e))
+        return
+    if new_place is not None:
+        review.add_place(path, new_place)
+    for k in (PICK_KEY, session.PICKED_KEY):
+        ss.pop(k, None)
+    record(path, decision, following=eid)
+
+
+def named_point() -> dict | None:
+    """The point dropped on the map with the name, spellings and kind typed for it (None until both)."""
+    point = ss.get(session.PICKED_KEY)
+    if point is None:
+        st.caption("Click the map where it happened.")
+        return None
+    st.caption(f"Point {point[0]:.5f}, {point[1]:.5f} (click again to move it)")
+    name_ar = st.text_input("Name (Arabic)", key="rv-name-ar")
+    name_en = st.text_input("Name (English)", key="rv-name-en")
+    aliases = st.text_input("Other spellings (comma-separated)", key="rv-aliases")
+    kind = st.selectbox("Kind", user_places.KINDS, key="rv-kind")
+    if not (name_ar.strip() or name_en.strip()):
+        return None
+    return {"name_ar": name_ar.strip(), "name_en": name_en.strip(), "lat": point[0], "lon": point[1],
+            "at": review.now(), "kind": kind, "aliases": [a.strip() for a in aliases.split(",") if a.strip()]}
+
+
+def record(path: Path, decision: review.Decision, following: str | None) -> None:
+    """Append a decision to the log (durable before this returns), open `following`, redraw the page."""
+    review.append(review.log_path(path), decision)
+    session.select(following)
+    st.rerun()
 
 
 def event_list(title: str, rows: pd.DataFrame, current: str, min_rows: int = 1) -> None:
@@ -240,6 +397,7 @@ def table(view: pd.DataFrame, f: Filters) -> None:
             "time_precision": st.column_config.TextColumn("Date precision"),
             "geo_precision": st.column_config.TextColumn("Place precision"),
             "background": st.column_config.CheckboxColumn("Background"),
+            "review_status": st.column_config.TextColumn("Review", width="small"),
         })
     if len(view) > TABLE_ROWS:
         st.caption(f"Showing {TABLE_ROWS:,} of {len(view):,} rows; the downloads hold them all.")
@@ -301,10 +459,11 @@ def main() -> None:
     path = source.store_path(sys.argv[1:], os.environ)
     ensure_store(path)
     mapview.install_assets()
-    version = store_version(path)
-    events, _ = load_store(str(path), version)
+    key = store_key(path)
+    store = load_store(str(path), key)
+    events = store.applied.events
     bounds = data.date_bounds(events)
-    ctx = Context(options(str(path), version), bounds)
+    ctx = Context(options(str(path), key), bounds)
     session.seed_from_url(ctx)
     session.fit_dates(bounds)
     f = session.current_filters(ctx)
@@ -320,8 +479,10 @@ def main() -> None:
     header(view, 0 if f.include_background else int(all_toggles[data.BACKGROUND].sum()))
     for problem in ss.get("url_problems", []):
         st.warning(f"URL: {markdown_text(problem)}")
+    if note := reviewing.log_note(store.applied):
+        st.caption(markdown_text(note))
     timeline(view_with(start=None, end=None), ctx)
-    map_and_detail(str(path), version, f, view)
+    map_and_detail(str(path), key, f, view)
     table(view, f)
     sidebar(ctx, view_with(types=())["event_type"])
     add_articles(path, view, ctx)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from events import review
 from events.schema import COLUMNS, GeoPrecision, TimePrecision, event_types
 from events.search import search_key
 from events.tables import csv_safe
@@ -36,6 +37,8 @@ DATE, DATED, LOCATED, CURRENT, HAYSTACK = "_date", "_dated", "_located", "_curre
 TABLE_FIRST = ["event_date", "event_type", "place", "count", "count_of", "source", "title", "evidence",
                "admin1", "admin2", "time_precision", "geo_precision", BACKGROUND]
 TABLE_LAST = ["event_id", "article_id", "doc"]
+# The machine's value of every field an analyst may correct, in the downloads (empty where not corrected).
+MACHINE_COLUMNS = [f"machine_{c}" for c in review.CORRECTABLE]
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,14 @@ class Headline:
 
 
 def load_store(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Events and articles of a store, through the events package's reader (it owns the format)."""
+    """Events (its review log applied) and articles of a store, through the events package's readers."""
+    events, articles = load_machine(path)
+    return with_review(events, *review.read(review.log_path(path))).events, articles
+
+
+def load_machine(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Events as the build wrote them, prepared, and articles: what one generation of the store holds
+    (the app caches it per generation and lays the review log over it)."""
     from events.store import read_store
 
     events, articles = read_store(path)
@@ -60,13 +70,20 @@ def load_store(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 def prepare(events: pd.DataFrame) -> pd.DataFrame:
     """Give the table every schema column and the derived columns filters need, computed once per load.
 
-    Stores written before `count_of` / `background` existed get them from the type registry / False.
+    Stores written before `count_of` / `background` existed get them from the type registry / False;
+    a table without its review log applied reads as unreviewed.
     """
-    df = _complete(events, COLUMNS)
+    df = _complete(events, COLUMNS + review.REVIEW_COLUMNS)
+    df["review_status"] = df["review_status"].fillna("unreviewed")
     registry = event_types()
     by_type = df["event_type"].map(lambda t: registry[t].count_of if t in registry else None)
     df["count_of"] = df["count_of"].where(df["count_of"].notna(), by_type)
     df[BACKGROUND] = df[BACKGROUND].fillna(False).astype(bool)
+    return _derive(df).reset_index(drop=True)
+
+
+def _derive(df: pd.DataFrame) -> pd.DataFrame:
+    """The columns filters need, from the values an analyst may correct (so corrected rows are redone)."""
     df[DATE] = pd.to_datetime(df["event_date"], errors="coerce").dt.normalize()
     df[DATED] = df[DATE].notna()
     df[LOCATED] = df["latitude"].notna() & df["longitude"].notna()
@@ -75,7 +92,21 @@ def prepare(events: pd.DataFrame) -> pd.DataFrame:
     for col in ("location_ar", "location_en", "admin1", "admin2"):
         text = text + " \n " + df[col].fillna("")
     df[HAYSTACK] = [search_key(t) for t in text]
-    return df.reset_index(drop=True)
+    return df
+
+
+def with_review(events: pd.DataFrame, decisions: list[review.Decision], problems: list[str]) -> review.Applied:
+    """A prepared table with review decisions applied (`events.review.apply_log`): corrected rows get their
+    derived columns again and corrected numbers stay numbers; orphans and unreadable lines are kept."""
+    applied = review.apply_log(events, decisions, problems)
+    df = applied.events
+    for col in review.CORRECTABLE:
+        if col in df and df[col].dtype == object and pd.api.types.is_numeric_dtype(events[col]):
+            df[col] = pd.to_numeric(df[col], errors="coerce")
+    corrected = (df["review_status"] == "corrected").to_numpy()
+    if corrected.any():
+        df.loc[corrected] = _derive(df.loc[corrected].copy())
+    return applied
 
 
 def _complete(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -185,9 +216,10 @@ def precision_word(code: object, words: dict) -> str | None:
 
 
 def export_frame(view: pd.DataFrame) -> pd.DataFrame:
-    """What the downloads hold: the schema's columns in its order, plus the precision codes in words as
-    companion columns."""
-    out = view[COLUMNS].copy()
+    """What the downloads hold: the schema's columns in its order (corrected values where an analyst
+    corrected them), the review status, reviewer and time, the machine's values of corrected fields
+    (`machine_<field>`), and the precision codes in words as companion columns."""
+    out = _complete(view, MACHINE_COLUMNS)[COLUMNS + review.REVIEW_COLUMNS + MACHINE_COLUMNS]
     out.insert(out.columns.get_loc("time_precision") + 1, "time_precision_words",
                [precision_word(c, TIME_WORDS) for c in out["time_precision"]])
     out.insert(out.columns.get_loc("geo_precision") + 1, "geo_precision_words",
@@ -201,7 +233,7 @@ def table_frame(view: pd.DataFrame) -> pd.DataFrame:
     place = df["location_en"].where(df["location_en"].notna(), df["location_ar"])
     df = df.assign(place=place, time_precision=df.pop("time_precision_words"),
                    geo_precision=df.pop("geo_precision_words"))
-    rest = [c for c in df.columns if c not in TABLE_FIRST + TABLE_LAST]
+    rest = [c for c in df.columns if c not in TABLE_FIRST + TABLE_LAST + MACHINE_COLUMNS]
     return df[TABLE_FIRST + rest + TABLE_LAST].reset_index(drop=True)
 
 

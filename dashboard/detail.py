@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -16,7 +16,9 @@ import pandas as pd
 
 from dashboard.data import EXPLAIN, GEO_WORDS, TIME_WORDS, precision_word
 from dashboard.escape import esc, markdown_text, plain
+from dashboard.reviewing import corrected_lines, status_html
 from dashboard.theme import ARABIC_FONT, type_colour, type_label
+from events.review import Decision
 
 CSS = f"""
 <style>
@@ -36,6 +38,14 @@ CSS = f"""
 .ev-detail .background {{ background: #fff3cd; padding: 0.2rem 0.5rem; border-radius: 3px; }}
 .ev-detail summary {{ cursor: pointer; color: #1f4e8c; }}
 .ev-detail code {{ font-size: 0.75rem; color: #777; }}
+.ev-detail .status {{ display: inline-block; padding: 0 0.45rem; border-radius: 3px; font-size: 0.85rem;
+                     background: #e5e7eb; }}
+.ev-detail .status-confirmed {{ background: #dcfce7; color: #166534; }}
+.ev-detail .status-corrected, .ev-detail .corrected-mark {{ background: #dbeafe; color: #1e40af; }}
+.ev-detail .status-rejected {{ background: #fee2e2; color: #991b1b; }}
+.ev-detail .corrected-mark {{ font-size: 0.75rem; padding: 0 0.3rem; border-radius: 3px; }}
+.ev-detail p.review, .ev-detail p.corrected {{ margin: 0.2rem 0; }}
+.ev-detail .history ol {{ margin: 0.2rem 0; padding-left: 1.2rem; font-size: 0.85rem; }}
 </style>
 """
 
@@ -146,8 +156,9 @@ def _count(event: Mapping) -> str:
     return f"{int(count):,}{counts}" + (f' (<span class="ar" dir="rtl">{phrase}</span>)' if phrase else "")
 
 
-def event_html(event: Mapping, article: Mapping | None) -> str:
-    """The detail panel for one event: facts, evidence sentence, source, and the whole article."""
+def event_html(event: Mapping, article: Mapping | None, history: Sequence[Decision] = ()) -> str:
+    """The detail panel for one event: review status, facts (corrected ones marked), evidence sentence,
+    source, and the whole article; `history` holds the review decisions taken on it."""
     etype = str(event.get("event_type") or "other")
     text = article.get("text") if article is not None else None
     text = text if isinstance(text, str) else None
@@ -165,11 +176,17 @@ def event_html(event: Mapping, article: Mapping | None) -> str:
     ]
     if plain(event.get(EXPLAIN)):
         rows.append(("Why here", esc(event.get(EXPLAIN))))
+    corrected = corrected_lines(event)
+    if "Type" in corrected:
+        rows.insert(0, ("Type", f'{html.escape(type_label(etype))} <span class="corrected-mark">corrected</span>'))
+    rows = [(k, v + (' <span class="corrected-mark">corrected</span>' if k in corrected and k != "Type" else ""))
+            for k, v in rows]
     facts = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     parts = [
         CSS, '<div class="ev-detail">',
         (f'<p><span class="type" style="background:{type_colour(etype)}">{html.escape(type_label(etype))}</span> '
          f'<code>{esc(event.get("event_id"))}</code></p>'),
+        status_html(event, list(history)),
         ('<p class="background">Background report (history, a cumulative total or context): '
          "not in the headline totals.</p>" if _flag(event.get("background")) else ""),
         f"<dl>{facts}</dl>",
@@ -194,9 +211,14 @@ def _evidence_span(event: Mapping) -> tuple[int, int] | None:
     return int(start), int(end)
 
 
-def event_label(event: Mapping) -> str:
-    """A one-line label for lists of events (type, date, count, place), Markdown-escaped."""
+def event_line(event: Mapping) -> str:
+    """A one-line description of an event (type, date, count, place) as plain text."""
     date = plain(event.get("event_date")) or "undated"
     count = f" · {int(event['count']):,} {plain(event.get('count_of'))}".rstrip() if pd.notna(event.get("count")) else ""
     place = plain(event.get("location_en")) or plain(event.get("location_ar")) or "not located"
-    return markdown_text(f"{type_label(plain(event.get('event_type')) or 'other')} · {date}{count} · {place}")
+    return f"{type_label(plain(event.get('event_type')) or 'other')} · {date}{count} · {place}"
+
+
+def event_label(event: Mapping) -> str:
+    """`event_line` Markdown-escaped, for button labels in lists of events."""
+    return markdown_text(event_line(event))

@@ -15,9 +15,12 @@ from typing import Any
 import pandas as pd
 
 from dashboard.data import CURRENT, DATE, DATED, HAYSTACK, LOCATED
+from events.review import STATUSES
 from events.search import search_key
 
 Bounds = tuple[date, date]
+# Review statuses shown unless asked otherwise: a rejected event is off the map until someone looks for it.
+SHOWN_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s != "rejected")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Filters:
     include_undated: bool = True
     include_unlocated: bool = True
     include_background: bool = False
+    statuses: tuple[str, ...] = SHOWN_STATUSES
 
 
 DEFAULT = Filters()
@@ -189,6 +193,47 @@ class Choice(Spec):
 
 
 @dataclass(frozen=True)
+class ReviewStatus(Choice):
+    """Rows of the chosen review statuses; unlike other choices, the default is not "all" but every status
+    but rejected, so the URL names the statuses only when they differ from that (`status=all` for all)."""
+
+    name: str = "statuses"
+    param: str = "status"
+    column: str = "review_status"
+    label: str = "Review status"
+    placeholder: str = "Every status, rejected too"
+    key: str = "f_status"
+    ALL = "all"
+
+    def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
+        return events[self.column].isin(f.statuses) if f.statuses and set(f.statuses) != set(STATUSES) else None
+
+    def to_query(self, f: Filters) -> dict[str, str | list[str]]:
+        if set(f.statuses) == set(DEFAULT.statuses):
+            return {}
+        return {self.param: list(f.statuses) if f.statuses else self.ALL}
+
+    def from_query(self, q: Query) -> dict[str, Any]:
+        wanted = q.many(self.param)
+        if not wanted:
+            return {self.name: DEFAULT.statuses}
+        if wanted == (self.ALL,):
+            return {self.name: ()}
+        q.problems += [f"ignored unknown review status {v!r}" for v in wanted if v not in STATUSES]
+        return {self.name: tuple(v for v in STATUSES if v in wanted) or DEFAULT.statuses}
+
+    def to_widget(self, f: Filters, ctx: Context, problems: list[str]) -> Any:
+        return list(f.statuses)
+
+    def from_widget(self, value: Any, ctx: Context) -> dict[str, Any]:
+        return {self.name: tuple(v for v in STATUSES if v in (value or ()))}
+
+    def draw(self, container: Any, ctx: Context) -> None:
+        container.multiselect(self.label, list(STATUSES), key=self.key, placeholder=self.placeholder,
+                              help="Analysts' review of each event; rejected events are hidden unless chosen here")
+
+
+@dataclass(frozen=True)
 class Search(Spec):
     """Rows whose evidence or place names contain the query, both keyed by `events.search.search_key`."""
 
@@ -278,6 +323,7 @@ SPECS: tuple[Spec, ...] = (
     Choice("types", "types", "event_type", "Event types", "All types", "f_types"),
     Choice("governorates", "gov", "admin1", "Governorates", "All governorates", "f_gov"),
     Choice("sources", "src", "source", "Sources", "All sources", "f_src"),
+    ReviewStatus(),
     Search(),
     MinCount(),
     Toggle("include_undated", "undated", DATED, "Include undated events ({n})", "f_undated"),

@@ -206,7 +206,7 @@ def _event_point(e: dict) -> dict:
     return {"id": str(e["event_id"]), "lat": round(e["latitude"], 5), "lon": round(e["longitude"], 5),
             "c": type_colour(etype), "r": radius(e["count"]), "t": type_label(etype), "d": _day(e[DATE]),
             "p": _text(e["location_en"]), "a": _text(e["location_ar"]), "n": count_phrase(e["count"], e["count_of"]),
-            "cls": marker_class(str(e["event_id"]))}
+            "cls": f'{marker_class(str(e["event_id"]))} {status_class(e)}', "s": reviewed_word(e)}
 
 
 def _feed_item(e: dict) -> dict:
@@ -215,7 +215,7 @@ def _feed_item(e: dict) -> dict:
     return {"id": str(e["event_id"]), "lat": round(e["latitude"], 5), "lon": round(e["longitude"], 5),
             "c": type_colour(etype), "t": type_label(etype), "d": _day(e[DATE]) or "undated",
             "p": _text(e["location_en"]) or _text(e["location_ar"]), "n": count_phrase(e["count"], e["count_of"]),
-            "line": line[:EVIDENCE_CHARS] + ("…" if len(line) > EVIDENCE_CHARS else "")}
+            "line": line[:EVIDENCE_CHARS] + ("…" if len(line) > EVIDENCE_CHARS else ""), "s": reviewed_word(e)}
 
 
 def _place_points(located: pd.DataFrame) -> list[dict]:
@@ -248,6 +248,17 @@ def radius(count: object) -> float:
     return round(min(5 + 1.3 * math.log2(1 + float(count)), 18), 1)
 
 
+def reviewed_word(e: Mapping) -> str:
+    """The review status shown beside an event (nothing for the unreviewed majority)."""
+    status = _text(e.get("review_status"))
+    return "" if status in ("", "unreviewed") else status
+
+
+def status_class(e: Mapping) -> str:
+    """CSS class of a marker's review status: a corrected or confirmed event is drawn with a ring."""
+    return "rv-" + (_text(e.get("review_status")) or "unreviewed")
+
+
 def marker_class(event_id: str) -> str:
     """CSS class of an event's marker (ids reduced to CSS-safe characters): lets tests find a marker."""
     return "ev-" + re.sub(r"[^A-Za-z0-9_-]", "_", event_id)
@@ -270,8 +281,10 @@ _component: Callable[..., object] | None = None
 
 
 def event_map(*, layer_url: str, basemap_url: str | None, tiles: Tiles | None, origin: tuple[tuple[float, float], int],
-              selected: Mapping | None, key: str, on_change: Callable[[], None]) -> object:
-    """Draw the map; its value is {open, n, centre, zoom} (the last click and the current view).
+              selected: Mapping | None, key: str, on_change: Callable[[], None], pick: bool = False,
+              picked: tuple[float, float] | None = None) -> object:
+    """Draw the map; its value is {open, n, centre, zoom, pick} (the last click, the current view and,
+    in `pick` mode, the point a click on the map dropped; `picked` is drawn as a pin).
 
     `origin` (centre, zoom) is used when the map is first drawn; after that the reader's pans stay.
     """
@@ -287,4 +300,5 @@ def event_map(*, layer_url: str, basemap_url: str | None, tiles: Tiles | None, o
     return _component(
         layer_url=layer_url, basemap_url=basemap_url, static_url=STATIC_URL,
         tiles=None if tiles is None else {"url": tiles.url, "attribution": tiles.attribution},
-        centre=list(origin[0]), zoom=origin[1], selected=ring, key=key, on_change=on_change, default=None)
+        centre=list(origin[0]), zoom=origin[1], selected=ring, key=key, on_change=on_change, default=None,
+        pick=pick, picked=list(picked) if picked else None)

@@ -16,6 +16,7 @@ from dashboard.filters import DEFAULT, SPECS, Bounds, Context, DateRange, Filter
 
 ss = st.session_state
 DATES_KEY = DateRange().key
+PICKED_KEY = "picked"  # the point a reviewer dropped on the map (pick mode), until it is used or dropped
 
 
 def query_dict() -> dict[str, list[str]]:
@@ -100,11 +101,15 @@ def select(event_id: str | None) -> None:
 
 def take_map_output() -> None:
     """The map's change callback: a new click (a fresh `n`, so the same marker clicked again after Close
-    opens again) selects its event; a pan or zoom is kept for the URL."""
+    opens again) selects its event, or in pick mode is the point a reviewer dropped; a pan or zoom is
+    kept for the URL."""
     out = ss.get("map") or {}
-    if out.get("open") and out.get("n") != ss.get("_map_n"):
+    if out.get("n") is not None and out.get("n") != ss.get("_map_n"):
         ss["_map_n"] = out.get("n")
-        select(str(out["open"]))
+        if out.get("open"):
+            select(str(out["open"]))
+        elif out.get("pick"):
+            ss[PICKED_KEY] = (round(float(out["pick"][0]), 5), round(float(out["pick"][1]), 5))
     centre, zoom = out.get("centre"), out.get("zoom")
     if centre and zoom:
         c = (round(centre[0], urlstate.LATLON_DECIMALS), round(centre[1], urlstate.LATLON_DECIMALS))

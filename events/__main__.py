@@ -1,6 +1,6 @@
 """`python -m events build PATH... --out FILE [--format parquet|csv|geojson|jsonl] [--workers N]
 [--engine local|dask] [--scheduler ADDRESS] [--partitions N] [--partitioned]` and
-`python -m events check FILE`.
+`python -m events check FILE`, `python -m events review stats|export|apply FILE` (see events.review).
 
 Arguments are checked before any work (a worker count the machine cannot run, a size that is not a
 positive finite number, a folder as --out), and a store that cannot be read or written is one line
@@ -45,6 +45,11 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["review"]:
+        from events.review import main as review
+
+        return review(argv[1:], prog="python -m events review")
     parser = argparse.ArgumentParser(prog="python -m events", description="Arabic news articles -> events table")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="extract events from articles into a store (incremental)")
@@ -68,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                         "(for large corpora; a store once partitioned stays so)")
     c = sub.add_parser("check", help="verify a store and repair what can be repaired")
     c.add_argument("store", type=Path, help="the events file given to build as --out")
+    sub.add_parser("review", help="the review log: stats, export, apply (python -m events review --help)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="events: %(message)s", stream=sys.stderr)
     if args.command == "check":

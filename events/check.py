@@ -6,7 +6,8 @@ rejects log parses. Repairs: what a killed build left (see store.recover), a dam
 (back to the newest intact one: a re-run of the build adds what it lost), events without their article
 (removed, so a re-run extracts them again instead of counting them as stored), duplicates and implausible
 values (as a new generation), a single-file store (migrated to generations), lines of the rejects log
-cut by a kill. Whatever cannot be repaired is said, with what to do.
+cut by a kill. The review log and the user places are checked, never rewritten (see _check_review).
+Whatever cannot be repaired is said, with what to do.
 """
 from __future__ import annotations
 
@@ -121,6 +122,7 @@ def check(out: Path) -> Report:
             if not report.failed:
                 _check_content(out, report)
             _check_rejects_log(out, report)
+            _check_review(out, report)
     except StoreError as e:
         report.failed.append(str(e))
     return report
@@ -206,3 +208,20 @@ def _is_json(line: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _check_review(out: Path, report: Report) -> None:
+    """The review log and the user places are append-only records of people's work: their unreadable
+    lines (a write cut by a kill) and the decisions about events the store no longer holds are said,
+    never removed (readers skip the first and report the second)."""
+    from events.review import load
+    from gazetteer.user_places import load as load_places, path_for
+
+    reviewed = load(out)
+    if reviewed.error:
+        return
+    report.problems += reviewed.applied.problems + load_places(path_for(out))[1]
+    if orphans := reviewed.applied.orphans:
+        report.problems.append(f"{len(orphans)} review decisions about events this store no longer holds "
+                               f"(their articles were removed or extract differently now), e.g. event "
+                               f"{orphans[0].event_id}: kept in the log, listed by `python -m events review stats`")

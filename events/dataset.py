@@ -120,13 +120,11 @@ def _months(articles: pa.Table, events: pa.Table) -> tuple[list[str], list[str]]
 
 def split_by_month(events: pa.Table, articles: pa.Table) -> dict[str, tuple[pa.Table, pa.Table]]:
     """{month: (its events, its articles)}; events whose article is not in `articles` go to `unknown`."""
+    events, articles = events.combine_chunks(), articles.combine_chunks()  # filtering many chunks is slow
     art_months, ev_months = _months(articles, events)
-    out = {}
-    for month in sorted(set(art_months) | set(ev_months)):
-        a_mask = pa.array([m == month for m in art_months], pa.bool_())
-        e_mask = pa.array([m == month for m in ev_months], pa.bool_())
-        out[month] = (events.filter(e_mask), articles.filter(a_mask))
-    return out
+    a_months, e_months = pa.array(art_months, pa.string()), pa.array(ev_months, pa.string())
+    return {month: (events.filter(pc.equal(e_months, month)), articles.filter(pc.equal(a_months, month)))
+            for month in sorted(set(art_months) | set(ev_months))}
 
 
 class StageWriter:

@@ -36,6 +36,7 @@ from events import dataset
 from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_articles, read_units
 from events.extract import extract
 from events.plausible import check_event
+from events.review import log_path as review_log
 from events.store import (
     FORMATS,
     Snapshot,
@@ -60,7 +61,7 @@ from events.store import (
     stored_ids,
     version,
 )
-from gazetteer import geoparse
+from gazetteer import user_places
 
 __all__ = ["Summary", "build", "process", "rejects_path"]
 
@@ -103,7 +104,7 @@ def process(article: Article) -> tuple[str, list[dict], str, str | None]:
     crosses the process boundary."""
     try:
         doc = article.analysis or analyse(article.text)
-        mentions = geoparse(doc)
+        mentions = user_places.geoparse(doc)  # the gazetteer plus the store's user places
         events = extract(article, doc, mentions)
         return article.article_id, events, json.dumps([m.to_json() for m in mentions], ensure_ascii=False), None
     except Exception as e:  # noqa: BLE001 - reported per article in rejects.jsonl
@@ -217,7 +218,7 @@ ENGINES = ("local", "dask")
 def prepare(out: Path) -> None:
     """What every process that extracts needs loaded once: the gazetteer (the parent before forking its
     workers, each Dask worker when it starts)."""
-    geoparse("قصف على حماة")
+    user_places.use(user_places.path_for(out))
 
 
 class _MemorySink:
@@ -288,7 +289,7 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
             stored = set() if rebuild else start.article_ids()
     except (StoreError, OSError) as e:
         return _failed(out, build_id, rejects, e, t0)
-    beside = [out, sidecar_path(out), rejects_path(out), store_dir(out)]
+    beside = [out, sidecar_path(out), rejects_path(out), store_dir(out), review_log(out), user_places.path_for(out)]
     show = sys.stderr.isatty() if progress is None else progress
     tally = {"read": 0, "stored": 0, "duplicates": 0}
     with contextlib.ExitStack() as stack:

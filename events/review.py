@@ -9,7 +9,7 @@ nothing and a killed writer leaves at most one unreadable last line, which is re
 (`apply_log`): a decision outlives rebuilds because event ids come from the article and the incident,
 and a decision whose event no longer exists is reported, never dropped from the log.
 
-    python -m events.review stats STORE
+    python -m events review stats STORE          (or python -m events.review ...)
     python -m events.review export STORE [--out FILE.jsonl]
     python -m events.review apply STORE --who NAME (confirm|reject|correct) EVENT_ID [--set FIELD=VALUE ...]
 """
@@ -29,6 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from gazetteer import user_places
+from gazetteer.user_places import UserPlace
+
 ACTIONS = ("confirm", "reject", "correct")
 REJECT_REASONS = ("not_event", "duplicate", "outside_syria")
 STATUSES = ("unreviewed", "confirmed", "corrected", "rejected")
@@ -41,6 +44,11 @@ CORRECTABLE: dict[str, type] = {
 REVIEW_COLUMNS = ["review_status", "reviewed_by", "reviewed_at"]
 
 
+def now() -> str:
+    """The time a decision (or a user place) is recorded: UTC, to the second."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
 @dataclass(frozen=True)
 class Decision:
     """One line of the review log."""
@@ -48,7 +56,7 @@ class Decision:
     event_id: str
     action: str
     who: str
-    at: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    at: str = field(default_factory=lambda: now())
     changes: dict = field(default_factory=dict)  # field -> new value (correct)
     before: dict = field(default_factory=dict)  # field -> the value it replaces
     reason: str | None = None  # reject: one of REJECT_REASONS
@@ -78,7 +86,17 @@ def log_path(store: str | Path) -> Path:
 
 def append(path: Path, decision: Decision) -> None:
     """Append one decision, durably, under an exclusive lock (several writers may share the log)."""
-    line = json.dumps(asdict(decision), ensure_ascii=False, default=str) + "\n"
+    append_record(path, asdict(decision))
+
+
+def add_place(store: str | Path, place: UserPlace) -> None:
+    """Add a place an analyst named on the map to the store's user places (the next builds resolve it)."""
+    append_record(user_places.path_for(store), place.to_json())
+
+
+def append_record(path: Path, record: dict) -> None:
+    """Append one JSON line, durably, under an exclusive lock: the review log's and the user places' writes."""
+    line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
     try:
@@ -154,6 +172,31 @@ def apply_log(events: pd.DataFrame, decisions: Iterable[Decision], problems: lis
     return Applied(out, orphans, list(problems or []))
 
 
+@dataclass(frozen=True)
+class Reviewed:
+    """A store read with its review log applied: what every reader of reviewed events wants."""
+
+    applied: Applied
+    articles: pd.DataFrame
+    decisions: list[Decision]
+    error: str | None = None
+
+
+def load(store: str | Path) -> Reviewed:
+    """The store's events with its review log applied, its articles and the log itself; never raises
+    for a bad store (`error` says why, as `events.store.load` does)."""
+    from events.store import load as load_store
+
+    loaded = load_store(store)
+    decisions, problems = read(log_path(store))
+    return Reviewed(apply_log(loaded.events, decisions, problems), loaded.articles, decisions, loaded.error)
+
+
+def history(decisions: Iterable[Decision], event_id: str) -> list[Decision]:
+    """The decisions taken on one event, oldest first."""
+    return [d for d in decisions if d.event_id == event_id]
+
+
 def stats(applied: Applied) -> dict:
     """Counts per status and reviewer, orphans and unreadable lines: for scripts and the CLI."""
     reviewed = applied.events[applied.events["review_status"] != "unreviewed"]
@@ -176,10 +219,8 @@ def _parse_changes(pairs: list[str]) -> dict:
     return changes
 
 
-def main(argv: list[str] | None = None) -> int:
-    from events.store import read_store
-
-    ap = argparse.ArgumentParser(prog="python -m events.review", description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, prog: str = "python -m events.review") -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     for name in ("stats", "export", "apply"):
         p = sub.add_parser(name)
@@ -194,12 +235,13 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--reason", choices=REJECT_REASONS)
             p.add_argument("--comment")
     args = ap.parse_args(argv)
-    if not args.store.exists():
-        print(f"no store at {args.store}", file=sys.stderr)
+    reviewed = load(args.store)
+    if reviewed.error:
+        print(reviewed.error, file=sys.stderr)
         return 2
-    events, _ = read_store(args.store)
-    log = log_path(args.store)
+    applied, log = reviewed.applied, log_path(args.store)
     if args.cmd == "apply":
+        events = applied.events
         if args.event_id not in set(events["event_id"]):
             print(f"no event {args.event_id} in {args.store}", file=sys.stderr)
             return 2
@@ -214,8 +256,6 @@ def main(argv: list[str] | None = None) -> int:
         append(log, decision)
         print(f"{args.action} {args.event_id} by {args.who} -> {log}")
         return 0
-    decisions, problems = read(log)
-    applied = apply_log(events, decisions, problems)
     if args.cmd == "stats":
         print(json.dumps(stats(applied), ensure_ascii=False, indent=2))
         return 0
@@ -225,8 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-    for p in problems + [f"decision {d.id} on event {d.event_id}: the store no longer holds that event"
-                         for d in applied.orphans]:
+    for p in applied.problems + [f"decision {d.id} on event {d.event_id}: the store no longer holds that event"
+                                 for d in applied.orphans]:
         print(p, file=sys.stderr)
     return 0
 

@@ -7,10 +7,15 @@ For `--out my.parquet` (any of the formats of events.tables):
     my.parquet.store/gen-000007/  a generation: events.parquet, articles.parquet, manifest.json
     my.parquet.store/lock         held (flock) by the one writer committing at a time
     my.parquet.rejects.jsonl      every build's rejects, appended with the build's id
+    my.parquet.review.jsonl       the analysts' decisions (events.review), append-only
+    my.parquet.places.jsonl       places analysts added (gazetteer.user_places), append-only
 
 A commit writes a new generation folder (its manifest last), then renames a new link over `my.parquet`:
-that one rename is the commit, so the events and the articles they came from (and a review log, when
-there is one, as a third file of the generation) change together or not at all. A kill at any moment
+that one rename is the commit, so the events and the articles they came from change together or not at
+all. The review log is not part of a generation: a decision is one durable append (never a rewrite of
+the store), names its event by the stable `event_id`, and is applied whenever the store is read
+(`events.review.load`), so it holds for every generation, past and future, that has its event; a
+decision whose event a rebuild removed is reported, not lost. A kill at any moment
 leaves either the old generation or the new one; what it leaves behind (a generation without a manifest
 or never linked, temporary files) is removed by the next writer (or reader, when no writer holds the
 lock), with a log line. `my.parquet` stays an ordinary file to every other tool (QGIS, pandas).
@@ -65,7 +70,7 @@ STORE_DIR_SUFFIX = ".store"
 REJECTS_SUFFIX = ".rejects.jsonl"
 MANIFEST = "manifest.json"
 _GEN = re.compile(r"gen-(\d{6,})")
-PARTS = ("events", "articles")  # the files of a generation (a review log would be the third)
+PARTS = ("events", "articles")  # the files of a generation (the review log sits beside the link)
 _KEEP_PREVIOUS = 1  # generations kept besides the current one, for readers that resolved the link just before a commit
 
 
@@ -372,8 +377,11 @@ def _generations(out: Path) -> dict[int, Path]:
 def recover(out: Path) -> list[str]:
     """Clean what a killed writer left (the caller holds the lock): temporary files, generations
     never committed, and the old articles file a migrated store no longer uses; one log line each."""
+    from events.review import log_path
+    from gazetteer.user_places import path_for
+
     done = []
-    names = (out.name, sidecar_path(out).name, rejects_path(out).name)
+    names = (out.name, sidecar_path(out).name, rejects_path(out).name, log_path(out).name, path_for(out).name)
     temps = [p for p in out.parent.glob(".*.tmp") if p.name.startswith(tuple(f".{n}." for n in names))]
     folder = store_dir(out)
     if folder.is_dir():
@@ -545,15 +553,24 @@ def point_to(out: Path, gen: Path) -> None:
 
 
 def copy_store(src: Path, dst: Path) -> str:
-    """A new store at `dst` holding what `src` holds now (its current commit), in the same format (and
-    layout): a store is its events file, its `.store` folder and a link between them, so copying files
-    one by one does not copy it (copying the events file with its `.store` folder, links kept, does)."""
+    """A new store at `dst` holding what `src` holds now (its current commit, its review log and user
+    places), in the same format: a store is its events file, its `.store` folder and a link between
+    them, so copying files one by one does not copy it (copying the events file with its `.store`
+    folder and the `.jsonl` files beside it, links kept, does)."""
+    from events.review import log_path
+    from gazetteer.user_places import path_for
+
     snap = read_snapshot(src)
     if snap is EMPTY:
         raise StoreError(f"no events store at {src}")
     with locked(dst):
         recover(dst)
-        return commit(dst, snap.fmt or format_of(src), snap.events, snap.articles, "copy", layout=snap.layout)
+        gen = commit(dst, snap.fmt or format_of(src), snap.events, snap.articles, "copy", layout=snap.layout)
+        for beside in (log_path, path_for):
+            if beside(src).exists():
+                payload = beside(src).read_bytes()
+                _atomic(beside(dst), lambda tmp: tmp.write_bytes(payload))
+        return gen
 
 
 def append_lines(path: Path, lines: list[str]) -> None:

@@ -34,12 +34,13 @@ function report(extra) {
 
 function openEvent(id) {
   // a fresh n on every click: the page tells a new click from the last one, even on the same marker
-  report({open: id, n: Date.now() + Math.random()});
+  report({open: id, pick: null, n: Date.now() + Math.random()});
 }
 
 function tip(p) {
   const box = el("div", "tip");
   box.append(el("b", null, p.t), document.createTextNode(" · " + (p.d || "undated") + (p.n ? " · " + p.n : "")));
+  if (p.s) box.append(document.createTextNode(" · "), el("span", "status", p.s));
   box.append(el("br"), el("span", "ar", p.a), document.createTextNode(p.a && p.p ? " " : ""), el("span", null, p.p));
   return box;
 }
@@ -59,6 +60,10 @@ function createMap(args) {
     drawFeed();
     clearTimeout(timer);
     timer = setTimeout(() => report(), 250);
+  });
+  map.on("click", e => {
+    // pick mode (a reviewer placing an event by hand): a click on the map drops a point
+    if (state.args.pick) report({pick: [e.latlng.lat, e.latlng.lng], open: null, n: Date.now() + Math.random()});
   });
   state.map = map;
   areaControl().addTo(map);
@@ -189,6 +194,7 @@ function drawFeed() {
     dot.style.background = colour(e.c);
     const meta = el("div", "meta");
     meta.append(dot, el("b", null, e.t), document.createTextNode(" · " + e.d + (e.n ? " · " + e.n : "")));
+    if (e.s) meta.append(document.createTextNode(" · "), el("span", "status", e.s));
     li.append(meta, el("div", "place", e.p), el("div", "line", e.line));
     li.addEventListener("click", () => { show(e.id); openEvent(e.id); });
     return li;
@@ -213,10 +219,21 @@ function show(id) {
 }
 state.show = show;
 
+function drawPicked() {
+  const args = state.args;
+  document.getElementById("map").classList.toggle("picking", !!args.pick);
+  if (state.pin) { state.map.removeLayer(state.pin); state.pin = null; }
+  if (args.pick && args.picked) {
+    state.pin = L.circleMarker(args.picked, {radius: 9, color: "#b91c1c", weight: 3, fillColor: "#fecaca",
+      fillOpacity: 0.9, interactive: false, className: "picked-point"}).addTo(state.map);
+  }
+}
+
 function render(args) {
   const first = !state.map;
   state.args = args;
   if (first) createMap(args);
+  drawPicked();
   if (args.layer_url !== state.layerUrl) {
     state.layerUrl = args.layer_url;
     fetch(args.layer_url).then(r => r.json()).then(layer => { if (state.layerUrl === args.layer_url) drawLayer(layer); });

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import data
 from dashboard.filters import Filters, apply
+from events import review
 from events.schema import COLUMNS
 from tests.dashboard.conftest import event, table
 
@@ -136,7 +137,7 @@ def test_csv_export_has_a_bom_the_schema_columns_and_precision_words() -> None:
     raw = data.to_csv(EVENTS)
     assert raw.startswith(b"\xef\xbb\xbf")
     header = raw.decode("utf-8-sig").splitlines()[0].split(",")
-    assert [c for c in header if not c.endswith("_words")] == COLUMNS
+    assert [c for c in header if not c.endswith("_words")] == COLUMNS + review.REVIEW_COLUMNS + data.MACHINE_COLUMNS
     assert header[header.index("time_precision") + 1] == "time_precision_words"
     assert header[header.index("geo_precision") + 1] == "geo_precision_words"
     words = data.export_frame(EVENTS).set_index("event_id")
@@ -147,7 +148,7 @@ def test_csv_export_has_a_bom_the_schema_columns_and_precision_words() -> None:
 def test_the_explain_column_is_exported_in_its_schema_place() -> None:
     with_explain = EVENTS.assign(explain="«كفرنبل» named in the same clause as «قصفت»")
     out = data.export_frame(with_explain)
-    assert [c for c in out.columns if not c.endswith("_words")] == COLUMNS
+    assert [c for c in out.columns if not c.endswith("_words")] == COLUMNS + review.REVIEW_COLUMNS + data.MACHINE_COLUMNS
     assert out["explain"].iloc[0].startswith("«كفرنبل»")
 
 

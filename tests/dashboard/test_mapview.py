@@ -28,7 +28,7 @@ def test_one_point_per_located_event_below_the_threshold() -> None:
     assert layer["mode"] == "events" and layer["located"] == 12
     assert sorted(p["id"] for p in layer["points"]) == sorted(f"e{i}" for i in range(12))
     e4 = next(p for p in layer["points"] if p["id"] == "e4")
-    assert (e4["lat"], e4["lon"], e4["cls"]) == (33.0, 36.0, "ev-e4")
+    assert (e4["lat"], e4["lon"], e4["cls"], e4["s"]) == (33.0, 36.0, "ev-e4 rv-unreviewed", "")
     assert e4["n"] == "4 killed" and e4["t"] == "Shelling" and e4["d"] == "2015-06-05"
 
 

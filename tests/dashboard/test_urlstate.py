@@ -92,6 +92,7 @@ SPEC_EXAMPLES = {
     "f_undated": F(include_undated=False),
     "f_unlocated": F(include_unlocated=False),
     "f_background": F(include_background=True),
+    "f_status": F(statuses=("rejected",)),
 }
 CTX = Context({"event_type": ["airstrike", "defection"], "admin1": ["Hama"], "source": ["Outlet A", "Outlet B"]},
               (date(2012, 1, 1), date(2020, 1, 1)))
@@ -110,3 +111,17 @@ def test_every_filter_spec_round_trips_through_the_url_and_its_widget(spec) -> N
     assert widget_problems == []
     assert spec.mask is not None and spec.to_query(F()) == {}  # the default leaves the URL alone
 
+
+
+@pytest.mark.parametrize("statuses, query", [((), {"status": ["all"]}), (("corrected", "rejected"), {"status": ["corrected", "rejected"]})])
+def test_review_status_round_trips_even_when_it_asks_for_every_status(statuses, query) -> None:
+    state = ViewState(filters=F(statuses=statuses))
+    assert as_url_and_back(to_query(state)) == query
+    parsed, problems = from_query(query)
+    assert problems == [] and parsed.filters.statuses == statuses
+
+
+def test_rejected_events_are_hidden_by_default_and_an_unknown_status_is_reported() -> None:
+    assert "rejected" not in F().statuses and to_query(ViewState()) == {}
+    parsed, problems = from_query({"status": ["rejected", "bogus"]})
+    assert parsed.filters.statuses == ("rejected",) and problems == ["ignored unknown review status 'bogus'"]

@@ -106,3 +106,55 @@ def test_decisions_outlive_a_rebuild_and_the_cli_reports_them(tmp_path, capsys):
     capsys.readouterr()
     assert main(["stats", str(store)]) == 0
     assert json.loads(capsys.readouterr().out)["status"]["rejected"] == 1
+
+
+def test_a_decision_on_an_event_whose_article_was_removed_is_reported_not_dropped(tmp_path, capsys):
+    from events.check import check
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    kept, removed = sorted((ROOT / "seeds").glob("*.txt"))[:2]
+    for f in (kept, removed):
+        (corpus / f.name).write_bytes(f.read_bytes())
+    store = tmp_path / "events.parquet"
+    build([corpus], store)
+    events, _ = read_store(store)
+    gone_article = events.loc[events["doc"] == removed.name, "event_id"].iloc[0]
+    stays = events.loc[events["doc"] == kept.name, "event_id"].iloc[0]
+    append(log_path(store), Decision(gone_article, "reject", "rima", reason="duplicate"))
+    append(log_path(store), Decision(stays, "confirm", "rima"))
+    (corpus / removed.name).unlink()
+    build([corpus], store, rebuild=True)
+    capsys.readouterr()
+    assert main(["stats", str(store)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["orphans"] == [gone_article] and out["status"]["confirmed"] == 1
+    assert [d.event_id for d in read(log_path(store))[0]] == [gone_article, stays]  # the log keeps it
+    report = check(store)
+    assert report.ok and any("no longer holds" in p for p in report.problems)
+
+
+def test_copies_carry_the_review_and_builds_resolve_user_places_without_reading_them_as_articles(tmp_path):
+    from events.review import add_place, load
+    from events.store import copy_store
+    from gazetteer.user_places import UserPlace, path_for
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    store = corpus / "events.parquet"  # the store inside the folder it is built from
+    (corpus / "a.txt").write_text("قصفت قوات النظام مدينة حماة يوم 3 آذار 2014 ما أدى إلى مقتل ثلاثة مدنيين.", encoding="utf-8")
+    build([corpus], store)
+    first = read_store(store)[0]["event_id"].iloc[0]
+    append(log_path(store), Decision(first, "confirm", "rima"))
+    dirbu = UserPlace("ديربو", 34.62, 37.35, "rima", "2024-01-01T00:00:00+00:00", name_en="Dirbu")
+    add_place(store, dirbu)
+    (corpus / "b.txt").write_text("قصفت قوات النظام قرية ديربو يوم 5 آذار 2014 ما أدى إلى مقتل مدنيين.", encoding="utf-8")
+    summary = build([corpus], store)
+    assert summary.rejected == 0 and summary.articles_new == 1  # neither .jsonl beside the store is an input
+    events = read_store(store)[0]
+    new = events[events["doc"] == "b.txt"]
+    assert new["place_id"].tolist() == [dirbu.place_id] and new["latitude"].tolist() == [34.62]
+    copy = tmp_path / "copy.parquet"
+    copy_store(store, copy)
+    assert load(copy).applied.events.set_index("event_id").loc[first, "review_status"] == "confirmed"
+    assert path_for(copy).read_bytes() == path_for(store).read_bytes()
