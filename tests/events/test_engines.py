@@ -37,12 +37,9 @@ def test_dask_engine_stores_the_local_engines_events(tmp_path, corpus_dir):
     assert (dask.articles_read, dask.articles_new, dask.events_new) == (local.articles_read, local.articles_new,
                                                                          local.events_new)
     pd.testing.assert_frame_equal(events_of(tmp_path / "local.parquet"), events_of(tmp_path / "dask" / "e.parquet"))
-    # the articles too, but for their mentions: the geoparser's anchoring of composed landmarks depends
-    # on what the process geoparsed before (found here; gazetteer/compose.py, not the engines), so a
-    # fresh Dask worker and a long-lived process can name another town's landmark id in `mentions`
     a = load(tmp_path / "local.parquet").articles.sort_values("article_id").reset_index(drop=True)
     b = load(tmp_path / "dask" / "e.parquet").articles.sort_values("article_id").reset_index(drop=True)
-    pd.testing.assert_frame_equal(a.drop(columns="mentions"), b.drop(columns="mentions"))
+    pd.testing.assert_frame_equal(a, b)  # mentions included: each article's analysis depends on it alone
     assert sorted(r.to_json()["reason"] for r in local.rejects) == sorted(r.to_json()["reason"] for r in dask.rejects)
 
 
