@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gazetteer.index import NameIndex
 from gazetteer.places import strip_articles
@@ -116,46 +117,46 @@ _COMBINE = {("north", "east"): "northeast", ("north", "west"): "northwest",
             ("south", "east"): "southeast", ("south", "west"): "southwest"}
 _PLACE_PREPS = frozenset({"في", "من", "الي"})  # `من شمال حلب إلى غربها`: a place, not a bearing
 _NO_COUNTRYSIDE = frozenset({"SY01"})  # Damascus governorate is the city: its countryside is SY03
-REGION_WORDS = _RIF | _SECTOR | frozenset(_COMPASS_NOUNS)  # with a governorate's first word: gazetteer.scan's REGION
+REGION_WORDS = _RIF | _SECTOR | frozenset(_COMPASS_NOUNS)  # gazetteer.scan's REGION: the words that open a region phrase
 
 
 def region_candidates(text: str, tokens: list[Token], idx: NameIndex, where: list[int] | None = None) -> list[Candidate]:
     """Countryside phrases: `ريف X [direction]`, `ريفي X وY`, `ريفي X الشرقي والشمالي الشرقي`,
     `الريف الشمالي لدرعا`, `القطاع الشرقي من ريف درعا`, `شمال حلب`, and a town's countryside
-    `ريف منبج`. A direction with no governorate (`الريف الجنوبي`) takes the governorate the text
-    named last. Each direction is its own candidate (its own referent, `SYxx-D`). `where`: the words
-    that can start one or name a governorate (gazetteer.scan's REGION words), by default all."""
+    `ريف منبج`. A direction with no governorate named after it (`الريف الجنوبي`) is no candidate.
+    Each direction is its own candidate (its own referent, `SYxx-D`). `where`: the words that can
+    start one (gazetteer.scan's REGION words: a countryside, sector or compass word behind any
+    clitics), by default all."""
     out: list[Candidate] = []
-    last_gov: str | None = None
     i = 0
     for k in range(len(tokens)) if where is None else where:
         if k < i:
             continue
         i = k
         tok = tokens[i]
-        hit = next(((off, st) for off, st in readings(tok.text) if st in _RIF or st in _SECTOR), None)
+        hit = _rif_reading(tok.text)
         if hit is None:
             g = _compass_noun_region(text, tokens, i, idx)
             if g is not None:
                 out.append(g)
-                last_gov = g.region[0]
                 i = g.last + 1
-                continue
-            if any(st in idx.capital_firsts for _, st in readings(tok.text)):
-                govs = _governorates_at(text, tokens, i, idx, any_clitic=True)
-                if govs:
-                    last_gov = govs[0][0]
-            i += 1
+            else:
+                i += 1
             continue
         off, word = hit
-        made = _rif_phrase(text, tokens, i, off, word, idx, last_gov)
+        made = _rif_phrase(text, tokens, i, off, word, idx)
         if made:
             out += made
-            last_gov = made[-1].region[0] if made[-1].region[0] != "town" else last_gov
             i = max(c.last for c in made) + 1
         else:
             i += 1
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _rif_reading(word: str) -> tuple[int, str] | None:
+    """The first reading of a word that is a countryside or sector word (`وريف` -> (1, ريف)), or None."""
+    return next(((off, st) for off, st in readings(word) if st in _RIF or st in _SECTOR), None)
 
 
 def _directions_at(text: str, tokens: list[Token], j: int) -> list[tuple[str, int, int]]:
@@ -190,8 +191,7 @@ def _directions_at(text: str, tokens: list[Token], j: int) -> list[tuple[str, in
     return out
 
 
-def _rif_phrase(text: str, tokens: list[Token], i: int, off: int, word: str, idx: NameIndex,
-                last_gov: str | None) -> list[Candidate]:
+def _rif_phrase(text: str, tokens: list[Token], i: int, off: int, word: str, idx: NameIndex) -> list[Candidate]:
     n = len(tokens)
     start = tokens[i].start + off
     if i + 1 >= n or not _spaced(text, tokens, i, i + 1):

@@ -21,7 +21,7 @@ from gazetteer.features import (Scored, SpanFeatures, context_evidence, fixed_ex
                                 prior_features)
 from gazetteer.index import FUZZY_MIN_LEN, NameIndex, get_index
 from gazetteer.lexicon import cue_of, direction_names
-from gazetteer.mention import Mention
+from gazetteer.mention import Mention, make_mention
 from gazetteer.scan import CUE, EXACT, EXPRESSION, REGION, having, with_roles, word_roles
 from gazetteer.resolve import choose_rows, drop_isolated, repeat_names, score_spans, select, span_contributions
 from gazetteer.weights import Weights
@@ -215,20 +215,39 @@ def _region_names(gov_ar: str, gov_en: str, part: str | None) -> tuple[str, str]
 
 
 def _mention(s: Scored, norm: Normalized, idx: NameIndex, w: Weights | None = None) -> Mention:
-    start, end = norm.span(s.cand.start, s.cand.end)
-    r = s.row
-    place_id, kind, name_ar, name_en = idx.place_id[r], idx.kind[r], idx.name_ar[r], idx.name_en[r]
-    lats, lons = _points(idx)
-    lat, lon = lats[r], lons[r]
-    if s.cand.match == "region":
-        place_id, kind, name_ar, name_en, lat, lon = _region(s.cand.region, r, idx)
-    if kind == "governorate":  # a governorate's point is its seat (ANNOTATION.md), not its centroid
-        lat, lon = idx.region_centres.get(idx.admin1[r], (lat, lon))
-    return Mention(start=start, end=end, text=norm.original[start:end], place_id=place_id,
-                   name_ar=name_ar, name_en=name_en, kind=kind, admin1=idx.admin1_en[r],
-                   lat=lat, lon=lon, score=round(s.score, 3), admin2=idx.admin2_en[r],
-                   admin1_ar=idx.admin1_ar[r], admin2_ar=idx.admin2_ar[r], nstart=s.cand.start, nend=s.cand.end,
-                   why=_why(s, w) if w is not None else ())
+    c = s.cand
+    index = norm.index
+    start, end = index[c.start], index[c.end - 1] + 1  # norm.span(c.start, c.end)
+    place = _row_place(idx, c.region, s.row) if c.match == "region" else _row_place(idx, None, s.row)
+    # Fields in Mention's order: start, end, text, place_id, name_ar, name_en, kind, admin1, lat, lon, score,
+    # admin2, admin1_ar, admin2_ar, nstart, nend, geo_precision, why.
+    score = round(s.score, 3)
+    return make_mention((start, end, norm.original[start:end], *place[:7], score, *place[7:],
+                         c.start, c.end, 0, _why(s, w, score) if w is not None else ()))
+
+
+def _row_place(idx: NameIndex, region: tuple[str, str | None] | None, r: int) -> tuple:
+    """(place_id, name_ar, name_en, kind, admin1, lat, lon, admin2, admin1_ar, admin2_ar) of a mention of row r
+    (of a countryside `region` span: its own referent, `_region`); a governorate is at its seat (ANNOTATION.md),
+    not its centroid. Memoised per index, row and region."""
+    memo = idx.__dict__.get("_row_places")
+    if memo is None:
+        memo = idx.__dict__["_row_places"] = {}
+    key = (region, r)
+    hit = memo.get(key)
+    if hit is None:
+        place_id, kind, name_ar, name_en = idx.place_id[r], idx.kind[r], idx.name_ar[r], idx.name_en[r]
+        lats, lons = _points(idx)
+        lat, lon = lats[r], lons[r]
+        if region is not None:
+            place_id, kind, name_ar, name_en, lat, lon = _region(region, r, idx)
+        if kind == "governorate":
+            lat, lon = idx.region_centres.get(idx.admin1[r], (lat, lon))
+        hit = (place_id, name_ar, name_en, kind, idx.admin1_en[r], lat, lon, idx.admin2_en[r], idx.admin1_ar[r],
+               idx.admin2_ar[r])
+        if len(memo) < 200_000:
+            memo[key] = hit
+    return hit
 
 
 def _points(idx: NameIndex) -> tuple[list[float], list[float]]:
@@ -239,11 +258,17 @@ def _points(idx: NameIndex) -> tuple[list[float], list[float]]:
     return pts
 
 
-def _why(s: Scored, w: Weights) -> tuple[tuple[str, float], ...]:
-    """The span model's largest contributions to the log-odds (features named as in weights.tsv)."""
-    top = [(name, round(v, 3)) for name, v in span_contributions(s.f, w)[:4]]
-    top.append(("score", round(s.score, 3)))
-    return tuple(top)
+def _why(s: Scored, w: Weights, score: float | None = None) -> tuple[tuple[str, float], ...]:
+    """The span model's largest contributions to the log-odds (features named as in weights.tsv), then the
+    score (`score`: round(s.score, 3) when already made). The contributions are memoised per record: news
+    names the same places in the same ways."""
+    memo = w.memo("why")
+    top = memo.get(s.f)
+    if top is None:
+        top = tuple((name, round(v, 3)) for name, v in span_contributions(s.f, w)[:4])
+        if len(memo) < 100_000:
+            memo[s.f] = top
+    return (*top, ("score", round(s.score, 3) if score is None else score))
 
 
 def _region(region: tuple[str, str | None], r: int, idx: NameIndex) -> tuple[str, str, str, str, float, float]:

@@ -5,7 +5,7 @@ other tools read, so field names and meanings must not drift.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 JSON_FIELDS = ("start", "end", "text", "place_id", "name_ar", "name_en", "kind", "admin1", "lat", "lon", "score",
@@ -48,3 +48,15 @@ class Mention:
         d = self.to_json()
         d["why"] = [[name, round(v, 3)] for name, v in self.why]
         return d
+
+
+_SETTERS = tuple(getattr(Mention, f.name).__set__ for f in fields(Mention))  # the slots, in field order
+
+
+def make_mention(values: tuple) -> Mention:
+    """`Mention(*values)`, every field given in order, made without the frozen class's `__setattr__` call per
+    field (the geoparser makes one for every place of every article)."""
+    m = object.__new__(Mention)
+    for put, v in zip(_SETTERS, values, strict=True):
+        put(m, v)
+    return m

@@ -14,7 +14,7 @@ from gazetteer.index import NameIndex
 from gazetteer.lexicon import cue_of, expression_starts, expressions_by_first
 
 EXACT = 1  # some reading is a place name or opens a multi-word one (NameIndex.readings)
-REGION = 2  # a countryside word (`ريف`, `القطاع`), a compass noun (`شمال`) or a governorate's first word
+REGION = 2  # a countryside word (`ريف`, `القطاع`) or a compass noun (`شمال`): it may open a region phrase
 EXPRESSION = 4  # may open a fixed expression (`حزب البعث`)
 CUE = 8  # a cue word (`بلدة`, `حي`), behind any clitics
 FACILITY = 16  # a facility word (`مشفى`, `اللواء`)
@@ -26,7 +26,7 @@ MEMO_MAX = 500_000
 def _roles_of(word: str, idx: NameIndex, region_words: frozenset[str], facilities, known_firsts) -> int:
     stems = readings(word)
     r = EXACT if idx.readings(word) else 0
-    if any(st in region_words or st in idx.capital_firsts for _, st in stems):
+    if any(st in region_words for _, st in stems):
         r |= REGION
     if any(st in expressions_by_first() for st in expression_starts(word)):
         r |= EXPRESSION

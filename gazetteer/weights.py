@@ -20,6 +20,7 @@ class Weights(Mapping):
         d.update(values)  # plain attributes: scoring reads them in its inner loop
         d["_values"], d["_help"], d["_header"] = dict(values), dict(help or {}), header
         d["_many"] = {}
+        d["_memos"] = {}
 
     def __getattr__(self, name: str) -> float:
         raise AttributeError(f"no weight {name!r} in the weights table")
@@ -45,6 +46,13 @@ class Weights(Mapping):
         if hit is None:
             hit = self._many[names] = tuple(self._values[n] for n in names)
         return hit
+
+    def memo(self, name: str) -> dict:
+        """A cache of results computed from these weights alone (`name`: whose), kept as long as they are."""
+        out = self._memos.get(name)
+        if out is None:
+            out = self._memos[name] = {}
+        return out
 
     def help(self, name: str) -> str:
         return self._help.get(name, "")

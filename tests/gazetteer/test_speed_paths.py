@@ -123,3 +123,30 @@ def test_geoparsing_imports_no_table_or_geometry_library():
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)  # warm the cache
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("text", texts())
+def test_mentions_equal_the_plain_construction(gp, text):
+    """_mention (per-row memo, memoised `why`, slot-by-slot construction) gives what the plain fields give."""
+    from gazetteer.geoparser import _mention, _region
+    from gazetteer.mention import Mention
+
+    idx, w = gp.index, gp.weights
+    doc = analyse(text)
+    for _ in range(2):  # the second time from the memos
+        for s in gp.resolve(doc):
+            r = s.row
+            place_id, kind, name_ar, name_en = idx.place_id[r], idx.kind[r], idx.name_ar[r], idx.name_en[r]
+            lat, lon = float(idx.lat[r]), float(idx.lon[r])
+            if s.cand.match == "region":
+                place_id, kind, name_ar, name_en, lat, lon = _region(s.cand.region, r, idx)
+            if kind == "governorate":
+                lat, lon = idx.region_centres.get(idx.admin1[r], (lat, lon))
+            start, end = doc.norm.span(s.cand.start, s.cand.end)
+            why = tuple([(n, round(v, 3)) for n, v in span_contributions(s.f, w)[:4]] + [("score", round(s.score, 3))])
+            plain = Mention(start=start, end=end, text=doc.text[start:end], place_id=place_id, name_ar=name_ar,
+                            name_en=name_en, kind=kind, admin1=idx.admin1_en[r], lat=lat, lon=lon,
+                            score=round(s.score, 3), admin2=idx.admin2_en[r], admin1_ar=idx.admin1_ar[r],
+                            admin2_ar=idx.admin2_ar[r], nstart=s.cand.start, nend=s.cand.end, why=why)
+            made = _mention(s, doc.norm, idx, w)
+            assert made == plain and repr(made) == repr(plain) and hash(made) == hash(plain)
