@@ -4,7 +4,8 @@ One server (`streamlit run`, as the browser tests start it) on a synthetic store
 browser, a fresh context per session). Each session: open the page until the map has drawn its markers,
 move the date slider until the new layer is drawn, open an event from the feed until its evidence shows,
 reload. First one session alone (the baseline), then N at once; printed: the median and worst time of each
-step, and the server's memory (RSS) after the baseline and at its peak under load. The store and the
+step, the server's memory (RSS) after the baseline and at its peak under load, and the server's CPU time
+per session (on a small machine the N browsers compete with the server for the same CPUs). The store and the
 gazetteer are cached once per server (st.cache_resource), so more sessions should cost little memory.
 
     .venv/bin/python bench/load.py [--sessions 10] [--events 10000]
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
 import sys
 import tempfile
@@ -65,6 +67,7 @@ async def session(browser, url: str) -> dict[str, float]:
     f = await frame()
     await f.locator("#feed li").first.click()
     await page.locator("blockquote.evidence-sentence").wait_for(timeout=TIMEOUT)
+    await page.wait_for_url(re.compile(r"[?&]ev="), timeout=TIMEOUT)
     times["open event"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     await page.reload()
@@ -86,6 +89,11 @@ class Peak(threading.Thread):
         procs = [self.proc, *self.proc.children(recursive=True)]
         return sum(p.memory_info().rss for p in procs if p.is_running())
 
+    def cpu(self) -> float:
+        """CPU seconds the server has used so far."""
+        t = self.proc.cpu_times()
+        return t.user + t.system
+
     def run(self) -> None:
         while not self.stop.is_set():
             self.peak = max(self.peak, self.rss())
@@ -100,10 +108,12 @@ async def run(url: str, pid: int, sessions: int) -> None:
         await session(browser, url)  # warm-up: the first ever session builds the server's caches
         sampler = Peak(pid)
         sampler.start()
+        cpu0 = sampler.cpu()
         alone = [await session(browser, url) for _ in range(3)]
-        after_one = sampler.rss()
+        cpu1, after_one = sampler.cpu(), sampler.rss()
         sampler.peak = 0
         together = await asyncio.gather(*(session(browser, url) for _ in range(sessions)))
+        cpu2 = sampler.cpu()
         sampler.stop.set()
         await browser.close()
     print(f"{'step':<18} {'1 session (median)':>19} {f'{sessions} sessions (median)':>21} {'(worst)':>9} {'ratio':>6}")
@@ -114,6 +124,8 @@ async def run(url: str, pid: int, sessions: int) -> None:
               f"{statistics.median(many) / one:>5.1f}x")
     print(f"server memory: {after_one / 2**20:.0f} MB after one session, {sampler.peak / 2**20:.0f} MB at the peak "
           f"of {sessions} sessions ({sampler.peak / after_one:.2f}x)")
+    print(f"server CPU per session: {(cpu1 - cpu0) / 3:.2f} s alone, {(cpu2 - cpu1) / sessions:.2f} s with {sessions} "
+          f"at once (the rest of the wall time is the browsers, which share the same {psutil.cpu_count()} CPUs)")
 
 
 def main() -> None:
