@@ -64,6 +64,14 @@ class SpanFeatures(NamedTuple):
     foreign: bool = False  # also the name of a place abroad: needs a cue or a governorate beside it
 
 
+def _record(values: tuple) -> SpanFeatures:
+    """SpanFeatures(*values) with every field given, in order, without the named tuple's Python-level __new__."""
+    return tuple.__new__(SpanFeatures, values)
+
+
+_GOVERNORATE_ONLY = frozenset({"governorate"})
+
+
 class RowFeatures(NamedTuple):
     """How well one gazetteer row fits a chosen span (question 2: which place is it?). Immutable."""
 
@@ -163,36 +171,75 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
                  idx: NameIndex, tanween: frozenset[int] = frozenset()) -> LocalFields:
     """The fields `local_evidence` sets, as a tuple, so that the record is built once (see context_evidence)."""
     # Context words count only when spaces alone separate them from the name (`مدينة. حماة` does not).
-    first = c.first
-    adjacent = first > 0 and _spaces_between(text, tokens, first)
-    facts = _word_facts(tokens[first - 1].text) if adjacent else _NO_FACTS
-    cue = cue_of(tokens[first - 1].text) if c.clitic not in _PREP_CLITICS and adjacent else None
-    prep = c.clitic in _PREP_CLITICS or facts[0]
+    first, clitic = c.first, c.clitic
+    adjacent = first > 0 and text[tokens[first - 1].end:tokens[first].start].isspace()  # _spaces_between
+    facts, cue = _word_info(tokens[first - 1].text) if adjacent else _NO_INFO  # the word before
+    prep_clitic = clitic in _PREP_CLITICS
+    if prep_clitic:
+        cue = None
+    prep = prep_clitic or facts[0]
     vetoed = ""
     # `النقيب مصطفى`, `محمد الأحمد`, `النقيب ناجي مصطفى`: a name, not a place. A surname takes no
     # conjunction, so `عين عيسى وتل أبيض` is a second place, not عيسى's family.
-    if c.clitic not in ("و", "ف") and (facts[1] or (
+    if clitic not in ("و", "ف") and (facts[1] or (
             c.n_words == 1 and f.prior < 0.9 and adjacent
             and _name_word_before(text, tokens, first - 1))):
         vetoed = "person"
-    if expressions and any(k in expressions for k in range(first, c.last + 1)):
+    if expressions and (first in expressions or (
+            c.last > first and any(k in expressions for k in range(first + 1, c.last + 1)))):
         vetoed = "expression"
-    foreign = c.match != "region" and _foreign_name(tokens[first].text, c, idx)
-    if c.match != "region" and c.n_words == 1 and c.key in cues():
+    place = c.match != "region"
+    foreign = place and _foreign_name(tokens[first].text, c, idx)
+    if place and c.n_words == 1 and c.key in cues():
         vetoed = "cue word"
-    fields = cue_fields(cue, c, idx)
-    if c.match != "region" and not vetoed:
-        vetoed = _hard_constraints(c, text, tokens, facts, fields, tanween, idx)
-    return (fields["cue"], fields["cue_kind"], fields["cue_clash"], prep, vetoed, foreign)
+    if cue is None:
+        cue_kind = cue_clash = False
+    else:  # cue_fields
+        kinds = _rows_info(idx, c.rows)[0]
+        cue_kind = not kinds.isdisjoint(cue.kinds)
+        cue_clash = not cue_kind and kinds <= ADMIN_UNIT_KINDS
+    if place and not vetoed:
+        vetoed = _hard_constraints(c, text, tokens, facts, cue, cue_kind, tanween, idx)
+    return (cue, cue_kind, cue_clash, prep, vetoed, foreign)
 
 
 _NO_FACTS = (False, False, False)
+_NO_INFO = (_NO_FACTS, None)
+
+
+def _word_info(word: str) -> tuple[tuple[bool, bool, bool], Cue | None]:
+    """(`_word_facts`, `cue_of`) of a word before a span, in one lookup (memoised per word)."""
+    hit = _WORD_INFO.get(word)
+    if hit is None:
+        hit = (_word_facts(word), cue_of(word))
+        if len(_WORD_INFO) < 200_000:
+            _WORD_INFO[word] = hit
+    return hit
+
+
+_WORD_INFO: dict[str, tuple] = {}
+
+
+def _rows_info(idx: NameIndex, rows: tuple[int, ...]) -> tuple[frozenset[str], bool]:
+    """(the kinds of the rows, whether all are minor places: prominence < 0.5), memoised per index and rows."""
+    memo = idx.__dict__.get("_rows_info")
+    if memo is None:
+        memo = idx.__dict__["_rows_info"] = {}
+    hit = memo.get(rows)
+    if hit is None:
+        prominence = idx.as_list("prominence")
+        hit = (frozenset(idx.kind[r] for r in rows), all(prominence[r] < 0.5 for r in rows))
+        if len(memo) < 200_000:
+            memo[rows] = hit
+    return hit
 
 
 def _foreign_name(word: str, c: Candidate, idx: NameIndex) -> bool:
     """Whether the span is also the name of a place abroad (memoised per word, clitic and name).
     `للبنان` reads as ل + البنان (a village) but is ل + لبنان: the raw rest of the word counts too."""
-    memo = idx.__dict__.setdefault("_foreign_memo", {})
+    memo = idx.__dict__.get("_foreign_memo")
+    if memo is None:
+        memo = idx.__dict__["_foreign_memo"] = {}
     key = (word, len(c.clitic), c.key, c.n_words == 1)
     hit = memo.get(key)
     if hit is None:
@@ -204,10 +251,49 @@ def _foreign_name(word: str, c: Candidate, idx: NameIndex) -> bool:
     return hit
 
 
-def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple[bool, bool, bool], fields: dict,
-                      tanween: frozenset[int], idx: NameIndex) -> str:
+# Bits of `_key_flags`: what a one-word span's key is, as far as the hard constraints ask.
+_FUNCTION, _COMPASS, _DUAL, _VERB_SHAPE, _HEAD = 1, 2, 4, 8, 16
+
+
+def _key_flags(key: str) -> int:
+    hit = _KEY_FLAGS.get(key)
+    if hit is None:
+        hit = ((_FUNCTION if key in FUNCTION_WORDS else 0) | (_COMPASS if key in _COMPASS_WORDS else 0)
+               | (_DUAL if key in _cue_duals() else 0)
+               | (_VERB_SHAPE if not key.startswith("ال") and (len(key) == 3 or (len(key) == 4 and key[0] in _IMPERFECT))
+                  else 0)
+               | (_HEAD if not key.startswith("ال") and key in name_heads() else 0))
+        if len(_KEY_FLAGS) < 200_000:
+            _KEY_FLAGS[key] = hit
+    return hit
+
+
+_KEY_FLAGS: dict[str, int] = {}
+
+
+@lru_cache(maxsize=1)
+def _one_word_directions() -> frozenset[str]:
+    """The direction adjectives of one word (`الشرقي`): `(w,) in directions()`."""
+    return frozenset(d[0] for d in directions() if len(d) == 1)
+
+
+def _has_twin(idx: NameIndex, key: str, direction: str) -> bool:
+    """Whether the gazetteer knows `key` + another one-word direction than `direction` (memoised per index)."""
+    memo = idx.__dict__.get("_twins")
+    if memo is None:
+        memo = idx.__dict__["_twins"] = {}
+    hit = memo.get((key, direction))
+    if hit is None:
+        hit = any(idx.lookup(f"{key} {d}") for d in _one_word_directions() if d != direction)
+        if len(memo) < 200_000:
+            memo[(key, direction)] = hit
+    return hit
+
+
+def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple[bool, bool, bool], cue: Cue | None,
+                      cue_kind: bool, tanween: frozenset[int], idx: NameIndex) -> str:
     """Why a span cannot be a place whatever the weights say, or "". `facts`: `_word_facts` of the word
-    before (if only spaces separate it).
+    before (if only spaces separate it); `cue`, `cue_kind`: the cue before it and whether its kind fits.
 
     - a function word (`على`, `إن`) is a place only after a singular cue word of its kind (`قرية على`);
     - a word written with tanween (`دوماً`) is an adverb or an indefinite noun, never a name;
@@ -216,45 +302,44 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     - a country's adjective right after (`سنجار العراقية`, `الدوما الروسي`) or `في`/`ب` + a foreign
       country (`سنجار في العراق`) places a minor namesake abroad.
     """
-    cue = fields["cue"]
     k = c.last + 1
-    nxt = tokens[k].text if k < len(tokens) and _spaces_between(text, tokens, k) else ""
+    nxt = tokens[k].text if k < len(tokens) and text[tokens[k - 1].end:tokens[k].start].isspace() else ""
     if c.n_words == 1:
-        if c.key in FUNCTION_WORDS and not (cue and not cue.plural and fields["cue_kind"]):
+        flags = _key_flags(c.key)
+        if flags & _FUNCTION and not (cue and not cue.plural and cue_kind):
             return "function word"
-        if c.key in _COMPASS_WORDS and not (cue and not cue.plural and fields["cue_kind"] and "region" not in cue.kinds):
+        if flags & _COMPASS and not (cue and not cue.plural and cue_kind and "region" not in cue.kinds):
             return "function word"
         if c.first in tanween:
             return "tanween"
-        if c.key in _cue_duals():
+        if flags & _DUAL:
             return "cue word"  # `قريتين` two villages, not `القريتين`
         if not cue and nxt in _PERSON_LINKS:
             return "person"  # `رامي عبد الرحمن`, `سعد بن معاذ`: a given name, not a place
         if cue and cue.plural and not c.clitic and not c.key.startswith("ال") and idx.commonness(c.key) >= 4.0 \
-                and all(idx.prominence[r] < 0.5 for r in c.rows):
+                and _rows_info(idx, c.rows)[1]:
             return "adjective"  # `مناطق هامة`: an indefinite common word after a plural noun describes it
-        if not cue and not facts[0] and c.clitic not in _PREP_CLITICS and _verb_reading(c, text, tokens, nxt, idx):
+        if flags & _VERB_SHAPE and not cue and not facts[0] and c.clitic not in _PREP_CLITICS \
+                and _verb_reading(c, text, tokens, nxt, idx):
             return "verb"
-        if not c.key.startswith("ال") and c.key in name_heads() and nxt and _name_tail(nxt, idx):
+        if flags & _HEAD and nxt and _name_tail(nxt, idx):
             return "partial name"  # `تلول خليف`: the head of a longer name the gazetteer lacks (not `الباب`)
     if not c.clitic and facts[2]:
         return "partial name"
+    if not nxt:
+        return ""
     if nxt in _OUTLET_WORDS:
         return "organisation"  # `مركز حماة الإعلامي`: part of an outlet's name
-    if nxt and (nxt,) in directions() and any(
-            idx.lookup(f"{c.key} {d[0]}") for d in directions() if len(d) == 1 and d[0] != nxt):
+    if nxt in _one_word_directions() and _has_twin(idx, c.key, nxt):
         # `X الغربية` that the gazetteer lacks while it knows a twin `X الشرقية`: a place of its own, not X
         # (the known forms are longer candidates, chosen first; `الكرك الشرقي` with no twin stays `الكرك`).
         return "partial name"
-    if nxt:
-        if nxt in foreign_adjectives():
+    if nxt in foreign_adjectives():
+        return "abroad"
+    if _rows_info(idx, c.rows)[1]:  # a minor place
+        after = tokens[k + 1].text if nxt == "في" and k + 1 < len(tokens) else (nxt[1:] if nxt.startswith("ب") else "")
+        if after and after in foreign_countries():
             return "abroad"
-        prominence = idx.as_list("prominence")
-        minor = all(prominence[r] < 0.5 for r in c.rows)
-        if minor:
-            after = tokens[k + 1].text if nxt == "في" and k + 1 < len(tokens) else (nxt[1:] if nxt.startswith("ب") else "")
-            if after and after in foreign_countries():
-                return "abroad"
     return ""
 
 
@@ -369,11 +454,14 @@ def context_evidence(scored: list[Scored], text: str, tokens: list[Token], sente
     kind, admin1 = idx.kind, idx.admin1
     for n, s in enumerate(scored):
         vetoed = local[n][4] if local is not None else s.f.vetoed
-        if not vetoed and (s.cand.match == "region" or all(kind[r] == "governorate" for r in s.cand.rows)):
+        if not vetoed and (s.cand.match == "region" or _rows_info(idx, s.cand.rows)[0] == _GOVERNORATE_ONLY):
             sentence_govs.setdefault(sentence_of[s.cand.first], set()).add(admin1[s.cand.rows[0]])
+    n_tokens = len(tokens)
     for n, s in enumerate(scored):
         c = s.cand
-        container = _container(s, by_first, tokens, idx) if c.match != "region" else None
+        k = c.last + 1  # _container finds nothing unless the next word is a candidate, a connector or a cue
+        container = _container(s, by_first, tokens, idx) if c.match != "region" and k < n_tokens and (
+            k in by_first or tokens[k].text in _CONNECTORS or cue_of(tokens[k].text) is not None) else None
         gov_after = gov_part = None
         if container is not None:
             g = container.cand
@@ -388,17 +476,17 @@ def context_evidence(scored: list[Scored], text: str, tokens: list[Token], sente
             s.f = f._replace(gov_after=gov_after, gov_part=gov_part, gov_after_fit=fit, gov_sentence=in_sentence)
         else:
             cue, cue_kind, cue_clash, prep, vetoed, foreign = local[n]
-            s.f = SpanFeatures(f.match, f.n_words, f.clitic, f.distance, f.zipf, f.prominence, f.capital_name, f.prior,
-                               cue, cue_kind, cue_clash, prep, in_sentence, gov_after, gov_part, fit, f.in_list,
-                               vetoed, foreign)
+            s.f = _record((f.match, f.n_words, f.clitic, f.distance, f.zipf, f.prominence, f.capital_name, f.prior,
+                           cue, cue_kind, cue_clash, prep, in_sentence, gov_after, gov_part, fit, f.in_list,
+                           vetoed, foreign))
     return by_first
 
 
 def with_list(f: SpanFeatures, in_list: bool, cue: Cue | None, cue_kind: bool, cue_clash: bool) -> SpanFeatures:
     """The record with its list membership (and the cue a list lends it) changed: `replace`, faster."""
-    return SpanFeatures(f.match, f.n_words, f.clitic, f.distance, f.zipf, f.prominence, f.capital_name, f.prior,
-                        cue, cue_kind, cue_clash, f.prep, f.gov_sentence, f.gov_after, f.gov_part, f.gov_after_fit,
-                        in_list, f.vetoed, f.foreign)
+    return _record((f.match, f.n_words, f.clitic, f.distance, f.zipf, f.prominence, f.capital_name, f.prior,
+                    cue, cue_kind, cue_clash, f.prep, f.gov_sentence, f.gov_after, f.gov_part, f.gov_after_fit,
+                    in_list, f.vetoed, f.foreign))
 
 
 def _container(s: Scored, by_first: dict[int, list[Scored]], tokens: list[Token],

@@ -7,7 +7,6 @@ Mentions. A name the gazetteer lacks simply yields no candidate; it never distur
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from functools import lru_cache
 
 from arabic import Doc, analyse
@@ -164,15 +163,15 @@ _TANWEEN_MARK = re.compile("[\u064b\u064c\u064d]")
 def _tanween_words(doc: Doc, words: list[Token], which: set[int]) -> frozenset[int]:
     """Those of the words `which` that the ORIGINAL text writes with tanween (`دوماً`): the
     normalised text has dropped the mark, the original keeps it."""
-    marks = [m.start() for m in _TANWEEN_MARK.finditer(doc.text)]
-    if not marks:
+    text = doc.text
+    if "\u064b" not in text and "\u064c" not in text and "\u064d" not in text:
         return frozenset()
     out = set()
     index = doc.norm.index
+    search = _TANWEEN_MARK.search
     for k in which:
         a, b = index[words[k].start], index[words[k].end - 1] + 1  # doc.norm.span
-        j = bisect_left(marks, a)
-        if j < len(marks) and marks[j] <= b:  # a mark in text[a:b + 1]
+        if search(text, a, b + 1):  # a mark in text[a:b + 1]
             out.add(k)
     return frozenset(out)
 
@@ -188,12 +187,20 @@ def _place_slots(scored: list[Scored], ntext: str, words: list[Token], cue_at: l
     is worth testing as a list member at all (by default every word is)."""
     if cue_at is None:
         cue_at = [i for i, w in enumerate(words) if cue_of(w.text) is not None]
-    slots = {i + 1 for i in cue_at if i + 1 < len(words)}
+    n = len(words)
+    slots = {i + 1 for i in cue_at if i + 1 < n}
     spans = {(s.cand.first, s.cand.last): s.cand for s in scored}
+    worth: dict[int, bool] = {}  # wanted(k), asked once a word
     for c in spans.values():
         for k in (c.last + 1, c.last + 2, c.first - 1, c.first - 2):
-            if not 0 <= k < len(words) or k in slots or (wanted is not None and not wanted(k)):
+            if k in slots or not 0 <= k < n:
                 continue
+            if wanted is not None:
+                ok = worth.get(k)
+                if ok is None:
+                    ok = worth[k] = wanted(k)
+                if not ok:
+                    continue
             probe = Candidate(k, k, words[k].start, words[k].end, "", (), "fuzzy",
                               "و" if words[k].text.startswith("و") else "")
             if probe.clitic:

@@ -158,8 +158,9 @@ def score_spans(scored: list[Scored], by_first: dict[int, list[Scored]], text: s
     """Score every candidate, then let list membership travel: a member of an enumeration that
     holds a confident place (or follows a plural cue) is a place too; two passes let confidence
     travel along the list."""
+    memo = w.memo("span_score")  # news repeats its records: the same names with the same evidence
     for s in scored:
-        s.score = span_score(s.f, w)
+        s.score = _memo_score(s.f, w, memo)
     links = list_links(scored, by_first, text, tokens)
     live = [(s, links[id(s)]) for s in scored if not s.f.vetoed]
     strong_at = w.threshold + w.list_strong_margin
@@ -187,7 +188,17 @@ def score_spans(scored: list[Scored], by_first: dict[int, list[Scored]], text: s
             else:
                 continue  # the same record: the same score
             s.f = f
-            s.score = span_score(f, w)
+            s.score = _memo_score(f, w, memo)
+
+
+def _memo_score(f: SpanFeatures, w: Weights, memo: dict) -> float:
+    """span_score(f, w), memoised in `memo` (the weights' own)."""
+    score = memo.get(f)
+    if score is None:
+        score = span_score(f, w)
+        if len(memo) < 100_000:
+            memo[f] = score
+    return score
 
 
 def _by_last(scored: list[Scored]) -> dict[int, list[tuple[int, Scored]]]:
@@ -344,8 +355,11 @@ _ROW_WEIGHTS = ("row_prominence", "row_cue_kind", "row_gov_after", "row_sentence
 
 
 def _row_kind_bias(w: Weights) -> dict[str, float]:
-    """row_kind_<kind> of every kind the weights name (0 for the others)."""
-    return {name.removeprefix("row_kind_"): v for name, v in w.items() if name.startswith("row_kind_")}
+    """row_kind_<kind> of every kind the weights name (0 for the others); made once per weights."""
+    memo = w.memo("row_kind_bias")
+    if not memo:
+        memo.update({name.removeprefix("row_kind_"): v for name, v in w.items() if name.startswith("row_kind_")})
+    return memo
 
 
 def _in_part(r: int, part: str, idx: NameIndex, w: Weights) -> bool:

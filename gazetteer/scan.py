@@ -8,6 +8,9 @@ role was one on which they did nothing.
 """
 from __future__ import annotations
 
+from itertools import compress
+from operator import attrgetter
+
 from arabic.clitics import readings
 from arabic.tokens import Token
 from gazetteer.index import NameIndex
@@ -49,17 +52,19 @@ def word_roles(words: list[Token], idx: NameIndex) -> list[int]:
         memo = idx.__dict__["_roles"] = {}
         idx.__dict__["_roles_args"] = (REGION_WORDS, facility_words(),
                                        frozenset(k[0] for k in named_without_coordinates()))
-    args = idx.__dict__["_roles_args"]
-    get = memo.get
-    out = []
-    for t in words:
-        r = get(t.text)
-        if r is None:
-            r = _roles_of(t.text, idx, *args)
-            if len(memo) < MEMO_MAX:
-                memo[t.text] = r
-        out.append(r)
+    out = list(map(memo.get, map(_text, words)))  # one dictionary probe a word, in C
+    if None in out:  # words not seen before
+        args = idx.__dict__["_roles_args"]
+        for n, r in enumerate(out):
+            if r is None:
+                word = words[n].text
+                r = out[n] = _roles_of(word, idx, *args)
+                if len(memo) < MEMO_MAX:
+                    memo[word] = r
     return out
+
+
+_text = attrgetter("text")
 
 
 def having(roles: list[int], bits: int, some: list[int] | None = None) -> list[int]:
@@ -72,4 +77,4 @@ def having(roles: list[int], bits: int, some: list[int] | None = None) -> list[i
 
 def with_roles(roles: list[int]) -> list[int]:
     """Indices of the words with any role at all (about one word in five)."""
-    return [i for i, r in enumerate(roles) if r]
+    return list(compress(range(len(roles)), roles))
