@@ -27,12 +27,14 @@ from events.store import version
 from gazetteer import user_places
 
 PANEL_HEIGHT = 640  # the detail panel scrolls inside this
+TIMELINE_PX = 70  # the timeline is a strip: the map below it must start above the fold at 1280x720
 TABLE_ROWS = 1000  # rows shown in the page; the downloads always hold the whole view
 TABLE_ROW_PX, TABLE_MAX_PX = 35, 420
 LIST_LIMIT = 50  # events listed per "same place" / "same article" list
 PAGE_CSS = f"""<style>
 .ar, [dir=rtl] {{ font-family: {ARABIC_FONT}; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.4rem; padding-bottom: 2rem; }}
+[data-testid="stCaptionContainer"] p {{ margin-bottom: 0; }}
 [data-testid="stMetric"] {{ padding: 0; }}
 [data-testid="stMetricValue"] {{ font-size: 1.35rem; }}
 h1 {{ font-size: 1.5rem !important; padding: 0.2rem 0 !important; }}
@@ -158,11 +160,10 @@ def header(view: pd.DataFrame, hidden_background: int) -> None:
     for col, (label, value) in zip(cols[1:], figures):
         col.metric(label, f"{value:,}")
     left_out = h.background + hidden_background
-    st.caption("Filters and *Add articles*: the sidebar (» at the top left). "
-               "Killed, defectors, arrested: the counts the reports state, each report once. "
+    st.caption("Sidebar »: filters, *Add articles*. Counts as the reports state them, each report once; "
                + (f"{left_out:,} background reports (history, cumulative totals) are not added"
-                  + (" and are hidden (sidebar toggle)." if hidden_background else ".")
-                  if left_out else "Background reports (history, cumulative totals) are never added."))
+                  + (" and are hidden." if hidden_background else ".")
+                  if left_out else "background reports (history, cumulative totals) are never added."))
 
 
 def timeline(undated_view: pd.DataFrame, ctx: Context) -> None:
@@ -178,14 +179,14 @@ def timeline(undated_view: pd.DataFrame, ctx: Context) -> None:
         x=alt.X("period:T", title=None, scale=alt.Scale(domain=[bounds[0].isoformat(), bounds[1].isoformat()]),
                 axis=alt.Axis(format=data.axis_format(bounds)[0], tickCount=data.axis_format(bounds)[1],
                               labelOverlap=True)),
-        y=alt.Y("events:Q", stack=True, title=None, axis=alt.Axis(tickCount=2)),
+        y=alt.Y("events:Q", stack=True, title=None, axis=None),  # a strip: the tooltip gives the counts
         color=alt.Color("event_type:N", scale=alt.Scale(domain=list(TYPE_COLOURS), range=list(TYPE_COLOURS.values())),
                         legend=None),
         tooltip=[alt.Tooltip("period:T", format="%Y-%m-%d"), "event_type:N", "events:Q"],
     )
     window = alt.Chart(pd.DataFrame({"a": [lo.isoformat()], "b": [hi.isoformat()]})).mark_rect(
         opacity=0.12, color="#1f77b4").encode(x="a:T", x2="b:T")
-    st.altair_chart((window + bars).properties(height=70), width="stretch")
+    st.altair_chart((window + bars).properties(height=TIMELINE_PX), width="stretch")
     next(s for s in SPECS if s.key == session.DATES_KEY).draw(st, ctx)
 
 
