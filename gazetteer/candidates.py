@@ -19,7 +19,7 @@ from gazetteer.index import NameIndex
 from gazetteer.places import strip_articles
 from gazetteer.lexicon import cues, directions
 from arabic.clitics import readings
-from arabic.tokens import Token, gap_is_space
+from arabic.tokens import Token
 
 
 ADMIN_UNIT_KINDS = frozenset({"district", "subdistrict"})
@@ -51,17 +51,20 @@ def exact_candidates(text: str, tokens: list[Token], idx: NameIndex, where: list
     out: list[Candidate] = []
     cue_words = cues()
     phrases = idx.__dict__.setdefault("_phrases", {})  # key -> rows of a multi-word key (memo)
-    for i in range(len(tokens)) if where is None else where:
+    known = idx.__dict__.setdefault("_readings", {})  # idx.readings, memoised per word
+    n, max_words = len(tokens), idx.max_words
+    for i in range(n) if where is None else where:
         tok = tokens[i]
-        for off, stem, rows, opens_name in idx.readings(tok.text):
+        found = known.get(tok.text)
+        for off, stem, rows, opens_name in idx.readings(tok.text) if found is None else found:
             clitic = tok.text[:off]
             if rows and stem not in cue_words:
                 out.append(Candidate(i, i, tok.start + off, tok.end, stem, rows, "exact", clitic))
             if not opens_name:
                 continue
             words = [stem]
-            for j in range(i + 1, min(len(tokens), i + idx.max_words)):
-                if not gap_is_space(text, tokens[j - 1].end, tokens[j].start):
+            for j in range(i + 1, min(n, i + max_words)):
+                if not text[tokens[j - 1].end:tokens[j].start].isspace():  # gap_is_space
                     break
                 words.append(tokens[j].text)
                 key = " ".join(words)
@@ -154,6 +157,12 @@ def region_candidates(text: str, tokens: list[Token], idx: NameIndex, where: lis
 
 
 @lru_cache(maxsize=200_000)
+def _reading_stems(word: str) -> frozenset[str]:
+    """The stems of a word's readings (`وريف` -> ريف, وريف)."""
+    return frozenset(st for _, st in readings(word))
+
+
+@lru_cache(maxsize=200_000)
 def _rif_reading(word: str) -> tuple[int, str] | None:
     """The first reading of a word that is a countryside or sector word (`وريف` -> (1, ريف)), or None."""
     return next(((off, st) for off, st in readings(word) if st in _RIF or st in _SECTOR), None)
@@ -178,6 +187,8 @@ def _directions_at(text: str, tokens: list[Token], j: int) -> list[tuple[str, in
             first = word[1:]
         else:
             break
+        if first not in _direction_firsts():
+            break  # no direction starts with it
         found = None
         for m in (2, 1):
             words = (first, *(t.text for t in tokens[k + 1:k + m]))
@@ -189,6 +200,12 @@ def _directions_at(text: str, tokens: list[Token], j: int) -> list[tuple[str, in
         out.append(found)
         k = found[2] + 1
     return out
+
+
+@lru_cache(maxsize=1)
+def _direction_firsts() -> frozenset[str]:
+    """The first words of the direction adjectives (`الشرقي`, `الشمالي` of `الشمالي الشرقي`)."""
+    return frozenset(words[0] for words in directions())
 
 
 def _rif_phrase(text: str, tokens: list[Token], i: int, off: int, word: str, idx: NameIndex) -> list[Candidate]:
@@ -211,7 +228,7 @@ def _rif_phrase(text: str, tokens: list[Token], i: int, off: int, word: str, idx
             return []
         return _split(text, tokens, i, start, govs[0][0], dirs, govs[0][1], idx)
     j = i + 1
-    if any(st == "محافظه" for _, st in readings(tokens[j].text)) and j + 1 < n:
+    if "محافظه" in _reading_stems(tokens[j].text) and j + 1 < n:
         j += 1  # `ريف محافظة درعا الغربي`
     named = [r for r in idx.lookup(f"ريف {tokens[i + 1].text}") if idx.kind[r] == "governorate"]
     if named and word in ("ريف", "ريفي"):
@@ -313,7 +330,10 @@ def _compass_noun_region(text: str, tokens: list[Token], i: int, idx: NameIndex)
 
 def _spaced(text: str, tokens: list[Token], a: int, b: int) -> bool:
     """Whether words a..b follow each other with nothing but blanks between them (one phrase)."""
-    return all(gap_is_space(text, tokens[k].end, tokens[k + 1].start) for k in range(a, b))
+    for k in range(a, b):
+        if not text[tokens[k].end:tokens[k + 1].start].isspace():  # gap_is_space
+            return False
+    return True
 
 
 def _governorates_at(text: str, tokens: list[Token], i: int, idx: NameIndex, strip_waw: bool = False,
@@ -321,22 +341,24 @@ def _governorates_at(text: str, tokens: list[Token], i: int, idx: NameIndex, str
     """The governorate named at token i (1-2 words) as [(pcode, last token, start offset)], or [].
 
     `clitic`: the first word must carry exactly this clitic (`لدرعا`); `any_clitic`: any reading."""
+    size = len(tokens)
     for n in (2, 1):
-        if i + n > len(tokens) or not _spaced(text, tokens, i, i + n - 1):
+        if i + n > size or (n == 2 and not text[tokens[i].end:tokens[i + 1].start].isspace()):  # _spaced
             continue
-        words = [t.text for t in tokens[i:i + n]]
-        start = tokens[i].start
+        first_word, start = tokens[i].text, tokens[i].start
         if strip_waw:
-            if not words[0].startswith("و"):
+            if not first_word.startswith("و"):
                 return []
-            words[0], start = words[0][1:], start + 1
-        firsts = [(0, words[0])]
+            first_word, start = first_word[1:], start + 1
+        rest = " " + tokens[i + 1].text if n == 2 else ""
         if clitic:
-            firsts = [(off, st) for off, st in readings(words[0]) if words[0][:off] == clitic]
+            firsts = [(off, st) for off, st in readings(first_word) if first_word[:off] == clitic]
         elif any_clitic:
-            firsts = list(readings(words[0]))
+            firsts = readings(first_word)
+        else:
+            firsts = ((0, first_word),)
         for off, first in firsts:
-            gov = _one_governorate(" ".join([first, *words[1:]]) if n > 1 else first, idx)
+            gov = _one_governorate(first + rest, idx)
             if gov is not None:
                 return [(gov, i + n - 1, start + off)]
     return []
@@ -361,16 +383,40 @@ def fuzzy_candidates(tokens: list[Token], slots: set[int], covered: set[int],
     out: list[Candidate] = []
     for i in sorted(slots - covered):
         tok = tokens[i]
-        if idx.commonness(tok.text) >= max_zipf:
-            continue
-        for off, stem in readings(tok.text):
-            if idx.commonness(stem) >= max_zipf:
-                continue
-            hits = idx.fuzzy(stem)
-            if not hits:
-                continue
-            # All one-edit neighbours of the word form one candidate: context picks the place.
-            rows = tuple(sorted({r for key, _ in hits for r in idx.rows[key]}))
-            out.append(Candidate(i, i, tok.start + off, tok.end, stem, rows, "fuzzy",
-                                 tok.text[:off], distance=min(d for _, d in hits)))
+        for off, stem, rows, distance in fuzzy_readings(tok.text, idx, max_zipf):
+            out.append(Candidate(i, i, tok.start + off, tok.end, stem, rows, "fuzzy", tok.text[:off], distance=distance))
     return out
+
+
+def fuzzy_readings(word: str, idx: NameIndex, max_zipf: float) -> tuple[tuple[int, str, tuple[int, ...], int], ...]:
+    """The one-edit matches `fuzzy_candidates` makes of a word: (clitic length, stem, rows, distance) for each
+    reading (none when the word or the reading is as common as `max_zipf`). Memoised per index and word."""
+    memo = fuzzy_memo(idx, max_zipf)
+    hit = memo.get(word)
+    if hit is None:
+        out = []
+        if idx.commonness(word) < max_zipf:
+            for off, stem in readings(word):
+                if idx.commonness(stem) >= max_zipf:
+                    continue
+                hits = idx.fuzzy(stem)
+                if not hits:
+                    continue
+                # All one-edit neighbours of the word form one candidate: context picks the place.
+                rows = tuple(sorted({r for key, _ in hits for r in idx.rows[key]}))
+                out.append((off, stem, rows, min(d for _, d in hits)))
+        hit = tuple(out)
+        if len(memo) < 200_000:
+            memo[word] = hit
+    return hit
+
+
+def fuzzy_memo(idx: NameIndex, max_zipf: float) -> dict[str, tuple]:
+    """word -> its `fuzzy_readings` so far, for this index and max_zipf."""
+    memos = idx.__dict__.get("_fuzzy_readings")
+    if memos is None:
+        memos = idx.__dict__["_fuzzy_readings"] = {}
+    memo = memos.get(max_zipf)
+    if memo is None:
+        memo = memos[max_zipf] = {}
+    return memo

@@ -78,6 +78,12 @@ def named_without_coordinates() -> dict[tuple[str, ...], list[tuple[str, str, bo
     return out
 
 
+@lru_cache(maxsize=1)
+def _known_firsts() -> frozenset[str]:
+    """The first words of the names of named_without_coordinates.tsv."""
+    return frozenset(k[0] for k in named_without_coordinates())
+
+
 def _known_names(words: list[Token], idx: NameIndex, town_rows: set[int],
                  where: list[int] | None = None) -> dict[int, tuple[int, int, str, int, bool]]:
     """Token -> (first token of the name, last token, kind, town row, risky) for names of
@@ -86,7 +92,7 @@ def _known_names(words: list[Token], idx: NameIndex, town_rows: set[int],
     table = named_without_coordinates()
     if not table:
         return {}
-    firsts = {k[0] for k in table}
+    firsts = _known_firsts()
     row_of = _row_of(idx)
     out = {}
     for i in range(len(words)) if where is None else where:
@@ -171,7 +177,7 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
         if cue is not None and "neighbourhood" in cue.kinds and cue.kinds[0] == "neighbourhood":
             made = _neighbourhoods(i, cue.plural, text, words, at, places, sentence_of, idx)
         else:
-            fac = _stem(tok.text, facilities)
+            fac = _stem(tok.text, facilities) if roles is None or roles[i] & FACILITY else None
             if fac is not None:
                 made = _landmark(i, facilities[fac], text, words, at, places, sentence_of, idx)
         if made:

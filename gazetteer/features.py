@@ -182,7 +182,7 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
     # `النقيب مصطفى`, `محمد الأحمد`, `النقيب ناجي مصطفى`: a name, not a place. A surname takes no
     # conjunction, so `عين عيسى وتل أبيض` is a second place, not عيسى's family.
     if clitic not in ("و", "ف") and (facts[1] or (
-            c.n_words == 1 and f.prior < 0.9 and adjacent
+            f.n_words == 1 and f.prior < 0.9 and adjacent
             and _name_word_before(text, tokens, first - 1))):
         vetoed = "person"
     if expressions and (first in expressions or (
@@ -190,7 +190,7 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
         vetoed = "expression"
     place = c.match != "region"
     foreign = place and _foreign_name(tokens[first].text, c, idx)
-    if place and c.n_words == 1 and c.key in cues():
+    if place and f.n_words == 1 and c.key in cues():
         vetoed = "cue word"
     if cue is None:
         cue_kind = cue_clash = False
@@ -220,15 +220,17 @@ def _word_info(word: str) -> tuple[tuple[bool, bool, bool], Cue | None]:
 _WORD_INFO: dict[str, tuple] = {}
 
 
-def _rows_info(idx: NameIndex, rows: tuple[int, ...]) -> tuple[frozenset[str], bool]:
-    """(the kinds of the rows, whether all are minor places: prominence < 0.5), memoised per index and rows."""
+def _rows_info(idx: NameIndex, rows: tuple[int, ...]) -> tuple[frozenset[str], bool, frozenset[str | None]]:
+    """(the kinds of the rows, whether all are minor places: prominence < 0.5, their governorates), memoised per
+    index and rows."""
     memo = idx.__dict__.get("_rows_info")
     if memo is None:
         memo = idx.__dict__["_rows_info"] = {}
     hit = memo.get(rows)
     if hit is None:
         prominence = idx.as_list("prominence")
-        hit = (frozenset(idx.kind[r] for r in rows), all(prominence[r] < 0.5 for r in rows))
+        hit = (frozenset(idx.kind[r] for r in rows), all(prominence[r] < 0.5 for r in rows),
+               frozenset(idx.admin1[r] for r in rows))
         if len(memo) < 200_000:
             memo[rows] = hit
     return hit
@@ -304,7 +306,7 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     """
     k = c.last + 1
     nxt = tokens[k].text if k < len(tokens) and text[tokens[k - 1].end:tokens[k].start].isspace() else ""
-    if c.n_words == 1:
+    if c.last == c.first:
         flags = _key_flags(c.key)
         if flags & _FUNCTION and not (cue and not cue.plural and cue_kind):
             return "function word"
@@ -415,16 +417,18 @@ def fixed_expression_tokens(tokens: list[Token], where: list[int] | None = None)
     """Indices of the words that belong to a fixed expression such as `حزب البعث` (clitics allowed on its first word).
     `where`: the words that may open one (gazetteer.scan's EXPRESSION words), by default all."""
     out: set[int] = set()
-    for i in range(len(tokens)) if where is None else where:
+    size = len(tokens)
+    for i in range(size) if where is None else where:
         tok = tokens[i]
         firsts = expression_starts(tok.text)
         if not firsts:
             continue
         by_first = expressions_by_first()
+        nxt = tokens[i + 1].text if i + 1 < size else None
         for st in firsts:
             for expr in by_first.get(st, ()):
                 n = len(expr)
-                if tuple(t.text for t in tokens[i + 1:i + n]) == expr[1:]:
+                if n == 1 or (expr[1] == nxt and tuple(t.text for t in tokens[i + 1:i + n]) == expr[1:]):
                     out.update(range(i, i + n))
     return out
 
@@ -542,9 +546,13 @@ def list_links(scored: list[Scored], by_first: dict[int, list[Scored]], text: st
     """`list_neighbours` of every candidate (by id), each adjacent pair tested once."""
     after: dict[int, list[Scored]] = {id(s): [] for s in scored}
     before: dict[int, list[tuple[int, int, Scored]]] = {}
+    size = len(tokens)
     for order, a in enumerate(scored):
         c = a.cand
-        for k in (c.last + 1, c.last + 2):
+        k = c.last + 1
+        # Two words on, only across a lone `و` (list_adjacent).
+        ks = (k, k + 1) if k < size and tokens[k].text == "و" else (k,)
+        for k in ks:
             for b in by_first.get(k, ()):
                 if list_adjacent(text, c, b.cand, tokens):
                     after[id(a)].append(b)
@@ -571,15 +579,24 @@ def row_features(s: Scored, r: int, sentence: set[str], art_share: dict[str, flo
 
 def closeness_of_rows(rows: tuple[int, ...], pts: np.ndarray, idx: NameIndex, near_km: float) -> dict[int, float]:
     """`closeness` of several rows at once (one array operation; the same numbers as row by row)."""
-    if np.isnan(pts[0, 0]):
+    if math.isnan(pts[0, 0]):
         return dict.fromkeys(rows, 0.0)
-    lat = idx.lat[list(rows)]
-    lon = idx.lon[list(rows)]
-    cos = np.array([math.cos(math.radians(x)) for x in lat])
+    sel = list(rows)
+    lat = idx.lat[sel]
+    lon = idx.lon[sel]
+    cos = _cos_lat(idx)[sel]
     dlat = np.radians(pts[None, :, 0] - lat[:, None])
     dlon = np.radians(pts[None, :, 1] - lon[:, None]) * cos[:, None]
     d = 6371.0 * np.sqrt(dlat ** 2 + dlon ** 2)
     return dict(zip(rows, np.exp(-d.min(axis=1) / near_km).tolist()))
+
+
+def _cos_lat(idx: NameIndex) -> np.ndarray:
+    """math.cos(math.radians(lat)) of every row (made once per index)."""
+    out = idx.__dict__.get("_cos_lat")
+    if out is None:
+        out = idx.__dict__["_cos_lat"] = np.array([math.cos(math.radians(x)) for x in idx.lat.tolist()])
+    return out
 
 
 def closeness(lat: float, lon: float, pts: np.ndarray, near_km: float) -> float:

@@ -15,7 +15,8 @@ from arabic.tokens import Token
 from gazetteer import weights as weights_table
 from gazetteer.admin import PART_CODES
 from gazetteer.compose import Composed, compose, composed_id
-from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, region_candidates
+from gazetteer.candidates import (Candidate, exact_candidates, fuzzy_candidates, fuzzy_memo, fuzzy_readings,
+                                   region_candidates)
 from gazetteer.features import (Scored, SpanFeatures, context_evidence, fixed_expression_tokens, list_adjacent, local_fields,
                                 prior_features)
 from gazetteer.index import FUZZY_MIN_LEN, NameIndex, get_index
@@ -89,14 +90,21 @@ class Geoparser:
         scored = self._with_priors(cands, words)
         covered = {k for s in scored if s.f.prior >= w.threshold for k in range(s.cand.first, s.cand.last + 1)}
         cue_at = having(roles, CUE, some)
-        # Only words fuzzy_candidates would try: uncovered, rare, long enough for a one-edit match.
-        maybe = lambda k: (k not in covered and len(words[k].text) >= FUZZY_MIN_LEN  # noqa: E731
-                           and idx.commonness(words[k].text) < w.typo_max_zipf)
-        slots = _place_slots(scored, ntext, words, cue_at, maybe)
+        # Only words fuzzy_candidates would make a candidate of: uncovered, with a one-edit match.
+        known = fuzzy_memo(idx, w.typo_max_zipf)
+
+        def maybe(k: int) -> bool:
+            word = words[k].text
+            found = known.get(word)
+            if found is None:
+                found = fuzzy_readings(word, idx, w.typo_max_zipf) if len(word) >= FUZZY_MIN_LEN else ()
+            return bool(found)
+
+        slots = _place_slots(scored, ntext, words, cue_at, maybe, covered)
         fuzzy = fuzzy_candidates(words, slots, covered, idx, w.typo_max_zipf)
         scored += self._with_priors(fuzzy, words)
         expressions = fixed_expression_tokens(words, having(roles, EXPRESSION, some))
-        tanween = _tanween_words(doc, words, {s.cand.first for s in scored if s.cand.n_words == 1})
+        tanween = _tanween_words(doc, words, {s.cand.first for s in scored if s.cand.last == s.cand.first})
         local = [local_fields(s.f, s.cand, ntext, words, expressions, idx, tanween) for s in scored]
         by_first = context_evidence(scored, ntext, words, sentence_of, idx, local)
         score_spans(scored, by_first, ntext, words, idx, w)
@@ -121,7 +129,7 @@ class Geoparser:
         memo = self._priors
         for c in cands:
             whole = words[c.first].text
-            key = (c.match, c.key, c.clitic, c.n_words, c.distance, whole)
+            key = (c.match, c.key, c.clitic, c.last - c.first, c.distance, whole)
             f = memo.get(key)
             if f is None:
                 f = prior_features(c, whole, idx, w)
@@ -181,26 +189,24 @@ def _after_cue(words: list[Token], i: int) -> bool:
 
 
 def _place_slots(scored: list[Scored], ntext: str, words: list[Token], cue_at: list[int] | None = None,
-                 wanted=None) -> set[int]:
+                 wanted=None, skip: set[int] = frozenset()) -> set[int]:
     """Words where a place is expected: after a cue word, or next to a candidate place in a list.
     `cue_at`: the cue words (gazetteer.scan's CUE), by default found here; `wanted(k)`: whether word k
-    is worth testing as a list member at all (by default every word is)."""
+    is worth testing as a list member at all (by default every word is); `skip`: words that are not."""
     if cue_at is None:
         cue_at = [i for i, w in enumerate(words) if cue_of(w.text) is not None]
     n = len(words)
     slots = {i + 1 for i in cue_at if i + 1 < n}
-    spans = {(s.cand.first, s.cand.last): s.cand for s in scored}
-    worth: dict[int, bool] = {}  # wanted(k), asked once a word
-    for c in spans.values():
+    spans = list({(s.cand.first, s.cand.last): s.cand for s in scored}.values())
+    # The words next to a span (one or two before or after) that could become slots, each asked once.
+    near = {k for c in spans for k in (c.last + 1, c.last + 2, c.first - 1, c.first - 2)} - slots - skip
+    near = {k for k in near if 0 <= k < n and (wanted is None or wanted(k))}
+    if not near:
+        return slots
+    for c in spans:
         for k in (c.last + 1, c.last + 2, c.first - 1, c.first - 2):
-            if k in slots or not 0 <= k < n:
+            if k not in near or k in slots:
                 continue
-            if wanted is not None:
-                ok = worth.get(k)
-                if ok is None:
-                    ok = worth[k] = wanted(k)
-                if not ok:
-                    continue
             probe = Candidate(k, k, words[k].start, words[k].end, "", (), "fuzzy",
                               "و" if words[k].text.startswith("و") else "")
             if probe.clitic:

@@ -14,7 +14,7 @@ import numpy as np
 
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS
-from gazetteer.features import (_NO_POINT_KINDS, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness, closeness_of_rows,
+from gazetteer.features import (_NO_POINT_KINDS, _rows_info, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness, closeness_of_rows,
                                 cue_fields,
                                 list_links, list_neighbours, row_features, span_vector, with_list)
 from gazetteer.index import NameIndex
@@ -231,7 +231,7 @@ def select(scored: list[Scored], w: Weights) -> list[Scored]:
     """Non-overlapping spans above the threshold: longer names first, then higher scores."""
     order = {"region": 0, "exact": 1, "fuzzy": 2}
     ranked = sorted((s for s in scored if s.score >= w.threshold),
-                    key=lambda s: (-s.cand.n_words, order[s.cand.match], -s.score, s.cand.start))
+                    key=lambda s: (-s.f.n_words, order[s.cand.match], -s.score, s.cand.start))
     taken: list[Scored] = []
     used = bytearray(max((s.cand.end for s in ranked), default=0))  # 1 for each character taken
     for s in ranked:
@@ -251,14 +251,15 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
     art_admin1: dict[str, float] = {}
     sent_admin1: dict[int, set[str]] = {}
     for s in chosen:
-        a1s = {idx.admin1[r] for r in s.cand.rows}
+        a1s = _rows_info(idx, s.cand.rows)[2]
         if len(a1s) == 1:
-            a1 = a1s.pop()
+            a1 = next(iter(a1s))
             art_admin1[a1] = art_admin1.get(a1, 0.0) + (1.0 if s.row >= 0 else 0.5)
             sent_admin1.setdefault(sentence_of[s.cand.first], set()).add(a1)
     total = sum(art_admin1.values()) or 1.0
     art_share = {a1: x / total for a1, x in art_admin1.items()}
-    anchor_pts = np.array([(idx.lat[s.row], idx.lon[s.row]) for s in anchors
+    lats, lons = idx.as_list("lat"), idx.as_list("lon")
+    anchor_pts = np.array([(lats[s.row], lons[s.row]) for s in anchors
                            if idx.kind[s.row] not in ("governorate", "region")] or [(np.nan, np.nan)])
     ambiguous = [s for s in chosen if s.row < 0]
     # Closeness of every row in question at once (one array operation for the article).
