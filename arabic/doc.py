@@ -7,7 +7,7 @@ Doc in a cache: a worker process needs nothing but its inputs.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from arabic.normalize import Normalized, normalize
 from arabic.sentences import Sentence, connective_starts, sentence_of_tokens, split_sentences
@@ -79,6 +79,11 @@ class Doc:
     def tok_index(self, char: int) -> int:
         """Index of the first token that starts at or after normalised offset `char`."""
         return bisect_left(self.tokens, char, key=_start)
+
+    def tok_at(self, char: int) -> int:
+        """Index of the token that holds normalised offset `char` (a name after its clitic, `لدمشق`,
+        is in the token that starts with the clitic)."""
+        return bisect_right(self.tokens, char, key=_start) - 1
 
     def orig(self, start: int, end: int) -> tuple[int, int]:
         """A non-empty normalised span -> the span of the original text it came from."""

@@ -157,6 +157,10 @@ class _Doc:
         """Index of the first token starting at or after normalised offset `char`."""
         return self.adoc.tok_index(char)
 
+    def place_tok(self, place: Place) -> int:
+        """The token a place starts in (with its clitic: `لدمشق`), for the cues that govern it."""
+        return self.adoc.tok_at(place[0])
+
     def orig(self, start: int, end: int) -> tuple[int, int]:
         """A normalised span -> the span of the original text it came from."""
         return self.norm.span(start, end)
@@ -381,7 +385,7 @@ def _drop_references(doc: _Doc, places: list[Place]) -> list[Place]:
 def _drop_fronts(doc: _Doc, places: list[Place]) -> list[Place]:
     """Without the places named as battle fronts (`في معارك ريف اللاذقية`), unless only fronts are named."""
     groups = _groups(doc, places)
-    marked = [doc.tok_index(g[0][0]) in doc.fronts for g in groups]
+    marked = [doc.place_tok(g[0]) in doc.fronts for g in groups]
     if all(marked):
         return places
     return [p for g, m in zip(groups, marked) if not m for p in g]
@@ -389,7 +393,7 @@ def _drop_fronts(doc: _Doc, places: list[Place]) -> list[Place]:
 
 def _is_origin(doc: _Doc, group: list[Place]) -> bool:
     """Whether the group follows "from the sons of / originating from" (no event cue in between)."""
-    first = doc.tok_index(group[0][0])
+    first = doc.place_tok(group[0])
     lo = bisect.bisect_left(doc.origins, first - 8, key=_LAST)
     return any(0 < first - c.last <= 8 and not _between(doc.triggers, c.end, group[0][0]) for c in doc.origins[lo:])
 
@@ -420,7 +424,7 @@ def _drop_near(doc: _Doc, places: list[Place]) -> list[Place]:
     before it lies near (a near cue between them, a few words apart) locates that place, not an event."""
     out = []
     for i, p in enumerate(places):
-        first = doc.tok_index(p[0])
+        first = doc.place_tok(p)
         if i and first in doc.near and first - doc.tok_index(places[i - 1][1]) <= 4 and \
                 not _LIST_GAP.search(doc.text, places[i - 1][1], p[0]):
             continue  # not `A، وأطراف B`: a list names two scenes
@@ -437,7 +441,7 @@ def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: in
     for m in _between(doc.actors, start, end):
         if m.payload not in names:
             names.append(m.payload)
-    scene = [p for p in _between(doc.places, start, end) if doc.tok_index(p[0]) not in doc.not_scene]
+    scene = [p for p in _between(doc.places, start, end) if doc.place_tok(p) not in doc.not_scene]
     places = _drop_fronts(doc, _drop_references(doc, _most_specific(scene)))
     sent = _Sentence(index, start, end, para_start, places, _between(doc.dates, start, end), names)
     return [d for cs, ce in clauses(doc.connectives, start, end) for d in _clause_drafts(doc, sent, cs, ce, anchor)]
@@ -458,7 +462,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
     places = _drop_near(doc, [p for p in sent.places if cs <= p[0] < ce])
     clause_type = _event_type(trigs)
     if clause_type and event_types()[clause_type[0]].attack:
-        places = [p for p in places if doc.tok_index(p[0]) not in doc.launch_sites]
+        places = [p for p in places if doc.place_tok(p) not in doc.launch_sites]
     how = "named in the same clause as"
     if places:
         scopes = _scopes(doc, places, cs, ce)
@@ -499,7 +503,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
         if len(group) > 1 and rank < 2 and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
             continue  # "across the countrysides of A and B", with no number or date: background
         for p in group or [None]:
-            near = p is not None and (doc.tok_index(p[0]) in doc.near or _is_origin(doc, [p]))
+            near = p is not None and (doc.place_tok(p) in doc.near or _is_origin(doc, [p]))
             row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors,
                        background)
             row["explain"] = _explain(doc, p, how, scope_trigs or trigs, near, background)
