@@ -19,7 +19,8 @@ $(STORE): $(STAMP) $(wildcard seeds/*.txt) seeds/seeds.csv
 	$(PY) -m events build seeds --out $(STORE)
 
 run: $(STAMP) $(STORE)
-	$(PY) -m streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT) -- --data $(STORE)
+	$(if $(filter localhost 127.0.0.1 ::1,$(ADDRESS)),,EVENTS_SERVE_NETWORK=1) $(PY) -m streamlit run dashboard/app.py \
+		--server.address $(ADDRESS) --server.port $(PORT) -- --data $(STORE)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -ra $(PYTEST_ARGS)

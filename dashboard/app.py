@@ -457,6 +457,9 @@ def add_articles(path: Path, view: pd.DataFrame, ctx: Context) -> None:
 def main() -> None:
     st.set_page_config(page_title=TITLE, layout="wide", initial_sidebar_state="collapsed")
     st.html(PAGE_CSS)
+    if problem := source.exposure_problem(st.get_option("server.address"), os.environ):
+        st.error(problem)
+        st.stop()
     path = source.store_path(sys.argv[1:], os.environ)
     ensure_store(path)
     mapview.install_assets()
