@@ -121,6 +121,7 @@ def prior_features(c: Candidate, whole: str, idx: NameIndex, w: Weights) -> Span
     is also a very common word (`الباب` the door, `دوما` always). Prominence counts for a
     place's own name only, not for every variant a source lists (`المدينة` for al-Raqqa). A
     clitic reading of a word that is itself common (`وكالات` = و + كالات) is judged by the whole word.
+    `foreign`: the name (or the word as written) is also a place abroad's.
     """
     if c.match == "region":
         return SpanFeatures(c.match, c.n_words, c.clitic, 0, 0.0, 1.0, True, w.prior_region)
@@ -141,7 +142,8 @@ def prior_features(c: Candidate, whole: str, idx: NameIndex, w: Weights) -> Span
         base = min(base, w.prior_fuzzy_max) - w.prior_fuzzy_distance * c.distance
     if c.clitic and c.clitic not in ("و", "ف"):
         base -= w.prior_clitic
-    return SpanFeatures(c.match, c.n_words, c.clitic, c.distance, z, p, capital, base)
+    return SpanFeatures(c.match, c.n_words, c.clitic, c.distance, z, p, capital, base,
+                        foreign=_foreign_name(whole, c, idx))
 
 
 def _prev_stems(tokens: list[Token], i: int) -> list[str]:
@@ -189,7 +191,7 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
             c.last > first and any(k in expressions for k in range(first + 1, c.last + 1)))):
         vetoed = "expression"
     place = c.match != "region"
-    foreign = place and _foreign_name(tokens[first].text, c, idx)
+    foreign = f.foreign  # prior_features: a name of a place abroad too
     if place and f.n_words == 1 and c.key in cues():
         vetoed = "cue word"
     if cue is None:

@@ -20,7 +20,7 @@ from gazetteer.candidates import (Candidate, exact_candidates, fuzzy_candidates,
 from gazetteer.features import (Scored, SpanFeatures, context_evidence, fixed_expression_tokens, list_adjacent, local_fields,
                                 prior_features)
 from gazetteer.index import FUZZY_MIN_LEN, NameIndex, get_index
-from gazetteer.lexicon import cue_of, direction_names
+from gazetteer.lexicon import cue_of, cues, direction_names
 from gazetteer.mention import Mention, make_mention
 from gazetteer.scan import CUE, EXACT, EXPRESSION, REGION, having, with_roles, word_roles
 from gazetteer.resolve import choose_rows, drop_isolated, repeat_names, score_spans, select, span_contributions
@@ -43,6 +43,7 @@ class Geoparser:
         self.index = index if index is not None else get_index()
         self.weights = weights if weights is not None else weights_table.load()
         self._priors: dict[tuple, SpanFeatures] = {}  # prior records by what they depend on (news repeats names)
+        self._dead: dict[str, bool] = {}  # word -> whether it makes only hopeless candidates (`_is_dead`)
 
     def __call__(self, text: str | Doc) -> list[Mention]:
         return self.geoparse(text)
@@ -71,6 +72,8 @@ class Geoparser:
         words = ctx["words"]
         composed = compose(chosen, doc.ntext, words, ctx["sentence_of"], idx, ctx["expressions"], ctx["roles"],
                            ctx["some"])
+        if not composed:  # chosen is in text order, and so are its mentions
+            return [_mention(s, doc.norm, idx, w) for s in chosen]
         out = [_composed_mention(c, doc.norm, idx, w) for c in composed]
         taken = [(c.start, c.end) for c in composed]
         out += [_mention(s, doc.norm, idx, w) for s in chosen
@@ -82,10 +85,12 @@ class Geoparser:
         idx, w = self.index, self.weights
         hi = len(doc.tokens) if hi is None else hi
         ntext = doc.ntext
-        words, sentence_of = doc.tokens[lo:hi], doc.sentence_of[lo:hi]
+        words, sentence_of = doc.tokens, doc.sentence_of
+        if lo or hi < len(words):  # a block of a long text (else the Doc's own lists, which nothing changes)
+            words, sentence_of = words[lo:hi], sentence_of[lo:hi]
         roles = word_roles(words, idx)
         some = with_roles(roles)
-        cands = exact_candidates(ntext, words, idx, having(roles, EXACT, some)) + \
+        cands = exact_candidates(ntext, words, idx, self._worth_matching(words, roles, having(roles, EXACT, some))) + \
             region_candidates(ntext, words, idx, having(roles, REGION, some))
         scored = self._with_priors(cands, words)
         covered = {k for s in scored if s.f.prior >= w.threshold for k in range(s.cand.first, s.cand.last + 1)}
@@ -121,6 +126,39 @@ class Geoparser:
         chosen = select(scored, self.weights)
         choose_rows(chosen, ctx["sentence_of"], self.index, self.weights)
         return chosen, ctx
+
+    def _worth_matching(self, words: list[Token], roles: list[int], where: list[int]) -> list[int]:
+        """The words of `where` (exact-match words) less those that would only make hopeless one-word candidates,
+        which `_with_priors` drops (`على`, `الأسد`): not after a cue word, and no reading that names a place
+        well enough or opens a longer name."""
+        dead = self._dead
+        flags = [dead.get(words[i].text) for i in where]
+        if None in flags:
+            for n, i in enumerate(where):
+                if flags[n] is None:
+                    flags[n] = self._is_dead(words[i].text)
+        if not any(flags):
+            return where
+        return [i for i, x in zip(where, flags) if not x or (i and roles[i - 1] & CUE)]
+
+    def _is_dead(self, word: str) -> bool:
+        """Whether every reading of a word (exact_candidates) makes at most a one-word candidate with a hopeless
+        prior (memoised per word)."""
+        idx, w = self.index, self.weights
+        cue_words = cues()
+        dead = True
+        for off, stem, rows, opens_name in idx.readings(word):
+            if opens_name:
+                dead = False
+            elif rows and stem not in cue_words:
+                c = Candidate(0, 0, off, len(word), stem, rows, "exact", word[:off])
+                if prior_features(c, word, idx, w).prior > w.hopeless:
+                    dead = False
+            if not dead:
+                break
+        if len(self._dead) < 200_000:
+            self._dead[word] = dead
+        return dead
 
     def _with_priors(self, cands: list[Candidate], words: list[Token]) -> list[Scored]:
         """Candidates with their prior; hopeless ones (`على`, `إلى` with no cue word before) are dropped."""

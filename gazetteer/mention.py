@@ -50,13 +50,33 @@ class Mention:
         return d
 
 
-_SETTERS = tuple(getattr(Mention, f.name).__set__ for f in fields(Mention))  # the slots, in field order
-
-
 def make_mention(values: tuple) -> Mention:
     """`Mention(*values)`, every field given in order, made without the frozen class's `__setattr__` call per
-    field (the geoparser makes one for every place of every article)."""
-    m = object.__new__(Mention)
-    for put, v in zip(_SETTERS, values, strict=True):
-        put(m, v)
+    field (the geoparser makes one for every place of every article): each slot is set directly."""
+    (start, end, text, place_id, name_ar, name_en, kind, admin1, lat, lon, score, admin2, admin1_ar, admin2_ar,
+     nstart, nend, geo_precision, why) = values
+    m = _new(Mention)
+    _start(m, start)
+    _end(m, end)
+    _text(m, text)
+    _place_id(m, place_id)
+    _name_ar(m, name_ar)
+    _name_en(m, name_en)
+    _kind(m, kind)
+    _admin1(m, admin1)
+    _lat(m, lat)
+    _lon(m, lon)
+    _score(m, score)
+    _admin2(m, admin2)
+    _admin1_ar(m, admin1_ar)
+    _admin2_ar(m, admin2_ar)
+    _nstart(m, nstart)
+    _nend(m, nend)
+    _geo_precision(m, geo_precision)
+    _why(m, why)
     return m
+
+
+_new = object.__new__
+(_start, _end, _text, _place_id, _name_ar, _name_en, _kind, _admin1, _lat, _lon, _score, _admin2, _admin1_ar,
+ _admin2_ar, _nstart, _nend, _geo_precision, _why) = (getattr(Mention, f.name).__set__ for f in fields(Mention))

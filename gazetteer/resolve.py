@@ -220,11 +220,14 @@ def repeat_names(scored: list[Scored], idx: NameIndex, w: Weights) -> None:
     for s in scored:
         if s.score >= w.threshold and s.cand.match == "exact":
             best[s.cand.key] = max(best.get(s.cand.key, 0.0), s.score)
+    if not best:
+        return
+    zipf, common, repeat = idx.zipf, w.common_word, w.repeat
     for s in scored:
         f = s.f
         if (not f.vetoed and s.cand.match == "exact" and s.cand.key in best
-                and (idx.commonness(s.cand.key) < w.common_word or f.cue or f.prep or f.in_list)):
-            s.score = max(s.score, w.repeat * best[s.cand.key])
+                and (zipf.get(s.cand.key, 0.0) < common or f.cue or f.prep or f.in_list)):  # idx.commonness
+            s.score = max(s.score, repeat * best[s.cand.key])
 
 
 def select(scored: list[Scored], w: Weights) -> list[Scored]:
@@ -312,11 +315,12 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
             elif "governorate" in cue.kinds:
                 gov_cued.add(a1)
     rif_plain |= gov_cued - city_cued
+    is_capital = idx.as_list("is_capital")
     for s in chosen:
         cue = s.f.cue
         if idx.kind[s.row] in ADMIN_UNIT_KINDS and not (cue and set(cue.kinds) & ADMIN_UNIT_KINDS):
             s.row = idx.seat_of.get(s.row, s.row)
-        elif s.cand.match != "region" and (idx.kind[s.row] == "governorate" or idx.is_capital[s.row]):
+        elif s.cand.match != "region" and (idx.kind[s.row] == "governorate" or is_capital[s.row]):
             if cue and "governorate" in cue.kinds and "city" not in cue.kinds:
                 want = "governorate"
             elif cue and "city" in cue.kinds:
@@ -387,14 +391,8 @@ def drop_isolated(chosen: list[Scored], idx: NameIndex, w: Weights) -> list[Scor
     the kind its cue word announces.
     """
     keys = {s.cand.key for s in chosen}
-    # Points and governorates of the article's places, grouped by name, so that "the others" of
-    # a mention (every other name) costs a lookup, not a pass over the article.
-    by_key: dict[str, tuple[list[tuple[float, float]], set[str]]] = {k: ([], set()) for k in keys}
-    for o in chosen:
-        pts, a1s = by_key[o.cand.key]
-        a1s.add(idx.admin1[o.row])
-        if idx.kind[o.row] != "governorate" and o.cand.match != "region":
-            pts.append((idx.lat[o.row], idx.lon[o.row]))
+    by_key: dict[str, tuple[list[tuple[float, float]], set[str]]] | None = None  # made when first needed
+    prominence = idx.as_list("prominence")
     kept = []
     for s in chosen:
         r = s.row
@@ -403,11 +401,20 @@ def drop_isolated(chosen: list[Scored], idx: NameIndex, w: Weights) -> list[Scor
         if fuzzy and f.cue and idx.kind[r] not in f.cue.kinds:
             continue
         evidence = s.cand.match == "region" or f.cue or f.in_list or f.gov_after or f.prep or f.gov_sentence
-        if (len(keys) == 1 and (evidence or idx.prominence[r] >= w.isolated_prominence)) or not fuzzy and (
+        if (len(keys) == 1 and (evidence or prominence[r] >= w.isolated_prominence)) or not fuzzy and (
                 s.cand.match == "region" or f.cue or f.in_list or f.gov_after
-                or idx.prominence[r] >= w.isolated_prominence):
+                or prominence[r] >= w.isolated_prominence):
             kept.append(s)
             continue
+        if by_key is None:
+            # Points and governorates of the article's places, grouped by name, so that "the others" of
+            # a mention (every other name) costs a lookup, not a pass over the article.
+            by_key = {k: ([], set()) for k in keys}
+            for o in chosen:
+                pts, a1s = by_key[o.cand.key]
+                a1s.add(idx.admin1[o.row])
+                if idx.kind[o.row] != "governorate" and o.cand.match != "region":
+                    pts.append((idx.lat[o.row], idx.lon[o.row]))
         others = [v for k, v in by_key.items() if k != s.cand.key]
         pts = np.array([p for v in others for p in v[0]] or [(np.nan, np.nan)])
         if np.isnan(pts[0, 0]) or (fuzzy and f.gov_after):
