@@ -22,6 +22,7 @@ import secrets
 import sys
 import time
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,22 +175,24 @@ def _process_chunk(articles: list[Article]) -> list[tuple[str, list[dict], str, 
 
 
 def _bounded_imap(pool, articles: Iterator[Article], chunksize: int, ahead: int):
-    """`pool.imap(_process, articles, chunksize)` that reads at most `ahead` chunks ahead of the results
-    (imap's feeder reads the whole input at once: every article of a corpus in memory)."""
+    """`map(_process, articles)` over the pool's workers, `chunksize` articles a task, reading at most `ahead` chunks ahead of the results
+    (a plain pool map reads the whole input at once: every article of a corpus in memory)."""
     window: deque = deque()
     it = iter(articles)
     while True:
         while len(window) < ahead and (chunk := list(itertools.islice(it, chunksize))):
-            window.append(pool.apply_async(_process_chunk, (chunk,)))
+            window.append(pool.submit(_process_chunk, chunk))
         if not window:
             return
-        yield from window.popleft().get()
+        yield from window.popleft().result()
 
 
 def _results(batch: _Batch, workers: int) -> Iterator[tuple[Article, list[dict], str, str | None]]:
     """(article, events, mentions, error) per new article, in order. Should the workers fail in a way
     `_process` cannot catch, every article not yet returned is an error: none is dropped unreported."""
-    pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
+    # An executor, not multiprocessing.Pool: a worker killed by the OS (out of memory) breaks the
+    # executor, which raises here, where a Pool would wait for its result for ever.
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) if workers > 1 else None
     failure = None
     try:
         for article_id, events, mentions, error in (
@@ -201,8 +204,7 @@ def _results(batch: _Batch, workers: int) -> Iterator[tuple[Article, list[dict],
         failure = f"extraction failed: {type(e).__name__}: {e} (with its chunk of the batch)"
     finally:
         if pool:
-            pool.close()
-            pool.join()
+            pool.shutdown(wait=True, cancel_futures=True)
     for article_id in list(batch.pending) if failure else ():
         yield batch.pending.pop(article_id), [], "[]", failure
 

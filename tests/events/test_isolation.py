@@ -295,3 +295,21 @@ def test_a_hand_edited_csv_store_with_numbers_past_their_column_reads_with_those
     events, _ = read_store(out)
     assert len(events) == len(frame)
     assert pd.isna(events.loc[0, "count"]) and pd.isna(events.loc[0, "latitude"]) and pd.isna(events.loc[0, "geo_precision"])
+
+
+def test_a_worker_killed_by_the_os_fails_its_articles_not_the_build(tmp_path, monkeypatch):
+    folder = good_corpus(tmp_path / "in")
+    (folder / "oom.txt").write_text("قصفت الطائرات مدينة سراقب يوم 3 آذار 2016.", encoding="utf-8")
+    real = pipeline._process
+
+    def dies_on_oom(article):
+        if article.doc == "oom.txt":
+            os.kill(os.getpid(), 9)  # as the kernel's out-of-memory killer would
+        return real(article)
+
+    monkeypatch.setattr(pipeline, "_process", dies_on_oom)
+    summary = build([folder], tmp_path / "events.parquet", workers=2, progress=False)
+    assert summary.error is None
+    rejected = {r.input for r in summary.rejects if not r.kept}
+    assert "oom.txt" in rejected and all("extraction failed" in r.reason for r in summary.rejects if not r.kept)
+    assert summary.articles_new + len(rejected) == summary.articles_read
