@@ -222,9 +222,9 @@ def _word_info(word: str) -> tuple[tuple[bool, bool, bool], Cue | None]:
 _WORD_INFO: dict[str, tuple] = {}
 
 
-def _rows_info(idx: NameIndex, rows: tuple[int, ...]) -> tuple[frozenset[str], bool, frozenset[str | None]]:
-    """(the kinds of the rows, whether all are minor places: prominence < 0.5, their governorates), memoised per
-    index and rows."""
+def _rows_info(idx: NameIndex, rows: tuple[int, ...]) -> tuple[frozenset[str], bool, frozenset[str | None], bool]:
+    """(the kinds of the rows, whether all are minor places: prominence < 0.5, their governorates, whether one is a
+    container: `idx.is_container`), memoised per index and rows."""
     memo = idx.__dict__.get("_rows_info")
     if memo is None:
         memo = idx.__dict__["_rows_info"] = {}
@@ -232,7 +232,7 @@ def _rows_info(idx: NameIndex, rows: tuple[int, ...]) -> tuple[frozenset[str], b
     if hit is None:
         prominence = idx.as_list("prominence")
         hit = (frozenset(idx.kind[r] for r in rows), all(prominence[r] < 0.5 for r in rows),
-               frozenset(idx.admin1[r] for r in rows))
+               frozenset(idx.admin1[r] for r in rows), any(idx.is_container(r) for r in rows))
         if len(memo) < 200_000:
             memo[rows] = hit
     return hit

@@ -76,8 +76,10 @@ class Geoparser:
             return [_mention(s, doc.norm, idx, w) for s in chosen]
         out = [_composed_mention(c, doc.norm, idx, w) for c in composed]
         taken = [(c.start, c.end) for c in composed]
+        lo, hi = min(b for b, _ in taken), max(e for _, e in taken)  # a span outside overlaps none
         out += [_mention(s, doc.norm, idx, w) for s in chosen
-                if not any(s.cand.start < e and b < s.cand.end for b, e in taken)]
+                if s.cand.end <= lo or hi <= s.cand.start
+                or not any(s.cand.start < e and b < s.cand.end for b, e in taken)]
         return sorted(out, key=lambda m: m.start)
 
     def candidates(self, doc: Doc, lo: int = 0, hi: int | None = None) -> tuple[list[Scored], dict]:
@@ -100,9 +102,11 @@ class Geoparser:
 
         def maybe(k: int) -> bool:
             word = words[k].text
+            if len(word) < FUZZY_MIN_LEN:
+                return False
             found = known.get(word)
             if found is None:
-                found = fuzzy_readings(word, idx, w.typo_max_zipf) if len(word) >= FUZZY_MIN_LEN else ()
+                found = fuzzy_readings(word, idx, w.typo_max_zipf)
             return bool(found)
 
         slots = _place_slots(scored, ntext, words, cue_at, maybe, covered)
@@ -164,7 +168,7 @@ class Geoparser:
         """Candidates with their prior; hopeless ones (`على`, `إلى` with no cue word before) are dropped."""
         out = []
         idx, w = self.index, self.weights
-        memo = self._priors
+        memo, hopeless = self._priors, w.hopeless
         for c in cands:
             whole = words[c.first].text
             key = (c.match, c.key, c.clitic, c.last - c.first, c.distance, whole)
@@ -173,7 +177,7 @@ class Geoparser:
                 f = prior_features(c, whole, idx, w)
                 if len(memo) < 200_000:
                     memo[key] = f
-            if f.prior > w.hopeless or _after_cue(words, c.first):
+            if f.prior > hopeless or _after_cue(words, c.first):
                 out.append(Scored(c, f))
         return out
 

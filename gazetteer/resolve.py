@@ -308,7 +308,7 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
     gov_cued, city_cued = set(), set()
     for s in chosen:
         cue = s.f.cue
-        if cue and s.cand.match != "region" and any(idx.is_container(r) for r in s.cand.rows):
+        if cue and s.cand.match != "region" and _rows_info(idx, s.cand.rows)[3]:  # a container among them
             a1 = idx.admin1[s.row]
             if "city" in cue.kinds:
                 city_cued.add(a1)
@@ -327,8 +327,7 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
                 want = "city"
             else:
                 want = "governorate" if idx.admin1[s.row] in rif_plain else "city"
-            s.row = next((r for r in s.cand.rows if idx.admin1[r] == idx.admin1[s.row] and (
-                idx.kind[r] == "governorate" if want == "governorate" else idx.is_capital[r])), s.row)
+            s.row = _sense_row(idx, s.cand.rows, s.row, want)
     _short_region_names(chosen, idx)
     # `جبهة الحردانة في ريف حماة الشمالي`: a place said to lie in the north of a governorate
     # but found well in its south is some other place of that name, missing from the gazetteer.
@@ -338,6 +337,21 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
 
 
 _AREA_KINDS = frozenset({"region", "mountain", "valley"})
+
+
+def _sense_row(idx: NameIndex, rows: tuple[int, ...], row: int, want: str) -> int:
+    """The row of `rows` in row's governorate that is the governorate itself (`want` "governorate") or its
+    capital (else), or row when none is; memoised per index."""
+    memo = idx.__dict__.get("_sense_rows")
+    if memo is None:
+        memo = idx.__dict__["_sense_rows"] = {}
+    hit = memo.get((rows, row, want))
+    if hit is None:
+        hit = next((r for r in rows if idx.admin1[r] == idx.admin1[row] and (
+            idx.kind[r] == "governorate" if want == "governorate" else idx.is_capital[r])), row)
+        if len(memo) < 200_000:
+            memo[(rows, row, want)] = hit
+    return hit
 
 
 def _short_region_names(chosen: list[Scored], idx: NameIndex) -> None:
