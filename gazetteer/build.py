@@ -4,7 +4,8 @@ Rows, by id:
 - `SY01`..`SY14`, `SY####`, `SY######`: governorates, districts, subdistricts. Names from OCHA
   2015 (what the communities reference), every OpenSyria name and alias as a variant.
 - `C####`: the 5,251 OCHA 2015 communities, six truncated Arabic names repaired from the
-  reviewed table data/ocha_name_fixes.csv; GeoNames cities500 names merged in by name AND distance.
+  reviewed table data/ocha_name_fixes.csv, misspelt ones given their correct spelling as a variant
+  (data/ocha_variants.csv); GeoNames cities500 names merged in by name AND distance.
 - `G<geonameid>`: GeoNames places that match no community and have none within GEONAMES_ALONE_KM.
 - curated ids (`X-...`): data/curated_places.csv, validated, admin1/admin2 from the polygons.
 
@@ -34,6 +35,7 @@ OCHA_POINTS = SOURCES / "ocha-cod-syria-2015" / "syr_admin4_point.geojson"
 OPENSYRIA = SOURCES / "opensyria-data-geography"
 GEONAMES = SOURCES / "geonames-cities500-sy" / "cities500_SY.json"
 NAME_FIXES = DATA / "ocha_name_fixes.csv"
+OCHA_VARIANTS = DATA / "ocha_variants.csv"
 CURATED = DATA / "curated_places.csv"
 PLACES_NAME = "places.parquet"
 
@@ -150,11 +152,23 @@ def read_name_fixes(path: Path = NAME_FIXES) -> dict[str, tuple[str, str]]:
         return {r["pcode"]: (r["truncated"], r["name_ar"]) for r in csv.DictReader(f)}
 
 
-def read_communities(path: Path = OCHA_POINTS, fixes_path: Path = NAME_FIXES) -> list[dict]:
+def read_ocha_variants(path: Path = OCHA_VARIANTS) -> dict[str, list[tuple[str, str]]]:
+    """pcode -> [(the OCHA Arabic name the row was reviewed against, a spelling to add as a variant)]: reviewed
+    corrections of misspelt OCHA names (ocha_variants.csv says why each is right)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            out.setdefault(r["pcode"], []).append((r["ocha_name"], r["variant"]))
+    return out
+
+
+def read_communities(path: Path = OCHA_POINTS, fixes_path: Path = NAME_FIXES,
+                     variants_path: Path = OCHA_VARIANTS) -> list[dict]:
     """The OCHA communities as table rows (population and GeoNames names still to merge)."""
     # The file has six names cut mid-character (DBF limit): decode with replacement, then repair.
     data = json.loads(path.read_bytes().decode("utf-8", errors="replace"))
     fixes = read_name_fixes(fixes_path)
+    added = read_ocha_variants(variants_path)
     rows = []
     for feat in data["features"]:
         p = feat["properties"]
@@ -173,6 +187,10 @@ def read_communities(path: Path = OCHA_POINTS, fixes_path: Path = NAME_FIXES) ->
         parts = [q for q in (*_compound_parts(name_ar, True), *(q for n in names_en for q in _compound_parts(n, False)))
                  if _bare(q) not in qualifiers]
         variants = _unique([name_ar, *names_en, *parts])
+        for ocha_name, spelling in added.get(p["PCODE"], ()):
+            if name_ar != ocha_name:
+                raise ValueError(f"{path.name}: {p['PCODE']} is {name_ar!r}, {variants_path.name} expects {ocha_name!r}")
+            variants = _unique([*variants, spelling])
         cap = p["CAPIT_LVL"]
         rows.append({
             "place_id": p["PCODE"], "name_ar": name_ar, "name_en": p["NAME_EN"], "variants": variants,

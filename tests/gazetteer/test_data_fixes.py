@@ -30,3 +30,30 @@ def test_jabal_al_zawiya_members_are_cited():
     assert r["members"].split()[0] == "SY070501"  # the subdistrict Ehsem
     for source in ("SOHR", "SHRC", "Enab Baladi"):
         assert source in r["basis"]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("قصفت قوات النظام بلدة الغارية الغربية في ريف درعا الشرقي.", "الغارية الغربية"),  # the correct spelling
+    ("سقطت قذائف على الغارية الغريبة شرق درعا.", "الغارية الغريبة"),  # OCHA's spelling still names it
+])
+def test_western_ghariyeh_is_found_in_both_spellings(text, surface):
+    found = _named(text, surface)
+    assert [m.place_id for m in found] == ["C6010"]
+
+
+def test_every_added_spelling_is_reviewed_against_the_ocha_name():
+    from gazetteer import build
+    from gazetteer.index import get_index
+
+    added = build.read_ocha_variants()
+    assert added["C6010"] == [("الغارية الغريبة", "الغارية الغربية")]
+    idx = get_index()
+    for pcode, pairs in added.items():
+        for ocha_name, spelling in pairs:
+            assert idx.place_id.index(pcode) in idx.lookup(idx_key(spelling))
+
+
+def idx_key(name: str) -> str:
+    from arabic.normalize import name_key
+
+    return name_key(name)

@@ -61,8 +61,9 @@ NOT_PLACES = [
     ("يتحدر معظم المنشقين من منطقة غرب النهر", "غرب"),
     # the head word of a longer name the gazetteer lacks
     ("سيطرت القوات على قرى وبلدات داعل وتلول حمدان", "تلول"),
-    # a name + direction the gazetteer lacks, while it knows a twin (`الغارية الشرقية`), is not the bare name
-    ("دخلت القوات بلدات نصيب والغارية الغربية في ريف درعا الشرقي", "الغارية"),
+    # a name + direction the gazetteer lacks, while it knows a twin (`القنية الشرقية`), is not the bare name
+    # (`الغارية الغربية` was the example until OCHA's misspelling of it got its correct spelling as a variant)
+    ("دخلت القوات بلدات نصيب والقنية الغربية في ريف درعا الشرقي", "القنية"),
     # a place name inside an outlet's name
     ("وقال مركز حمص الإعلامي إن القصف استمر", "حمص"),
 ]
