@@ -139,22 +139,31 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
     """Neighbourhood and landmark phrases of a block, each anchored in a town the text names.
     Words of a fixed expression (`جامعة الدول العربية`) start no phrase. `roles`: the words' role
     bits (gazetteer.scan), so that only cue, facility and curated-name words are visited."""
-    at: dict[int, Scored] = {}
-    for s in chosen:
-        for k in range(s.cand.first, s.cand.last + 1):
-            at[k] = s
-    towns = [(s.cand.first, r) for s in chosen if (r := _town_row(s, idx)) is not None]
-    # Villages anchor only a phrase of their own sentence (`... تل ملح والجبين ومدرسة X`).
-    villages = [(s.cand.first, s.row) for s in chosen
-                if s.cand.match == "exact" and s.row >= 0 and idx.kind[s.row] == "village"]
-    places = sorted([(k, r, True) for k, r in towns] + [(k, r, False) for k, r in villages])
+    made_once: list[tuple] = []
+
+    def setting() -> tuple[dict[int, Scored], list[tuple[int, int, bool]], set[int]]:
+        """(the chosen span at each word, the towns and villages named, by first word, the towns' rows), made
+        when a phrase first needs them (most articles have none)."""
+        if not made_once:
+            at: dict[int, Scored] = {}
+            for s in chosen:
+                for k in range(s.cand.first, s.cand.last + 1):
+                    at[k] = s
+            towns = [(s.cand.first, r) for s in chosen if (r := _town_row(s, idx)) is not None]
+            # Villages anchor only a phrase of their own sentence (`... تل ملح والجبين ومدرسة X`).
+            villages = [(s.cand.first, s.row) for s in chosen
+                        if s.cand.match == "exact" and s.row >= 0 and idx.kind[s.row] == "village"]
+            places = sorted([(k, r, True) for k, r in towns] + [(k, r, False) for k, r in villages])
+            made_once.append((at, places, {r for _, r in towns}))
+        return made_once[0]
+
     facilities = facility_words()
-    town_rows = {r for _, r in towns}
     if roles is None:
-        known = _known_names(words, idx, town_rows)
+        known = _known_names(words, idx, setting()[2])
         starts = range(len(words))
     else:
-        known = _known_names(words, idx, town_rows, having(roles, KNOWN, some))
+        known_at = having(roles, KNOWN, some)
+        known = _known_names(words, idx, setting()[2], known_at) if known_at else {}
         starts = having(roles, CUE | FACILITY | KNOWN, some)
     out: list[Composed] = []
     i = 0
@@ -169,16 +178,19 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
         cue = cue_of(tok.text)
         made: list[Composed] = []
         if i in known:
+            at, _, town_rows = setting()
             c = _known(i, known[i], cue_of(words[i - 1].text) if i > 0 else None, out, text, words, at, town_rows, idx)
             if c is not None:
                 out.append(c)
                 i = c.last + 1
                 continue
         if cue is not None and "neighbourhood" in cue.kinds and cue.kinds[0] == "neighbourhood":
+            at, places, _ = setting()
             made = _neighbourhoods(i, cue.plural, text, words, at, places, sentence_of, idx)
         else:
             fac = _stem(tok.text, facilities) if roles is None or roles[i] & FACILITY else None
             if fac is not None:
+                at, places, _ = setting()
                 made = _landmark(i, facilities[fac], text, words, at, places, sentence_of, idx)
         if made:
             out += made

@@ -162,9 +162,12 @@ def score_spans(scored: list[Scored], by_first: dict[int, list[Scored]], text: s
     for s in scored:
         s.score = _memo_score(s.f, w, memo)
     links = list_links(scored, by_first, text, tokens)
-    live = [(s, links[id(s)]) for s in scored if not s.f.vetoed]
+    # Only a listed span or one after a plural cue can change (without either, in_list stays False).
+    live = [(s, links[id(s)]) for s in scored
+            if not s.f.vetoed and (links[id(s)] or (s.f.cue and s.f.cue.plural) or s.f.in_list)]
     strong_at = w.threshold + w.list_strong_margin
     for _ in range(2):
+        changed = False
         for s, neighbours in live:
             f = s.f
             cue = f.cue
@@ -189,6 +192,9 @@ def score_spans(scored: list[Scored], by_first: dict[int, list[Scored]], text: s
                 continue  # the same record: the same score
             s.f = f
             s.score = _memo_score(f, w, memo)
+            changed = True
+        if not changed:
+            break  # a second pass would read the same records and scores
 
 
 def _memo_score(f: SpanFeatures, w: Weights, memo: dict) -> float:
