@@ -84,11 +84,12 @@ def _known_firsts() -> frozenset[str]:
     return frozenset(k[0] for k in named_without_coordinates())
 
 
-def _known_names(words: list[Token], idx: NameIndex, town_rows: set[int],
+def _known_names(words: list[Token], idx: NameIndex, town_rows,
                  where: list[int] | None = None) -> dict[int, tuple[int, int, str, int, bool]]:
     """Token -> (first token of the name, last token, kind, town row, risky) for names of
     named_without_coordinates.tsv in a block (a و/ب/ف clitic on the first word allowed).
-    `where`: the words that may open one (gazetteer.scan's KNOWN words), by default all."""
+    `where`: the words that may open one (gazetteer.scan's KNOWN words), by default all. `town_rows`: the rows
+    of the towns the block names, or a function that gives them (asked only when a name is found)."""
     table = named_without_coordinates()
     if not table:
         return {}
@@ -105,7 +106,8 @@ def _known_names(words: list[Token], idx: NameIndex, town_rows: set[int],
                 entries = [e for e in table.get(key, ()) if e[1] in row_of] if len(key) == n else []
                 if entries:
                     # Of several towns with a quarter of that name, the one the article names.
-                    kind, town, risky = next((e for e in entries if row_of[e[1]] in town_rows), entries[0])
+                    named = town_rows() if callable(town_rows) else town_rows
+                    kind, town, risky = next((e for e in entries if row_of[e[1]] in named), entries[0])
                     out[i] = (off, i + n - 1, kind, row_of[town], risky)
                     break
             if i in out:
@@ -163,7 +165,7 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
         starts = range(len(words))
     else:
         known_at = having(roles, KNOWN, some)
-        known = _known_names(words, idx, setting()[2], known_at) if known_at else {}
+        known = _known_names(words, idx, lambda: setting()[2], known_at) if known_at else {}
         starts = having(roles, CUE | FACILITY | KNOWN, some)
     out: list[Composed] = []
     i = 0
