@@ -477,8 +477,9 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
     drafts: list[Draft] = []
     for n, (group, s, e) in enumerate(scopes):
         scope_trigs = [t for t in trigs if s <= t.start < e]
-        if n and not scope_trigs and not _valid_counts(doc, s, e, trigs) and \
-                len(_RUN.findall(doc.text, scopes[n - 1][0][-1][1], group[0][0])) > LIST_GAP_WORDS:
+        gap = _RUN.findall(doc.text, scopes[n - 1][0][-1][1], group[0][0]) if n else []
+        if n and not scope_trigs and not _valid_counts(doc, s, e, trigs) and len(gap) > LIST_GAP_WORDS \
+                and not _PLURAL_PLACES & set(gap[-3:]):
             continue  # a later place, words away, with no cue or number of its own: context (`سعيا … بعد سيطرتها على B`)
         typed = _event_type(scope_trigs) or _event_type(trigs)
         if typed is None:
@@ -582,6 +583,8 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
     return [d.row for d in merge(_weapons_from_context(drafts))]
 
 
+# ... unless a plural of settlements introduces it: `… من ثلاثة محاور: … في قرى A وB` lists more targets.
+_PLURAL_PLACES = frozenset({"قري", "بلدات", "مدن", "احياء", "مناطق", "بلدتي", "قريتي", "مدينتي", "حيي"})
 LIST_GAP_WORDS = 4  # more words than this between two places: not one list (names we do not know included)
 CONTEXT_SENTENCES = 2  # how far back a report's weapon types a later unspecific "targeted"/"shelled"
 

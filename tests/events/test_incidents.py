@@ -102,6 +102,9 @@ ONE_PLACE = [
     # a place told as context of the operation, words away and with no cue of its own
     ("تستمر حملة القصف على بلدة طفس سعيا لاستعادة المنطقة كلها بعد سيطرة القوات على بلدة كفرنبل.",
      [("shelling", "طفس", None)]),
+    # ... but a plural of settlements there lists more targets of the same attack
+    ("استهدف المسلحون بلدة طفس من محورين هما الريف الغربي للمحافظة في قرى كفرنبل وخان شيخون.",
+     [("shelling", "طفس", None), ("shelling", "كفرنبل", None), ("shelling", "خان شيخون", None)]),
     # several places under one trigger stay one event each
     ("قصفت المدفعية بلدات كفرنبل وخان شيخون.", [("shelling", "كفرنبل", None), ("shelling", "خان شيخون", None)]),
 ]
