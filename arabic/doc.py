@@ -8,6 +8,7 @@ Doc in a cache: a worker process needs nothing but its inputs.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from functools import cached_property
 
 from arabic.normalize import Normalized, normalize
 from arabic.sentences import Sentence, connective_starts, sentence_of_tokens, split_sentences
@@ -23,48 +24,30 @@ class Doc:
     tokens costs more than making it), and every article is still normalised and tokenised once.
     """
 
-    __slots__ = ("norm", "_tokens", "_sentences", "_sentence_of", "_clause_cuts")
-
     def __init__(self, norm: Normalized):
         self.norm = norm
-        self._tokens: list[Token] | None = None
-        self._clause_cuts: list[int] | None = None
 
     def __reduce__(self):
         return Doc, (self.norm,)
 
-    def _analyse(self) -> None:
-        tokens = tokenize(self.norm.text)
-        self._sentences = split_sentences(self.norm.text)
-        self._sentence_of = sentence_of_tokens(tokens, self._sentences)
-        self._tokens = tokens
-
-    @property
+    @cached_property
     def tokens(self) -> list[Token]:
         """The words of the normalised text."""
-        if self._tokens is None:
-            self._analyse()
-        return self._tokens
+        return tokenize(self.norm.text)
 
-    @property
+    @cached_property
     def sentences(self) -> list[Sentence]:
-        if self._tokens is None:
-            self._analyse()
-        return self._sentences
+        return split_sentences(self.norm.text)
 
-    @property
+    @cached_property
     def sentence_of(self) -> list[int]:
         """For each token, the number of its sentence."""
-        if self._tokens is None:
-            self._analyse()
-        return self._sentence_of
+        return sentence_of_tokens(self.tokens, self.sentences)
 
-    @property
+    @cached_property
     def clause_cuts(self) -> list[int]:
         """Normalised offsets where a connective opens a new clause (made on first use: the geoparser needs none)."""
-        if self._clause_cuts is None:
-            self._clause_cuts = connective_starts(self.tokens)
-        return self._clause_cuts
+        return connective_starts(self.tokens)
 
     @property
     def text(self) -> str:

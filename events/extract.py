@@ -474,40 +474,43 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
         how = "the last place named before" if before else anchor[1] if anchor else ""
         scopes = [([fallback] if fallback else [], cs, ce)]
     background = bool(_between(doc.background_cues, cs, ce))
+    # `هذه الغارات … استهدفت سقبا`: the weapon named in passing types an unspecific cue or a death toll
+    weapon = _event_type([t for t in _between(doc.triggers, cs, ce) if t.first in doc.referring])
     drafts: list[Draft] = []
     for n, (group, s, e) in enumerate(scopes):
         scope_trigs = [t for t in trigs if s <= t.start < e]
+        own = scope_trigs or trigs
+        scope_counts = _valid_counts(doc, s, e, own)
         gap = _RUN.findall(doc.text, scopes[n - 1][0][-1][1], group[0][0]) if n else []
-        if n and not scope_trigs and not _valid_counts(doc, s, e, trigs) and len(gap) > LIST_GAP_WORDS \
+        if n and not scope_trigs and not scope_counts and len(gap) > LIST_GAP_WORDS \
                 and not _PLURAL_PLACES & set(gap[-3:]):
             continue  # a later place, words away, with no cue or number of its own: context (`سعيا … بعد سيطرتها على B`)
-        typed = _event_type(scope_trigs) or _event_type(trigs)
+        typed = _event_type(scope_trigs) or clause_type
         if typed is None:
             continue
         etype, generic = typed
-        if etype == "desertion" and not _soldiers_flee(doc, scope_trigs or trigs):
+        if etype == "desertion" and not _soldiers_flee(doc, own):
             continue  # people fleeing, with no soldier among them: civilians leaving, not deserting
         if etype == "killing" and any(t.payload.event_type == "clashes" for t in trigs):
             etype, generic = "clashes", False  # `قتل 22 مقاتلا في هجمات / خلال المعارك`: deaths of a fight
         if etype == "killing" and (attack := _event_type([t for t in trigs if _is_attack(t)])):
             etype, generic = attack  # "…غارات على A، ما أدى لمقتل طفلين في B": the deaths are the strikes
-        if generic or etype == "killing":  # `هذه الغارات … استهدفت سقبا`: the weapon named in passing types it
-            weapon = _event_type([t for t in _between(doc.triggers, cs, ce) if t.first in doc.referring])
-            if weapon and event_types()[weapon[0]].family == event_types()[etype].family or \
-                    weapon and etype == "killing" and event_types()[weapon[0]].attack:
-                etype, generic = weapon[0], False
-        count = _pick_count(_valid_counts(doc, s, e, scope_trigs or trigs)) or \
+        if weapon and (generic or etype == "killing") and (
+                event_types()[weapon[0]].family == event_types()[etype].family
+                or etype == "killing" and event_types()[weapon[0]].attack):
+            etype, generic = weapon[0], False
+        count = _pick_count(scope_counts) or \
             (_pick_count(clause_counts) if len(scopes) == 1 else None)
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
         anaphoric = all(not t.payload.strong or _definite(doc.toks[t.first].text)
-                        for t in scope_trigs or trigs if t.payload.event_type == etype)
+                        for t in own if t.payload.event_type == etype)
         if len(group) > 1 and rank < 2 and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
             continue  # "across the countrysides of A and B", with no number or date: background
         for p in group or [None]:
             near = p is not None and (doc.place_tok(p) in doc.near or _is_origin(doc, [p]))
             row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors,
                        background)
-            row["explain"] = _explain(doc, p, how, scope_trigs or trigs, near, background)
+            row["explain"] = _explain(doc, p, how, own, near, background)
             drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric, cs))
     return drafts
 

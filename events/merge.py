@@ -8,6 +8,7 @@ report at a town right after one at its countryside locate it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from events.places import CONTAINERS, PLACE_FIELDS, row_contains
@@ -121,22 +122,23 @@ def _recalls(d: Draft, family: list[Draft]) -> bool:
     """Fold a report that refers back (`القصف الصاروخي خلّف أضرارا في ريف إدلب`, `وأدى انشقاقهم إلى…`)
     into the events of its kind that the latest earlier sentence reported at the same place or at places
     inside the one it names: a summary of an incident already reported is not a new one."""
-    def recalled(k: Draft) -> bool:
-        return (k.sentence < d.sentence and k.row["place_id"] is not None and _same_incident(k, d)
-                and (k.row["place_id"] == d.row["place_id"] or row_contains(d.row, k.row)))
-
-    last = next((k.sentence for k in reversed(family) if recalled(k)), None)
-    targets = [k for k in family if k.sentence == last and recalled(k)]
-    for k in targets:
-        _absorb(k, d, dates=False)
-    return bool(targets)
+    return _fold_into_latest(d, family, lambda k: k.row["place_id"] is not None and _same_incident(k, d) and (
+        k.row["place_id"] == d.row["place_id"] or row_contains(d.row, k.row)), dates=False)
 
 
 def _complete_previous(d: Draft, family: list[Draft]) -> bool:
-    """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any."""
-    last = next((k.sentence for k in reversed(family) if k.sentence < d.sentence and _same_incident(k, d)), None)
-    targets = [k for k in family if k.sentence == last and _same_incident(k, d) and
-               (k.count_rank < 2 or d.count_rank < 2 or k.row["count"] == d.row["count"])]
+    """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any
+    (not into one whose stated count it contradicts: that is another figure)."""
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d), keep=lambda k: (
+        k.count_rank < 2 or d.count_rank < 2 or k.row["count"] == d.row["count"]))
+
+
+def _fold_into_latest(d: Draft, family: list[Draft], recalled: Callable[[Draft], bool],
+                      keep: Callable[[Draft], bool] = lambda k: True, dates: bool = True) -> bool:
+    """Absorb `d` into the drafts it `recalled` of the latest earlier sentence that has any (those `keep`
+    accepts); whether there were any."""
+    last = next((k.sentence for k in reversed(family) if k.sentence < d.sentence and recalled(k)), None)
+    targets = [k for k in family if k.sentence == last and recalled(k) and keep(k)]
     for k in targets:
-        _absorb(k, d)
+        _absorb(k, d, dates=dates)
     return bool(targets)

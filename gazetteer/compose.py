@@ -321,8 +321,13 @@ def _seat(idx: NameIndex, gov_row: int) -> int:
 
 
 def _km_point(idx: NameIndex, r: int, point: tuple[float, float]) -> float:
-    dlat = math.radians(idx.lat[r] - point[0])
-    dlon = math.radians(idx.lon[r] - point[1]) * math.cos(math.radians(point[0]))
+    return _flat_km(idx.lat[r], idx.lon[r], point[0], point[1])
+
+
+def _flat_km(lat: float, lon: float, ref_lat: float, ref_lon: float) -> float:
+    """Distance (km) on a plane tangent at the reference point: exact enough within a governorate."""
+    dlat = math.radians(lat - ref_lat)
+    dlon = math.radians(lon - ref_lon) * math.cos(math.radians(ref_lat))
     return 6371.0 * math.hypot(dlat, dlon)
 
 
@@ -450,9 +455,7 @@ def _named_near(r: int, at: dict[int, Scored], idx: NameIndex) -> bool:
 
 
 def _km(idx: NameIndex, a: int, b: int) -> float:
-    dlat = math.radians(idx.lat[a] - idx.lat[b])
-    dlon = math.radians(idx.lon[a] - idx.lon[b]) * math.cos(math.radians(idx.lat[a]))
-    return 6371.0 * math.hypot(dlat, dlon)
+    return _flat_km(idx.lat[b], idx.lon[b], idx.lat[a], idx.lon[a])
 
 
 def composed_id(c: Composed, idx: NameIndex) -> str:
