@@ -103,12 +103,19 @@ def _run_geoparse(args: argparse.Namespace) -> int:
 def add_fit(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fit", help="fit the span model's weights on gold sets (cross-validated by document) "
                                    "and rewrite gazetteer/data/weights.tsv")
-    p.add_argument("sets", nargs="*", default=["seeds", "dev"], help="gold sets under ../shared (default: seeds dev)")
+    p.add_argument("sets", nargs="*", default=["seeds", "dev"], help="gold sets (default: seeds dev)")
+    p.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared",
+                   help="the folder holding gold/NAME_places.jsonl, seeds/ and NAME/corpus (default: ../shared)")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds, by document (default 5)")
     p.add_argument("--C", type=float, default=1.0, dest="c", help="inverse L2 strength of the logistic regression")
     p.add_argument("--dry-run", action="store_true", help="report only; leave weights.tsv as it is")
-    p.set_defaults(run=lambda a: __import__("gazetteer.fit", fromlist=["main"]).main(
-        a.sets, a.folds, not a.dry_run, a.c))
+    p.set_defaults(run=_fit)
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from gazetteer.fit import main  # scikit-learn and the gold sets only for this development command
+
+    return main(args.sets, args.folds, not args.dry_run, args.c, shared=args.shared)
 
 
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_build, add_lookup, add_geoparse, add_fit]

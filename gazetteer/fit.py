@@ -14,11 +14,13 @@ the fit is repeated once with examples read under the first fit.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from arabic import analyse
 from gazetteer import weights as weights_table
@@ -28,8 +30,6 @@ from gazetteer.index import NameIndex, get_index
 from gazetteer.resolve import hard_zero
 from gazetteer.weights import Weights
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 
 @dataclass
@@ -39,12 +39,16 @@ class GoldDoc:
     places: list[dict]
 
 
-def load_sets(names: list[str], shared: Path = SHARED) -> list[GoldDoc]:
-    """Gold documents of the named sets (`dev` -> shared/dev/corpus, `seeds` -> shared/seeds)."""
+def load_sets(names: list[str], shared: Path) -> list[GoldDoc]:
+    """Gold documents of the named sets (`dev` -> shared/dev/corpus, `seeds` -> shared/seeds); a set
+    whose gold file is missing is a clear error (the gold sets are not part of the product)."""
     out = []
     for name in names:
         corpus = shared / "seeds" if name == "seeds" else shared / name / "corpus"
-        for line in (shared / "gold" / f"{name}_places.jsonl").read_text(encoding="utf-8").splitlines():
+        gold = shared / "gold" / f"{name}_places.jsonl"
+        if not gold.is_file():
+            raise SystemExit(f"no gold set {name!r}: {gold} not found (give the folder with --shared)")
+        for line in gold.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
                 path = corpus / row["doc"]
@@ -91,7 +95,8 @@ def examples(docs: list[GoldDoc], gp: Geoparser) -> tuple[list[tuple[float, ...]
     return xs, ys
 
 
-def fit_weights(docs: list[GoldDoc], base: Weights, index: NameIndex, c: float = 1.0, rounds: int = 2) -> Weights:
+def fit_weights(docs: list[GoldDoc], base: Weights, index: NameIndex, scorer: ModuleType, c: float = 1.0,
+                rounds: int = 2) -> Weights:
     """Weights with the span model fitted on docs (logistic regression, L2 with strength 1/c)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -103,26 +108,30 @@ def fit_weights(docs: list[GoldDoc], base: Weights, index: NameIndex, c: float =
         changes.update({f"span_{n}": float(v) for n, v in zip(SPAN_FEATURES, model.coef_[0])})
         w = w.replace(**{k: round(v, 4) for k, v in changes.items()})
     # The threshold that gives the best F1 on the training documents (a tie goes to the stricter one).
-    best = max(THRESHOLDS, key=lambda t: (prf(*score(docs, Geoparser(index, w.replace(threshold=t))))[2], t))
+    best = max(THRESHOLDS, key=lambda t: (prf(*score(docs, Geoparser(index, w.replace(threshold=t)), scorer))[2], t))
     return w.replace(threshold=best)
 
 
 THRESHOLDS = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
-def score(docs: list[GoldDoc], gp: Geoparser) -> tuple[int, int, int]:
-    """(matched, predicted, gold) over distinct places per document, as score_places.py counts them."""
-    import importlib.util
-
-    path = next(p / "score_places.py" for p in (SHARED / "tools", ROOT / "tests" / "data")
-                if (p / "score_places.py").exists())
+def load_scorer(shared: Path) -> ModuleType:
+    """The team's scorer (`shared/tools/score_places.py`), loaded once per fit: P/R/F1 exactly as it counts."""
+    path = shared / "tools" / "score_places.py"
+    if not path.is_file():
+        raise SystemExit(f"no scorer at {path} (give the folder with --shared)")
     spec = importlib.util.spec_from_file_location("_score_places", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod
+
+
+def score(docs: list[GoldDoc], gp: Geoparser, scorer: ModuleType) -> tuple[int, int, int]:
+    """(matched, predicted, gold) over distinct places per document, as score_places.py counts them."""
     tp = npred = ngold = 0
     for d in docs:
-        pred = mod.distinct_places([m.to_json() for m in gp(d.text)])
-        tp += len(mod.match(d.places, pred))
+        pred = scorer.distinct_places([m.to_json() for m in gp(d.text)])
+        tp += len(scorer.match(d.places, pred))
         npred += len(pred)
         ngold += len(d.places)
     return tp, npred, ngold
@@ -134,17 +143,18 @@ def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def cross_validate(docs: list[GoldDoc], base: Weights, index: NameIndex, folds: int = 5, seed: int = 0,
-                   c: float = 1.0, log=print) -> tuple[float, float, float]:
+def cross_validate(docs: list[GoldDoc], base: Weights, index: NameIndex, scorer: ModuleType, folds: int = 5,
+                   seed: int = 0, c: float = 1.0, log=print) -> tuple[float, float, float]:
     """Per-fold held-out P/R/F1 (printed) and the pooled figures over all held-out documents."""
     order = list(range(len(docs)))
     random.Random(seed).shuffle(order)
     total = [0, 0, 0]
     for k in range(folds):
+        held_out = set(order[k::folds])
         held = [docs[i] for i in order[k::folds]]
-        train = [docs[i] for i in order if i not in set(order[k::folds])]
-        w = fit_weights(train, base, index, c)
-        tp, npred, ngold = score(held, Geoparser(index, w))
+        train = [docs[i] for i in order if i not in held_out]
+        w = fit_weights(train, base, index, scorer, c)
+        tp, npred, ngold = score(held, Geoparser(index, w), scorer)
         total = [total[0] + tp, total[1] + npred, total[2] + ngold]
         p, r, f = prf(tp, npred, ngold)
         log(f"fold {k + 1}/{folds}: {len(held)} held-out docs  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
@@ -153,14 +163,16 @@ def cross_validate(docs: list[GoldDoc], base: Weights, index: NameIndex, folds: 
     return p, r, f
 
 
-def main(sets: list[str], folds: int, write: bool, c: float = 1.0, out: Path = weights_table.WEIGHTS_FILE) -> int:
-    docs = load_sets(sets)
+def main(sets: list[str], folds: int, write: bool, c: float, shared: Path,
+         out: Path = weights_table.WEIGHTS_FILE) -> int:
+    docs = load_sets(sets, shared)
+    scorer = load_scorer(shared)
     index = get_index()
     base = weights_table.load(out)
     print(f"{len(docs)} documents from {', '.join(sets)}; {folds}-fold cross-validation by document")
-    cross_validate(docs, base, index, folds, c=c)
-    w = fit_weights(docs, base, index, c)
-    tp, npred, ngold = score(docs, Geoparser(index, w))
+    cross_validate(docs, base, index, scorer, folds, c=c)
+    w = fit_weights(docs, base, index, scorer, c)
+    tp, npred, ngold = score(docs, Geoparser(index, w), scorer)
     p, r, f = prf(tp, npred, ngold)
     print(f"fitted on all (in-sample, optimistic): P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     print(f"  {'threshold':<24} {w.threshold:.2f}")

@@ -46,3 +46,10 @@ def test_read_text_refuses_oversized_files(tmp_path):
     path.write_text("حماة " * 100, encoding="utf-8")
     with pytest.raises(TextFileError, match="too large"):
         read_text(path, max_bytes=100)
+
+
+def test_fit_without_the_gold_sets_says_where_it_looked(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "gazetteer", "fit", "--dry-run", "--shared", str(tmp_path), "dev"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert str(tmp_path / "gold" / "dev_places.jsonl") in done.stderr
