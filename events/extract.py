@@ -60,7 +60,7 @@ _TOPIC_WORDS = {"في", "وفي", "اما", "واما", "مدينه", "بلده"
 _FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "خلال", "منذ", "بعد", "الا", "قد", "حسب", "وفق"}
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
 _RUN = re.compile(r"\w+")
-_LIST_GAP = re.compile(r"[,،]|(?<!\w)و")
+_AFTER = frozenset({"بعد", "وبعد", "عقب", "اثر", "منذ"})
 # Words between a launch cue (`من مواقعه`) and its place: prepositions, class words, adjectives.
 _COMPLEMENTIZERS = frozenset({"ان", "بان", "انه", "انها", "بانه", "بانها", "وان", "لان"})
 _PHRASE_WORDS = frozenset({"في", "من", "داخل", "مدينه", "بلده", "قريه", "حي", "منطقه", "محافظه", "ريف", "محليه",
@@ -99,7 +99,8 @@ class _Doc:
         # A trigger after a negation, a plan, threat or fear, or before "stopped", reports no event.
         window = partial(_window, doc.sentence_of)
         self.negated = window(found.get("negation", []) + found.get("modal", []), after=(1, 4)) | \
-            window(found.get("ceased", []), before=(1, 6)) | window(found.get("idiom", []), before=(1, 2))
+            window([c for c in found.get("ceased", []) if not self._after_it(c)], before=(1, 6)) | \
+            window(found.get("idiom", []), before=(1, 2))
         self.background_cues = found.get("background", [])
         self.unharmed = found.get("unharmed", [])
         self.referring = window(found.get("demonstrative", []), after=(1, 2))
@@ -136,6 +137,10 @@ class _Doc:
         self.places: list[Place] = sorted(((m.nstart, m.nend, m) if m.nstart >= 0 else
                                            (self.to_norm(m.start), self.to_norm(m.end), m)
                                            for m in mentions if not self._is_dateline(m)), key=_FIRST)
+
+    def _after_it(self, cue: Match) -> bool:
+        """Whether a cue is the time something came after (`استئناف الغارات بعد هدوء`): then it cancels nothing."""
+        return cue.first > 0 and self.toks[cue.first - 1].text in _AFTER
 
     def to_norm(self, offset: int) -> int:
         """An offset of the original text -> the offset of the same character in the normalised text."""
@@ -263,10 +268,13 @@ def _bare_ok(doc: _Doc, c: Count) -> bool:
     return nxt is None or nxt.text in _FUNCTION_WORDS or bool(re.search(r"[^\w\s]", doc.text[c.end:nxt.start]))
 
 
-def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) -> list[Count]:
+def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]], calm_end: int | None = None) \
+        -> list[Count]:
     """Counts of people in [start, end): a number or vague amount before a people noun, a bare number
     right next to a trigger, or a lone noun after a verb done to people (`قتل متظاهر`); never one that
-    counts the wounded or a subset ("بينهم ضابطان")."""
+    counts the wounded or a subset ("بينهم ضابطان"). Without any, a report that nobody was hurt counts
+    0, also when it follows in the rest of the sentence up to `calm_end` (`…، حيث اقتصرت الأضرار على
+    المادية`) with no other incident's cue before it."""
     out = []
     for c in _between(doc.counts, start, end):
         if c.first in doc.injured or c.first in doc.population or c.last in doc.population:
@@ -286,7 +294,8 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) 
                 out.insert(0, one)
                 break
     if not any(c.value is not None for c in out):
-        calm = _between(doc.unharmed, start, end)
+        calm = [c for c in _between(doc.unharmed, start, max(end, calm_end or end))
+                if c.start < end or not _live_triggers(doc, end, c.start)]
         if calm:  # `سقطت قذائف … دون وقوع إصابات`: nobody was hurt
             out.insert(0, Count(0, calm[0].start, calm[0].end, calm[0].first, calm[0].last, True))
     return out
@@ -371,9 +380,20 @@ def _long_before(day: dt.date | None, pub: dt.date | None) -> bool:
     return day is not None and pub is not None and (pub - day).days > HISTORY_DAYS
 
 
-def _most_specific(places: list[Place]) -> list[Place]:
-    """Without the places that contain another one named with them ("كفرنبل بريف إدلب" is at كفرنبل)."""
-    return [p for p in places if not any(contains(p[2], q[2]) for q in places)]
+def _most_specific(doc: _Doc, places: list[Place]) -> list[Place]:
+    """Without the places that contain another one named with them ("كفرنبل بريف إدلب" is at كفرنبل),
+    except a countryside listed with an area in it (`في ريف حماة الشمالي وسهل الغاب`: two scenes)."""
+    return [p for p in places if not any(contains(p[2], q[2]) and not (
+        q[2].kind == "region" and _listed_together(doc, p, q)) for q in places)]
+
+
+def _listed_together(doc: _Doc, a: Place, b: Place) -> bool:
+    """Whether two places are next items of one list (`A وB`, `A وسهل B`, `A، B`): one word with the
+    conjunction (and perhaps the class word) between them, or a comma alone."""
+    first, second = sorted((a, b), key=_FIRST)
+    gap = doc.text[first[1]:second[0]]
+    words = _RUN.findall(gap)
+    return len(words) == 1 and words[0].startswith("و") or not words and gap.strip() in ("،", ",")
 
 
 def _drop_references(doc: _Doc, places: list[Place]) -> list[Place]:
@@ -420,16 +440,22 @@ class _Sentence:
 
 
 def _drop_near(doc: _Doc, places: list[Place]) -> list[Place]:
-    """Without the reference points (`في مدينة عربين قرب دمشق`): a place said to be what the place
-    before it lies near (a near cue between them, a few words apart) locates that place, not an event."""
+    """Without the reference points (`في مدينة عربين قرب دمشق`, `على دوما، آخر جيب للمعارضة قرب دمشق`):
+    a place said to be what the place before it lies near (a near cue between them, a few words apart,
+    no cue of another incident between) locates that place, not an event."""
     out = []
     for i, p in enumerate(places):
         first = doc.place_tok(p)
-        if i and first in doc.near and first - doc.tok_index(places[i - 1][1]) <= 4 and \
-                not _LIST_GAP.search(doc.text, places[i - 1][1], p[0]):
-            continue  # not `A، وأطراف B`: a list names two scenes
+        if i and first in doc.near and first - doc.tok_index(places[i - 1][1]) <= NEAR_REACH and \
+                not _CONJOINED.search(doc.text, places[i - 1][1], p[0]) and \
+                not _between(doc.triggers, places[i - 1][1], p[0]):
+            continue  # not `A وأطراف B`: a list names two scenes
         out.append(p)
     return out
+
+
+NEAR_REACH = 8  # words from a place to the reference point that locates it (an apposition may come between)
+_CONJOINED = re.compile(r"(?<!\w)و")
 
 
 def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,
@@ -442,7 +468,7 @@ def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: in
         if m.payload not in names:
             names.append(m.payload)
     scene = [p for p in _between(doc.places, start, end) if doc.place_tok(p) not in doc.not_scene]
-    places = _drop_fronts(doc, _drop_references(doc, _most_specific(scene)))
+    places = _drop_fronts(doc, _drop_references(doc, _most_specific(doc, scene)))
     sent = _Sentence(index, start, end, para_start, places, _between(doc.dates, start, end), names)
     return [d for cs, ce in clauses(doc.connectives, start, end) for d in _clause_drafts(doc, sent, cs, ce, anchor)]
 
@@ -480,7 +506,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
     for n, (group, s, e) in enumerate(scopes):
         scope_trigs = [t for t in trigs if s <= t.start < e]
         own = scope_trigs or trigs
-        scope_counts = _valid_counts(doc, s, e, own)
+        scope_counts = _valid_counts(doc, s, e, own, calm_end=sent.end if e == ce else None)
         gap = _RUN.findall(doc.text, scopes[n - 1][0][-1][1], group[0][0]) if n else []
         if n and not scope_trigs and not scope_counts and len(gap) > LIST_GAP_WORDS \
                 and not _PLURAL_PLACES & set(gap[-3:]):
@@ -572,7 +598,7 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
     title = _title(doc)
     title_place = None
     if title:
-        inside = _most_specific([p for p in doc.places if title[0] <= p[0] < title[1]])
+        inside = _most_specific(doc, [p for p in doc.places if title[0] <= p[0] < title[1]])
         title_place = inside[0] if inside else None
     anchor = (title_place, "the headline's place, for") if title_place else \
         (focus, "the town the article is about, for") if (focus := _focus(doc)) else None

@@ -72,15 +72,23 @@ def _same_incident(a: Draft, b: Draft) -> bool:
     if not (a.dated and b.dated):
         return True
     da, db = dt.date.fromisoformat(a.row["event_date"]), dt.date.fromisoformat(b.row["event_date"])
+    if da != db and _other_figures(a, b):
+        return False  # "8 killed on Saturday" after "40 killed on Friday": two days, two tolls
     coarse = max(a.row["time_precision"], b.row["time_precision"]) >= 3
     return abs((da - db).days) <= 2 or coarse and (da.year, da.month) == (db.year, db.month)
+
+
+def _other_figures(a: Draft, b: Draft) -> bool:
+    """Whether both reports state a number of people, and not the same one."""
+    return a.count_rank >= 2 and b.count_rank >= 2 and a.row["count"] != b.row["count"]
 
 
 def _refines(k: Draft, d: Draft, alone: bool) -> bool:
     """Whether `d` names the place of `k` more precisely: `k` was the only event of its sentence, at a
     governorate/district/countryside, and the next sentence reports the same incident at a place in
     it ("…في ريف درعا الغربي. وقال… إن الهجوم استهدف حاجزا قرب بلدة المزيريب")."""
-    return alone and d.sentence == k.sentence + 1 and k.row["kind"] in CONTAINERS and row_contains(k.row, d.row)
+    return alone and d.sentence == k.sentence + 1 and k.row["kind"] in CONTAINERS and row_contains(k.row, d.row) \
+        and not _other_figures(k, d)  # "36 killed in the Ghouta … 13 of them in Douma": a share, not the place
 
 
 def merge(drafts: list[Draft]) -> list[Draft]:
@@ -129,8 +137,7 @@ def _recalls(d: Draft, family: list[Draft]) -> bool:
 def _complete_previous(d: Draft, family: list[Draft]) -> bool:
     """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any
     (not into one whose stated count it contradicts: that is another figure)."""
-    return _fold_into_latest(d, family, lambda k: _same_incident(k, d), keep=lambda k: (
-        k.count_rank < 2 or d.count_rank < 2 or k.row["count"] == d.row["count"]))
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d), keep=lambda k: not _other_figures(k, d))
 
 
 def _fold_into_latest(d: Draft, family: list[Draft], recalled: Callable[[Draft], bool],

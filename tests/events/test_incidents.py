@@ -28,6 +28,8 @@ PLACES = {  # name: (id, kind, admin1, lat, lon)
     "ريف إدلب الجنوبي": ("SY07-S", "region", "Idleb", 35.55, 36.62),
     "إدلب": ("G7", "governorate", "Idleb", 35.93, 36.63),
     "حلب": ("C3", "city", "Aleppo", 36.20, 37.16),
+    "سهل الغاب": ("R2", "region", "Hama", 35.65, 36.35),
+    "ريف حماة الشمالي": ("SY05-N", "region", "Hama", 35.35, 36.65),
 }
 
 
@@ -87,8 +89,15 @@ ONE_PLACE = [
     # a reference point is not a second scene
     ("قتل ثلاثة مدنيين بغارة جوية على مدينة عربين قرب دمشق.", [("airstrike", "عربين", 3)]),
     ("استهدف قصف مدفعي مدينة خان شيخون، شمال غربي حماة.", [("shelling", "خان شيخون", None)]),
+    # ... also after an apposition that describes the place
+    ("قتل ثمانية مدنيين بغارات جوية على بلدة عربين، أكبر مدن الغوطة قرب دمشق، يوم السبت.",
+     [("airstrike", "عربين", 8)]),
     # the governorate or countryside a town lies in
     ("شنت الطائرات الروسية غارات على بلدة كفرنبل في ريف إدلب الجنوبي.", [("airstrike", "كفرنبل", None)]),
+    ("قصفت المدفعية سهل الغاب بريف حماة الشمالي.", [("shelling", "سهل الغاب", None)]),
+    # ... but a countryside listed with an area in it is a second scene
+    ("قصفت المدفعية اليوم مواقع في ريف حماة الشمالي وسهل الغاب.",
+     [("shelling", "ريف حماة الشمالي", None), ("shelling", "سهل الغاب", None)]),
     # Damascus as the government
     ("واتهمت دمشق الفصائل بقصف بلدة محردة بالصواريخ.", [("shelling", "محردة", None)]),
     ("قصفت الفصائل بلدة محردة بالصواريخ، وفق ما أعلن نظام دمشق.", [("shelling", "محردة", None)]),
@@ -155,6 +164,15 @@ COUNTS = [
     ("قضى ثلاثة أطفال وامرأتان بقصف على بلدة طفس.", [("shelling", "طفس", 5)]),
     # nobody hurt
     ("سقطت قذائف على بلدة طفس، واقتصرت الأضرار على المادية.", [("shelling", "طفس", 0)]),
+    ("استهدف الطيران الحربي بلدة طفس، حيث اقتصرت الأضرار على المادية.", [("airstrike", "طفس", 0)]),
+    # "after a calm" is not "the strikes stopped"
+    ("قتل 40 مدنيا إثر استئناف الغارات على بلدة كفرنبل بعد هدوء استمر أسبوعا.", [("airstrike", "كفرنبل", 40)]),
+    # two days, two tolls at one place are two incidents
+    ("قتل 40 مدنيا يوم الجمعة بغارات على بلدة كفرنبل. وقتل 8 مدنيين يوم السبت بغارات على بلدة كفرنبل.",
+     [("airstrike", "كفرنبل", 40), ("airstrike", "كفرنبل", 8)]),
+    # an area's toll, then a town's share of it: both stand
+    ("قتل 36 مدنيا بقصف على ريف إدلب الجنوبي. وقتل 13 مدنيا بغارات على بلدة كفرنبل.",
+     [("shelling", "ريف إدلب الجنوبي", 36), ("airstrike", "كفرنبل", 13)]),
     # a toll too large for one incident keeps its phrase but not its number
     ("قتل أكثر من 500 ألف شخص في المعارك في حلب.", [("clashes", "حلب", None)]),
 ]
