@@ -64,6 +64,7 @@ _AFTER = frozenset({"بعد", "وبعد", "عقب", "اثر", "منذ"})
 # Words between a launch cue (`من مواقعه`) and its place: prepositions, class words, adjectives.
 _COMPLEMENTIZERS = frozenset({"ان", "بان", "انه", "انها", "بانه", "بانها", "وان", "لان"})
 _PHRASE_WORDS = frozenset({"في", "من", "داخل", "مدينه", "بلده", "قريه", "حي", "منطقه", "محافظه", "ريف", "محليه",
+                           "تمركز", "تمركزها", "تمركزه", "انتشار", "قوات", "نظام", "جيش", "حاجز", "حواجز",
                            "طبيه", "ميدانيه", "خاصه", "مطلعه", "اهليه", "اعلاميه", "معارضه", "مقربه", "رسميه",
                            "محلي", "طبي", "ميداني", "اعلامي", "المدني", "مدني", "حقوقيه", "حقوقي", "مدينتي"})
 _CLITIC_PREFIXES = {""} | {a + b for a in "وبلف" for b in ["", *"وبلف"]}  # up to two of و ب ل ف
@@ -102,6 +103,7 @@ class _Doc:
             window([c for c in found.get("ceased", []) if not self._after_it(c)], before=(1, 6)) | \
             window(found.get("idiom", []), before=(1, 2))
         self.background_cues = found.get("background", [])
+        self.amid = window(found.get("amid", []), after=(1, 3))
         self.unharmed = found.get("unharmed", [])
         self.referring = window(found.get("demonstrative", []), after=(1, 2))
         self.military = found.get("military", [])
@@ -199,12 +201,15 @@ def _reporter_places(toks: list[Token], cues: list[Match], triggers: set[int]) -
     return out
 
 
+LAUNCH_REACH = 8  # words of `من مواقع تمركز قوات النظام في حواجز X` before its place
+
+
 def _launch_places(toks: list[Token], cues: list[Match]) -> set[int]:
     """Token indexes where the place of a phrase like `من مواقعه في X` may start: right after the cue,
     or after words that still describe it (prepositions, class words); the first other word ends it."""
     out: set[int] = set()
     for c in cues:
-        for k in range(c.last + 1, min(len(toks), c.last + 5)):
+        for k in range(c.last + 1, min(len(toks), c.last + LAUNCH_REACH)):
             out.add(k)
             if not stems(toks[k].text) & _PHRASE_WORDS:
                 break
@@ -217,7 +222,7 @@ def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
             if t.first not in doc.negated and t.first not in doc.referring]
 
 
-def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
+def _event_type(trigs: list[Match[Trigger]], doc: _Doc | None = None) -> tuple[str, bool] | None:
     """(type, generic) of the incident the triggers describe. Order: an attack or defection named
     by a strong cue; a bare shelling/targeting (made an airstrike by an aircraft); an arrest; a
     defection named only by a weak cue (deaths told with defectors are mostly their reason: "عدد
@@ -229,6 +234,13 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     if weapon:
         return weapon, False
     strong = {t.event_type for t in cues_ if t.strength == "strong"}
+    if doc is not None:  # `واعتقلت سبعة … بصلتهم بعملية الانشقاق`: the news is the arrest, not the defection it recalls
+        recalled = {t.payload.event_type for t in trigs if t.payload.strength == "strong"
+                    and getattr(event_types().get(t.payload.event_type), "family", None) == "defection"
+                    and _definite(doc.toks[t.first].text)}
+        fresh = {t.payload.event_type for t in trigs if t.payload.strength == "strong"} - recalled
+        if recalled and any(event_types()[t].family != "defection" for t in fresh & {*specific, "arrest"}):
+            strong = fresh
     generic = {t.event_type for t in cues_ if t.strength == "generic"}
     weak = {t.event_type for t in cues_ if t.strength == "weak"}
     if aircraft and (generic or "shelling" in strong):
@@ -486,9 +498,9 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
         next(iter(sent.dates), None)
     dated = date is not None and not date.since
     places = _drop_near(doc, [p for p in sent.places if cs <= p[0] < ce])
-    clause_type = _event_type(trigs)
+    clause_type = _event_type(trigs, doc)
     if clause_type and event_types()[clause_type[0]].attack:
-        places = [p for p in places if doc.place_tok(p) not in doc.launch_sites]
+        places = [p for g in _groups(doc, places) if doc.place_tok(g[0]) not in doc.launch_sites for p in g]
     how = "named in the same clause as"
     if places:
         scopes = _scopes(doc, places, cs, ce)
@@ -511,7 +523,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
         if n and not scope_trigs and not scope_counts and len(gap) > LIST_GAP_WORDS \
                 and not _PLURAL_PLACES & set(gap[-3:]):
             continue  # a later place, words away, with no cue or number of its own: context (`سعيا … بعد سيطرتها على B`)
-        typed = _event_type(scope_trigs) or clause_type
+        typed = _event_type(scope_trigs, doc) or clause_type
         if typed is None:
             continue
         etype, generic = typed
@@ -532,11 +544,13 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
                         for t in own if t.payload.event_type == etype)
         if len(group) > 1 and rank < 2 and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
             continue  # "across the countrysides of A and B", with no number or date: background
+        typing = [t.first for t in own if t.payload.event_type == etype]
+        context = background or bool(typing) and all(k in doc.amid for k in typing)
         for p in group or [None]:
             near = p is not None and (doc.place_tok(p) in doc.near or _is_origin(doc, [p]))
             row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors,
-                       background)
-            row["explain"] = _explain(doc, p, how, own, near, background)
+                       context)
+            row["explain"] = _explain(doc, p, how, own, near, context)
             drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric, cs))
     return drafts
 

@@ -69,11 +69,11 @@ def _same_incident(a: Draft, b: Draft) -> bool:
     if ta != tb and not (a.family == b.family and (a.generic or b.generic or a.family == "defection")) and \
             not ("killing" in (ta, tb) and (_is_attack(ta) or _is_attack(tb))):
         return False
+    if _other_figures(a, b) and a.row["event_date"] != b.row["event_date"]:
+        return False  # "8 killed on Saturday" after "40 killed on Friday" (or "yesterday"): two days, two tolls
     if not (a.dated and b.dated):
         return True
     da, db = dt.date.fromisoformat(a.row["event_date"]), dt.date.fromisoformat(b.row["event_date"])
-    if da != db and _other_figures(a, b):
-        return False  # "8 killed on Saturday" after "40 killed on Friday": two days, two tolls
     coarse = max(a.row["time_precision"], b.row["time_precision"]) >= 3
     return abs((da - db).days) <= 2 or coarse and (da.year, da.month) == (db.year, db.month)
 

@@ -71,6 +71,7 @@ def test_no_event(text):
 
 
 BACKGROUND = [
+    "يأتي ذلك في ظل معارك عنيفة تشهدها بلدة طفس.",  # the circumstance of what is reported
     "منذ سنوات يشن الطيران غارات على بلدة كفرنبل.",
     "انشق نحو 21 ألف عنصر عن قوات النظام منذ بداية الثورة.",
     "وكانت قوات النظام قد قصفت بلدة طفس في أيار من عام 2015.",
@@ -86,6 +87,8 @@ def test_history_and_totals_are_background(text):
 ONE_PLACE = [
     # the place a strike was launched from
     ("قصفت قوات النظام بلدة كفرنبل بالمدفعية من مواقعها في معسكر جورين.", [("shelling", "كفرنبل", None)]),
+    ("قصفت قوات النظام بلدة طفس من مواقع تمركزها في حواجز كفرنبل وخان شيخون، ما أسفر عن مقتل مدني.",
+     [("shelling", "طفس", 1)]),
     # a reference point is not a second scene
     ("قتل ثلاثة مدنيين بغارة جوية على مدينة عربين قرب دمشق.", [("airstrike", "عربين", 3)]),
     ("استهدف قصف مدفعي مدينة خان شيخون، شمال غربي حماة.", [("shelling", "خان شيخون", None)]),
@@ -142,6 +145,8 @@ TYPES = [
     ("احتجزت مجموعات محلية خمسة من عناصر الشرطة في بلدة طفس.", [("arrest", "طفس", 5)]),
     ("انفجرت عبوة ناسفة بسيارة في بلدة طفس ما أدى لمقتل شخصين.", [("bombing", "طفس", 2)]),
     ("داهمت قوات الأمن منازل في بلدة طفس دون أن تعتقل أحدا.", [("other", "طفس", None)]),
+    # a defection the arrest is about is not the news
+    ("داهمت قوات الأمن منازل في بلدة طفس واعتقلت خمسة عناصر بتهمة التورط في عملية الانشقاق.", [("arrest", "طفس", 5)]),
 ]
 
 
@@ -231,6 +236,11 @@ def test_as_for_opens_another_incident_in_the_same_sentence():
     rows = run("قصفت المدفعية بلدة طفس يوم 8 آذار، أما يوم 9 آذار فقد اعتقل الأمن ثلاثة شبان في بلدة كفرنبل.")
     assert [(r["event_type"], r["location_ar"], r["event_date"]) for r in rows] == \
         [("shelling", "طفس", "2020-03-08"), ("arrest", "كفرنبل", "2020-03-09")]
+
+
+def test_the_circumstance_after_a_report_does_not_make_it_background():
+    rows = run("تدور اشتباكات عنيفة في بلدة طفس، في ظل أنباء عن معركة كبرى في حلب.")
+    assert [(r["location_ar"], r["background"]) for r in rows] == [("طفس", False), ("حلب", True)]
 
 
 def test_a_cue_governs_only_its_own_sentence():
