@@ -551,7 +551,7 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
             row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors,
                        context)
             row["explain"] = _explain(doc, p, how, own, near, context)
-            drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric, cs))
+            drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric, cs, borrowed=not places))
     return drafts
 
 

@@ -30,6 +30,7 @@ class Draft:
     generic: bool
     anaphoric: bool
     clause: int = 0  # where its clause starts (normalised offset): clauses of one sentence may differ in actor
+    borrowed: bool = False  # its sentence names no place: the place is an earlier one's or the headline's
 
     @property
     def family(self) -> str:
@@ -106,6 +107,8 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         if d.row["place_id"] is None and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
             continue
+        if d.borrowed and d.count_rank >= 2 and _give_number(d, by_family.get(d.family, [])):
+            continue
         if d.anaphoric and not d.row["background"] and _recalls(d, by_family.get(d.family, [])):
             continue
         same = next((k for k in by_place.get(d.row["place_id"], ()) if _same_incident(k, d)), None)
@@ -130,14 +133,29 @@ def _recalls(d: Draft, family: list[Draft]) -> bool:
     """Fold a report that refers back (`القصف الصاروخي خلّف أضرارا في ريف إدلب`, `وأدى انشقاقهم إلى…`)
     into the events of its kind that the latest earlier sentence reported at the same place or at places
     inside the one it names: a summary of an incident already reported is not a new one."""
-    return _fold_into_latest(d, family, lambda k: k.row["place_id"] is not None and _same_incident(k, d) and (
-        k.row["place_id"] == d.row["place_id"] or row_contains(d.row, k.row)), dates=False)
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and _at_or_in(k, d), dates=False)
 
 
 def _complete_previous(d: Draft, family: list[Draft]) -> bool:
     """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any
     (not into one whose stated count it contradicts: that is another figure)."""
     return _fold_into_latest(d, family, lambda k: _same_incident(k, d), keep=lambda k: not _other_figures(k, d))
+
+
+def _give_number(d: Draft, family: list[Draft]) -> bool:
+    """Fold `d`, whose sentence names no place but a number, into the same-incident events of the latest
+    earlier sentence that reported them without one (`انشق عدد من العناصر في X … وأكد المصدر انشقاق
+    سبعة عناصر`): the number completes that report, it is no second incident at the headline's place."""
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and k.count_rank < 2 and not k.row["background"]
+                             and d.sentence - k.sentence <= NUMBER_REACH and _at_or_in(k, d))
+
+
+NUMBER_REACH = 2  # sentences back that a placeless number may complete a report
+
+
+def _at_or_in(k: Draft, d: Draft) -> bool:
+    """Whether `k` is at the place `d` is, or at a place inside it (anywhere, when `d` has none)."""
+    return k.row["place_id"] is not None and (d.row["place_id"] in (None, k.row["place_id"]) or row_contains(d.row, k.row))
 
 
 def _fold_into_latest(d: Draft, family: list[Draft], recalled: Callable[[Draft], bool],

@@ -165,6 +165,9 @@ COUNTS = [
     ("قتل ما لا يقل عن 14 مدنيا بغارات على بلدة كفرنبل.", [("airstrike", "كفرنبل", 14)]),
     # a count told in the next sentence of the same incident
     ("استهدف قصف مدفعي بلدة طفس صباح اليوم. وأسفر القصف عن مقتل أربعة مدنيين.", [("shelling", "طفس", 4)]),
+    # ... or in a later sentence that names no place but the number the report lacked
+    ("انشق عدد من عناصر قوات النظام في بلدة طفس.\nوأكد المصدر انشقاق سبعة عناصر بينهم ضابط.",
+     [("defection", "طفس", 7)]),
     # people counted in parts are one number
     ("قضى ثلاثة أطفال وامرأتان بقصف على بلدة طفس.", [("shelling", "طفس", 5)]),
     # nobody hurt
