@@ -104,6 +104,7 @@ class _Doc:
             window(found.get("idiom", []), before=(1, 2))
         self.background_cues = found.get("background", [])
         self.amid = window(found.get("amid", []), after=(1, 3))
+        self.assailants = window(found.get("assailant", []), after=(1, 2))
         self.unharmed = found.get("unharmed", [])
         self.referring = window(found.get("demonstrative", []), after=(1, 2))
         self.military = found.get("military", [])
@@ -529,6 +530,8 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
         etype, generic = typed
         if etype == "desertion" and not _soldiers_flee(doc, own):
             continue  # people fleeing, with no soldier among them: civilians leaving, not deserting
+        if generic and etype == "shelling" and any(t.first in doc.assailants for t in own):
+            etype, generic = "clashes", False  # `مسلحون استهدفوا قرى A وB`: gunmen attacked, nobody shelled
         if etype == "killing" and any(t.payload.event_type == "clashes" for t in trigs):
             etype, generic = "clashes", False  # `قتل 22 مقاتلا في هجمات / خلال المعارك`: deaths of a fight
         if etype == "killing" and (attack := _event_type([t for t in trigs if _is_attack(t)])):
