@@ -108,8 +108,9 @@ class _Doc:
         self.unharmed = found.get("unharmed", [])
         self.referring = window(found.get("demonstrative", []), after=(1, 2))
         self.military = found.get("military", [])
-        # Numbers of residents or displaced people: after `يقطنها`, before `نازح`.
-        self.population = window(found.get("population", []), after=(1, 3), before=(1, 2))
+        # Numbers of residents, displaced people or survivors: after `يقطنها`, before `نازح`, `على قيد الحياة`.
+        self.population = window(found.get("population", []), after=(1, 3), before=(1, 2)) | \
+            window(found.get("alive", []), before=(1, 3))
         # Places that belong to a reporter or an organisation, or stand for a government: not where it happened.
         agents = found.get("agent", []) + [c for c in found.get("agent_noun", [])  # `نظام دمشق`, not `النظام`
                                            if strip_article(self.toks[c.last].text) == self.toks[c.last].text]

@@ -105,7 +105,7 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     by_sentence: dict[int, list[Draft]] = {}
     by_family: dict[str, list[Draft]] = {}
     for d in drafts:
-        if d.row["place_id"] is None and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
+        if (d.row["place_id"] is None or d.borrowed) and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
             continue
         if d.borrowed and d.count_rank >= 2 and _give_number(d, by_family.get(d.family, [])):
             continue
@@ -162,8 +162,10 @@ def _fold_into_latest(d: Draft, family: list[Draft], recalled: Callable[[Draft],
                       keep: Callable[[Draft], bool] = lambda k: True, dates: bool = True) -> bool:
     """Absorb `d` into the drafts it `recalled` of the latest earlier sentence that has any (those `keep`
     accepts); whether there were any."""
-    last = next((k.sentence for k in reversed(family) if k.sentence < d.sentence and recalled(k)), None)
-    targets = [k for k in family if k.sentence == last and recalled(k) and keep(k)]
+    def fits(k: Draft) -> bool:  # a total told as background does not complete the news, nor the reverse
+        return k.row["background"] == d.row["background"] and recalled(k)
+    last = next((k.sentence for k in reversed(family) if k.sentence < d.sentence and fits(k)), None)
+    targets = [k for k in family if k.sentence == last and fits(k) and keep(k)]
     for k in targets:
         _absorb(k, d, dates=dates)
     return bool(targets)

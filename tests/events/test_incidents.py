@@ -174,6 +174,12 @@ COUNTS = [
     # ... or in a later sentence that names no place but the number the report lacked
     ("انشق عدد من عناصر قوات النظام في بلدة طفس.\nوأكد المصدر انشقاق سبعة عناصر بينهم ضابط.",
      [("defection", "طفس", 7)]),
+    # survivors are not victims, and a unit's number is its name
+    ("انفجرت سيارة مفخخة في بلدة طفس. وتمكنت فرق الإغاثة من انتشال خمسة أشخاص على قيد الحياة.",
+     [("bombing", "طفس", None)]),
+    ("استهدف قصف صاروخي اللواء 47 قرب بلدة محردة.", [("shelling", "محردة", None)]),
+    # a campaign's total told after a report is not that report's toll
+    ("قتل 3 عناصر في اشتباكات في بلدة طفس اليوم.\nوقتل 40 عنصرا منذ بدء الهجوم.", [("clashes", "طفس", 3)]),
     # people counted in parts are one number
     ("قضى ثلاثة أطفال وامرأتان بقصف على بلدة طفس.", [("shelling", "طفس", 5)]),
     # nobody hurt
@@ -239,6 +245,13 @@ def test_a_summary_completes_every_event_it_recalls_but_not_with_its_own_date():
                "ولفت إلى أن القصف خلف أضرارا مادية في ريف إدلب الجنوبي دون وقوع إصابات.")
     assert [(r["location_ar"], r["count"], r["event_date"]) for r in rows] == \
         [("كفرنبل", 0, "2020-03-10"), ("خان شيخون", 0, "2020-03-10")]
+
+
+def test_a_report_that_refers_back_in_a_sentence_with_no_place_is_not_put_at_the_headline_place():
+    title = "قصف على طفس وكفرنبل"
+    text = title + "\n\nقصفت المدفعية بلدة كفرنبل صباح اليوم.\n\nوقال مصدر إن القصف المدفعي خلف أضرارا كبيرة."
+    article = Article("doc.txt", text, title, "Outlet", None, "2020-03-12", "day", article_id(text))
+    assert shown(extract(article, mentions=mentions(text))) == [("shelling", "كفرنبل", None)]
 
 
 def test_as_for_opens_another_incident_in_the_same_sentence():
