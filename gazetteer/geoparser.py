@@ -128,7 +128,7 @@ class Geoparser:
     def _resolve(self, doc: Doc, lo: int, hi: int | None) -> tuple[list[Scored], dict]:
         scored, ctx = self.candidates(doc, lo, hi)
         chosen = select(scored, self.weights)
-        choose_rows(chosen, ctx["sentence_of"], self.index, self.weights)
+        choose_rows(chosen, ctx["sentence_of"], self.index, self.weights, ctx["words"], doc.ntext)
         return chosen, ctx
 
     def _worth_matching(self, words: list[Token], roles: list[int], where: list[int]) -> list[int]:
