@@ -329,6 +329,7 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
                 gov_cued.add(a1)
     rif_plain |= gov_cued - city_cued
     is_capital = idx.as_list("is_capital")
+    sites: list[frozenset[int]] = []  # the last words of the quarters and sites chosen (made when first needed)
     for s in chosen:
         cue = s.f.cue
         if idx.kind[s.row] in ADMIN_UNIT_KINDS and not (cue and set(cue.kinds) & ADMIN_UNIT_KINDS):
@@ -336,7 +337,7 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
         elif s.cand.match != "region" and (idx.kind[s.row] == "governorate" or is_capital[s.row]):
             if cue and "governorate" in cue.kinds and "city" not in cue.kinds:
                 want = "governorate"
-            elif (cue and "city" in cue.kinds) or (words is not None and _city_by_context(s, chosen, words, text, idx)):
+            elif (cue and "city" in cue.kinds) or (words is not None and _city_by_context(s, chosen, words, text, idx, sites)):
                 want = "city"
             else:
                 want = "governorate" if idx.admin1[s.row] in rif_plain else "city"
@@ -358,10 +359,12 @@ _DISTANCE_UNITS = frozenset(name_key(x) for x in ("كم", "كلم", "كيلوم�
 _CLAUSE_STOP = frozenset(".،,:؛;!?؟()[]\"«»“”\n")
 
 
-def _city_by_context(s: Scored, chosen: list[Scored], words: list[Token], text: str, idx: NameIndex) -> bool:
+def _city_by_context(s: Scored, chosen: list[Scored], words: list[Token], text: str, idx: NameIndex,
+                     sites: list[frozenset[int]]) -> bool:
     """Whether a capital's name is the city by the words before it: a quarter or a site said to lie in it
     (`حي الخالدية في حمص`, `أحياء بدمشق`, `شارع الدبلان في حمص`: a quarter lies in a city, not in a
-    province; a military unit, `اللواء 47 في حماة`, need not), or a distance from it (`40 كلم غرب دير الزور`: distances run from a point)."""
+    province; a military unit, `اللواء 47 في حماة`, need not), or a distance from it (`40 كلم غرب دير الزور`:
+    distances run from a point). `sites`: where to keep the last words of the chosen quarters and sites."""
     k = s.cand.first
     if k >= 2 and words[k - 1].text in _BEARINGS and words[k - 2].text in _DISTANCE_UNITS:
         return True
@@ -379,9 +382,10 @@ def _city_by_context(s: Scored, chosen: list[Scored], words: list[Token], text: 
         if (cue is not None and cue.kinds[0] == "neighbourhood") or any(
                 facility_words().get(st) == "name" for _, st in readings(word)):
             return True
-        site = next((x for x in chosen if x.cand.last == j), None)
-        if site is not None and site.row >= 0 and site.cand.match != "region" and idx.kind[site.row] in (
-                "neighbourhood", "landmark"):
+        if not sites:
+            sites.append(frozenset(x.cand.last for x in chosen if x.row >= 0 and x.cand.match != "region"
+                                   and idx.kind[x.row] in ("neighbourhood", "landmark")))
+        if j in sites[0]:
             return True
     return False
 
