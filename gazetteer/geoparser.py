@@ -197,20 +197,19 @@ def geoparse(text: str | Doc) -> list[Mention]:
     return default().geoparse(text)
 
 
-class SentenceNumbers:
-    """`Doc.sentence_of` read lazily: word k's sentence number, worked out (and kept) when first asked."""
+class SentenceNumbers(dict):
+    """`Doc.sentence_of` read lazily: word k's sentence number, worked out (and kept) when first asked.
+    A dict that fills its misses, so that asking again for a known word costs a lookup in C."""
 
-    __slots__ = ("_tokens", "_ends", "_known")
+    __slots__ = ("_tokens", "_ends")
 
     def __init__(self, tokens: list[Token], sentences: list) -> None:
+        super().__init__()
         self._tokens = tokens
         self._ends = [s.end for s in sentences]
-        self._known: dict[int, int] = {}
 
-    def __getitem__(self, k: int) -> int:
-        hit = self._known.get(k)
-        if hit is None:
-            hit = self._known[k] = bisect_left(self._ends, self._tokens[k].end)  # arabic.sentences.sentence_of_tokens
+    def __missing__(self, k: int) -> int:
+        hit = self[k] = bisect_left(self._ends, self._tokens[k].end)  # arabic.sentences.sentence_of_tokens
         return hit
 
     def __len__(self) -> int:

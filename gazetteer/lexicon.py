@@ -6,9 +6,9 @@ not_places.txt (fixed expressions such as `حزب البعث`). All entries are 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from arabic.normalize import name_key
 from arabic.clitics import readings
@@ -23,8 +23,10 @@ PREPOSITIONS = frozenset(name_key(w) for w in (
 ))
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
+    """What a cue word announces: the kinds of place it suggests, and whether it opens a list. A named
+    tuple: it is in the key of every memoised feature record, and a tuple hashes in C."""
+
     kinds: tuple[str, ...]
     plural: bool
 
