@@ -579,25 +579,43 @@ def row_features(s: Scored, r: int, sentence: set[str], art_share: dict[str, flo
         else near if near is not None else closeness(idx.lat[r], idx.lon[r], anchor_pts, near_km))
 
 
-def closeness_of_rows(rows: tuple[int, ...], pts: np.ndarray, idx: NameIndex, near_km: float) -> dict[int, float]:
-    """`closeness` of several rows at once (one array operation; the same numbers as row by row)."""
-    if math.isnan(pts[0, 0]):
+def closeness_of_rows(rows: tuple[int, ...], pts, idx: NameIndex, near_km: float) -> dict[int, float]:
+    """`closeness` of several rows at once, the same numbers as row by row. `pts`: the (lat, lon) pairs of the
+    article's places (a list, or `closeness`'s array; none, or a first NaN, and every row is 0).
+
+    An article has a few rows and points: the distances are worked out in plain Python (numpy's cost per call
+    would outweigh them) with numpy's operations in numpy's order, and the exponentials by one np.exp, whose
+    last bit can differ from math.exp's."""
+    if not len(pts) or math.isnan(pts[0][0]):
         return dict.fromkeys(rows, 0.0)
-    sel = list(rows)
-    lat = idx.lat[sel]
-    lon = idx.lon[sel]
-    cos = _cos_lat(idx)[sel]
-    dlat = np.radians(pts[None, :, 0] - lat[:, None])
-    dlon = np.radians(pts[None, :, 1] - lon[:, None]) * cos[:, None]
-    d = 6371.0 * np.sqrt(dlat ** 2 + dlon ** 2)
-    return dict(zip(rows, np.exp(-d.min(axis=1) / near_km).tolist()))
+    lats, lons, coss = idx.as_list("lat"), idx.as_list("lon"), _cos_lat(idx)
+    pts = [(float(a), float(b)) for a, b in pts]
+    some_nan = any(a != a or b != b for a, b in pts)
+    sqrt, rad = math.sqrt, _RADIANS
+    nearest = []
+    for r in rows:
+        lat, lon, cos = lats[r], lons[r], coss[r]
+        if some_nan or lat != lat or lon != lon:
+            nearest.append(math.nan)  # numpy's min is NaN when a distance is
+            continue
+        d = math.inf
+        for a, b in pts:
+            dlat, dlon = (a - lat) * rad, (b - lon) * rad * cos
+            x = 6371.0 * sqrt(dlat * dlat + dlon * dlon)  # numpy squares by multiplying
+            if x < d:
+                d = x
+        nearest.append(-d / near_km)
+    return dict(zip(rows, np.exp(nearest).tolist()))
 
 
-def _cos_lat(idx: NameIndex) -> np.ndarray:
+_RADIANS = math.pi / 180.0  # np.radians(x) is x * (pi / 180), as math.radians
+
+
+def _cos_lat(idx: NameIndex) -> list[float]:
     """math.cos(math.radians(lat)) of every row (made once per index)."""
     out = idx.__dict__.get("_cos_lat")
     if out is None:
-        out = idx.__dict__["_cos_lat"] = np.array([math.cos(math.radians(x)) for x in idx.lat.tolist()])
+        out = idx.__dict__["_cos_lat"] = [math.cos(math.radians(x)) for x in idx.lat.tolist()]
     return out
 
 

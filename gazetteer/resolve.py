@@ -275,16 +275,12 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
     total = sum(art_admin1.values()) or 1.0
     art_share = {a1: x / total for a1, x in art_admin1.items()}
     lats, lons = idx.as_list("lat"), idx.as_list("lon")
-    anchor_pts = np.array([(lats[s.row], lons[s.row]) for s in anchors
-                           if idx.kind[s.row] not in ("governorate", "region")] or [(np.nan, np.nan)])
-    ambiguous = [s for s in chosen if s.row < 0]
-    # Closeness of every row in question at once (one array operation for the article).
-    near = closeness_of_rows(tuple({r for s in ambiguous for r in s.cand.rows}), anchor_pts, idx, w.near_km) \
-        if ambiguous else {}
     kind, admin1, prominence = idx.kind, idx.admin1, idx.as_list("prominence")
-    kind_bias = _row_kind_bias(w)
-    w_prom, w_cue, w_gov, w_sent, w_art, w_near = w.many(_ROW_WEIGHTS)
-    for s in ambiguous:
+    # The spans the row model decides: the rest are settled by their cue first.
+    scoring: list[tuple[Scored, tuple[int, ...]]] = []
+    for s in chosen:
+        if s.row >= 0:
+            continue
         rows = s.cand.rows
         f = s.f
         if f.cue and not set(f.cue.kinds) & ADMIN_UNIT_KINDS:
@@ -299,6 +295,16 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
                 f.cue.plural and set(f.cue.kinds) <= {"town", "village", "city"})):
             s.row = regional[0]
             continue
+        scoring.append((s, rows))
+    # Closeness to the unambiguous places of every row the model reads, at once.
+    near = closeness_of_rows(
+        tuple({r for _, rows in scoring for r in rows if kind[r] not in _NO_POINT_KINDS}),
+        [(lats[s.row], lons[s.row]) for s in anchors if kind[s.row] not in ("governorate", "region")],
+        idx, w.near_km) if scoring else {}
+    kind_bias = _row_kind_bias(w)
+    w_prom, w_cue, w_gov, w_sent, w_art, w_near = w.many(_ROW_WEIGHTS)
+    for s, rows in scoring:
+        f = s.f
         sentence = sent_admin1.get(sentence_of[s.cand.first], set())
         cue_kinds = f.cue.kinds if f.cue else ()
         best, best_score = -1, 0.0

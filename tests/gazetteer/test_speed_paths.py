@@ -110,6 +110,24 @@ def test_closeness_of_rows_at_once_equals_row_by_row(gp, text):
     near = closeness_of_rows(rows, pts, idx, w.near_km) if rows else {}
     for r in rows:
         assert near[r] == closeness(idx.lat[r], idx.lon[r], pts, w.near_km)
+    as_pairs = closeness_of_rows(rows, [(float(a), float(b)) for a, b in pts], idx, w.near_km) if rows else {}
+    assert as_pairs == near
+
+
+def test_closeness_of_rows_equals_row_by_row_to_the_last_bit(gp):
+    """Plain-Python distances and one np.exp give numpy's numbers exactly, over random rows and points."""
+    import random
+
+    import numpy as np
+
+    idx, rng = gp.index, random.Random(7)
+    for _ in range(300):
+        rows = tuple(rng.sample(range(len(idx.kind)), rng.randint(1, 25)))
+        pts = np.array([(idx.lat[r], idx.lon[r]) for r in rng.sample(range(len(idx.kind)), rng.randint(1, 10))])
+        near_km = rng.choice([7.5, 40.0, 100.0])
+        near = closeness_of_rows(rows, [(float(a), float(b)) for a, b in pts], idx, near_km)
+        assert all(near[r] == closeness(idx.lat[r], idx.lon[r], pts, near_km) for r in rows)
+    assert closeness_of_rows((0, 1), [], idx, 40.0) == {0: 0.0, 1: 0.0}
 
 
 def test_geoparsing_imports_no_table_or_geometry_library():
