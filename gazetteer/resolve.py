@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from arabic.clitics import readings
 from arabic.normalize import name_key
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS
-from gazetteer.features import (_NO_POINT_KINDS, _rows_info, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness, closeness_of_rows,
+from gazetteer.features import (_NO_POINT_KINDS, _rows_info, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness_of_rows,
                                 cue_fields,
                                 list_links, list_neighbours, row_features, span_vector, with_list)
 from gazetteer.index import NameIndex
@@ -463,7 +461,7 @@ def drop_isolated(chosen: list[Scored], idx: NameIndex, w: Weights) -> list[Scor
     """
     keys = {s.cand.key for s in chosen}
     by_key: dict[str, tuple[list[tuple[float, float]], set[str]]] | None = None  # made when first needed
-    prominence = idx.as_list("prominence")
+    prominence, lats, lons = idx.as_list("prominence"), idx.as_list("lat"), idx.as_list("lon")
     kept = []
     for s in chosen:
         r = s.row
@@ -485,13 +483,13 @@ def drop_isolated(chosen: list[Scored], idx: NameIndex, w: Weights) -> list[Scor
                 pts, a1s = by_key[o.cand.key]
                 a1s.add(idx.admin1[o.row])
                 if idx.kind[o.row] != "governorate" and o.cand.match != "region":
-                    pts.append((idx.lat[o.row], idx.lon[o.row]))
+                    pts.append((lats[o.row], lons[o.row]))
         others = [v for k, v in by_key.items() if k != s.cand.key]
-        pts = np.array([p for v in others for p in v[0]] or [(np.nan, np.nan)])
-        if np.isnan(pts[0, 0]) or (fuzzy and f.gov_after):
+        pts = [p for v in others for p in v[0]]
+        if not pts or math.isnan(pts[0][0]) or (fuzzy and f.gov_after):
             near = idx.admin1[r] in {a for v in others for a in v[1]}
         else:
-            near = closeness(idx.lat[r], idx.lon[r], pts, w.near_km) > w.isolated_near
+            near = closeness_of_rows((r,), pts, idx, w.near_km)[r] > w.isolated_near  # = closeness(...)
         if near:
             kept.append(s)
     return kept
