@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from gazetteer.index import NameIndex
+from gazetteer.index import FUZZY_MIN_LEN, NameIndex
+from gazetteer.memo import Memo, on
 from gazetteer.places import strip_articles
 from gazetteer.lexicon import cues, directions
 from arabic.clitics import readings
@@ -409,6 +410,16 @@ def fuzzy_readings(word: str, idx: NameIndex, max_zipf: float) -> tuple[tuple[in
         if len(memo) < 200_000:
             memo[word] = hit
     return hit
+
+
+def fuzzy_worth(idx: NameIndex, max_zipf: float) -> Memo:
+    """word -> whether fuzzy_candidates would make a candidate of it: long enough, with a one-edit match
+    (`fuzzy_readings`). Memoised per index and max_zipf."""
+    return on(idx, f"_fuzzy_worth {max_zipf}", lambda: partial(_fuzzy_worth, idx, max_zipf))
+
+
+def _fuzzy_worth(idx: NameIndex, max_zipf: float, word: str) -> bool:
+    return len(word) >= FUZZY_MIN_LEN and bool(fuzzy_readings(word, idx, max_zipf))
 
 
 def fuzzy_memo(idx: NameIndex, max_zipf: float) -> dict[str, tuple]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -26,6 +26,7 @@ from arabic.normalize import name_key
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS, Candidate
 from gazetteer.index import NameIndex
+from gazetteer.memo import Memo, on
 from gazetteer.lexicon import (FUNCTION_WORDS, PREPOSITIONS, Cue, cue_of, cues, directions, expression_starts,
                                expressions_by_first,
                                foreign_adjectives,
@@ -175,7 +176,7 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
     # Context words count only when spaces alone separate them from the name (`مدينة. حماة` does not).
     first, clitic = c.first, c.clitic
     adjacent = first > 0 and text[tokens[first - 1].end:tokens[first].start].isspace()  # _spaces_between
-    facts, cue = _word_info(tokens[first - 1].text) if adjacent else _NO_INFO  # the word before
+    facts, cue = _WORD_INFO[tokens[first - 1].text] if adjacent else _NO_INFO  # the word before
     prep_clitic = clitic in _PREP_CLITICS
     if prep_clitic:
         cue = None
@@ -197,7 +198,7 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
     if cue is None:
         cue_kind = cue_clash = False
     else:  # cue_fields
-        kinds = _rows_info(idx, c.rows)[0]
+        kinds = rows_info(idx)[c.rows][0]
         cue_kind = not kinds.isdisjoint(cue.kinds)
         cue_clash = not cue_kind and kinds <= ADMIN_UNIT_KINDS
     if place and not vetoed:
@@ -209,33 +210,23 @@ _NO_FACTS = (False, False, False)
 _NO_INFO = (_NO_FACTS, None)
 
 
-def _word_info(word: str) -> tuple[tuple[bool, bool, bool], Cue | None]:
-    """(`_word_facts`, `cue_of`) of a word before a span, in one lookup (memoised per word)."""
-    hit = _WORD_INFO.get(word)
-    if hit is None:
-        hit = (_word_facts(word), cue_of(word))
-        if len(_WORD_INFO) < 200_000:
-            _WORD_INFO[word] = hit
-    return hit
+def _word_info_of(word: str) -> tuple[tuple[bool, bool, bool], Cue | None]:
+    return _word_facts(word), cue_of(word)
 
 
-_WORD_INFO: dict[str, tuple] = {}
+_WORD_INFO = Memo(_word_info_of)  # a word before a span -> (`_word_facts`, `cue_of`), in one look-up
 
 
-def _rows_info(idx: NameIndex, rows: tuple[int, ...]) -> tuple[frozenset[str], bool, frozenset[str | None], bool]:
-    """(the kinds of the rows, whether all are minor places: prominence < 0.5, their governorates, whether one is a
-    container: `idx.is_container`), memoised per index and rows."""
-    memo = idx.__dict__.get("_rows_info")
-    if memo is None:
-        memo = idx.__dict__["_rows_info"] = {}
-    hit = memo.get(rows)
-    if hit is None:
-        prominence = idx.as_list("prominence")
-        hit = (frozenset(idx.kind[r] for r in rows), all(prominence[r] < 0.5 for r in rows),
-               frozenset(idx.admin1[r] for r in rows), any(idx.is_container(r) for r in rows))
-        if len(memo) < 200_000:
-            memo[rows] = hit
-    return hit
+def rows_info(idx: NameIndex) -> Memo:
+    """rows -> (the kinds of the rows, whether all are minor places: prominence < 0.5, their governorates,
+    whether one is a container: `idx.is_container`), memoised per index."""
+    return on(idx, "_rows_info", lambda: partial(_rows_info_of, idx))
+
+
+def _rows_info_of(idx: NameIndex, rows: tuple[int, ...]) -> tuple[frozenset[str], bool, frozenset[str | None], bool]:
+    prominence = idx.as_list("prominence")
+    return (frozenset(idx.kind[r] for r in rows), all(prominence[r] < 0.5 for r in rows),
+            frozenset(idx.admin1[r] for r in rows), any(idx.is_container(r) for r in rows))
 
 
 def _foreign_name(word: str, c: Candidate, idx: NameIndex) -> bool:
@@ -255,24 +246,19 @@ def _foreign_name(word: str, c: Candidate, idx: NameIndex) -> bool:
     return hit
 
 
-# Bits of `_key_flags`: what a one-word span's key is, as far as the hard constraints ask.
+# Bits of `_KEY_FLAGS`: what a one-word span's key is, as far as the hard constraints ask.
 _FUNCTION, _COMPASS, _DUAL, _VERB_SHAPE, _HEAD = 1, 2, 4, 8, 16
 
 
-def _key_flags(key: str) -> int:
-    hit = _KEY_FLAGS.get(key)
-    if hit is None:
-        hit = ((_FUNCTION if key in FUNCTION_WORDS else 0) | (_COMPASS if key in _COMPASS_WORDS else 0)
-               | (_DUAL if key in _cue_duals() else 0)
-               | (_VERB_SHAPE if not key.startswith("ال") and (len(key) == 3 or (len(key) == 4 and key[0] in _IMPERFECT))
-                  else 0)
-               | (_HEAD if not key.startswith("ال") and key in name_heads() else 0))
-        if len(_KEY_FLAGS) < 200_000:
-            _KEY_FLAGS[key] = hit
-    return hit
+def _key_flags_of(key: str) -> int:
+    return ((_FUNCTION if key in FUNCTION_WORDS else 0) | (_COMPASS if key in _COMPASS_WORDS else 0)
+            | (_DUAL if key in _cue_duals() else 0)
+            | (_VERB_SHAPE if not key.startswith("ال") and (len(key) == 3 or (len(key) == 4 and key[0] in _IMPERFECT))
+               else 0)
+            | (_HEAD if not key.startswith("ال") and key in name_heads() else 0))
 
 
-_KEY_FLAGS: dict[str, int] = {}
+_KEY_FLAGS = Memo(_key_flags_of)  # a one-word key -> its bits
 
 
 @lru_cache(maxsize=1)
@@ -309,7 +295,7 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     k = c.last + 1
     nxt = tokens[k].text if k < len(tokens) and text[tokens[k - 1].end:tokens[k].start].isspace() else ""
     if c.last == c.first:
-        flags = _key_flags(c.key)
+        flags = _KEY_FLAGS[c.key]
         if flags & _FUNCTION and not (cue and not cue.plural and cue_kind):
             return "function word"
         if flags & _COMPASS and not (cue and not cue.plural and cue_kind and "region" not in cue.kinds):
@@ -321,7 +307,7 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
         if not cue and nxt in _PERSON_LINKS:
             return "person"  # `رامي عبد الرحمن`, `سعد بن معاذ`: a given name, not a place
         if cue and cue.plural and not c.clitic and not c.key.startswith("ال") and idx.commonness(c.key) >= 4.0 \
-                and _rows_info(idx, c.rows)[1]:
+                and rows_info(idx)[c.rows][1]:
             return "adjective"  # `مناطق هامة`: an indefinite common word after a plural noun describes it
         if flags & _VERB_SHAPE and not cue and not facts[0] and c.clitic not in _PREP_CLITICS \
                 and _verb_reading(c, text, tokens, nxt, idx):
@@ -340,7 +326,7 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
         return "partial name"
     if nxt in foreign_adjectives():
         return "abroad"
-    if _rows_info(idx, c.rows)[1]:  # a minor place
+    if rows_info(idx)[c.rows][1]:  # a minor place
         after = tokens[k + 1].text if nxt == "في" and k + 1 < len(tokens) else (nxt[1:] if nxt.startswith("ب") else "")
         if after and after in foreign_countries():
             return "abroad"
@@ -457,10 +443,10 @@ def context_evidence(scored: list[Scored], text: str, tokens: list[Token], sente
         by_first.setdefault(s.cand.first, []).append(s)
     # Governorates the sentence speaks of (`ريف دمشق`, `محافظة درعا`, `ريفي إدلب وحماة`).
     sentence_govs: dict[int, set[str]] = {}
-    kind, admin1 = idx.kind, idx.admin1
+    kind, admin1, info = idx.kind, idx.admin1, rows_info(idx)
     for n, s in enumerate(scored):
         vetoed = local[n][4] if local is not None else s.f.vetoed
-        if not vetoed and (s.cand.match == "region" or _rows_info(idx, s.cand.rows)[0] == _GOVERNORATE_ONLY):
+        if not vetoed and (s.cand.match == "region" or info[s.cand.rows][0] == _GOVERNORATE_ONLY):
             sentence_govs.setdefault(sentence_of[s.cand.first], set()).add(admin1[s.cand.rows[0]])
     n_tokens = len(tokens)
     for n, s in enumerate(scored):

@@ -7,8 +7,9 @@ Mentions. A name the gazetteer lacks simply yields no candidate; it never distur
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from bisect import bisect_left
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from arabic import Doc, analyse
 from arabic.normalize import Normalized
@@ -16,12 +17,12 @@ from arabic.tokens import Token
 from gazetteer import weights as weights_table
 from gazetteer.admin import PART_CODES
 from gazetteer.compose import Composed, compose, composed_id
-from gazetteer.candidates import (Candidate, exact_candidates, fuzzy_candidates, fuzzy_memo, fuzzy_readings,
-                                   region_candidates)
+from gazetteer.candidates import Candidate, exact_candidates, fuzzy_candidates, fuzzy_worth, region_candidates
 from gazetteer.features import (Scored, SpanFeatures, context_evidence, fixed_expression_tokens, list_adjacent, local_fields,
                                 prior_features)
-from gazetteer.index import FUZZY_MIN_LEN, NameIndex, get_index
+from gazetteer.index import NameIndex, get_index
 from gazetteer.lexicon import cue_of, cues, direction_names
+from gazetteer.memo import Memo, on
 from gazetteer.mention import Mention, make_mention
 from gazetteer.scan import CUE, EXACT, EXPRESSION, REGION, having, with_roles, word_roles
 from gazetteer.resolve import choose_rows, drop_isolated, repeat_names, score_spans, select, span_contributions
@@ -102,18 +103,7 @@ class Geoparser:
         covered = {k for s in scored if s.f.prior >= w.threshold for k in range(s.cand.first, s.cand.last + 1)}
         cue_at = having(roles, CUE, some)
         # Only words fuzzy_candidates would make a candidate of: uncovered, with a one-edit match.
-        known = fuzzy_memo(idx, w.typo_max_zipf)
-
-        def maybe(k: int) -> bool:
-            word = words[k].text
-            if len(word) < FUZZY_MIN_LEN:
-                return False
-            found = known.get(word)
-            if found is None:
-                found = fuzzy_readings(word, idx, w.typo_max_zipf)
-            return bool(found)
-
-        slots = _place_slots(scored, ntext, words, cue_at, maybe, covered)
+        slots = _place_slots(scored, ntext, words, cue_at, fuzzy_worth(idx, w.typo_max_zipf), covered)
         fuzzy = fuzzy_candidates(words, slots, covered, idx, w.typo_max_zipf)
         scored += self._with_priors(fuzzy, words)
         expressions = fixed_expression_tokens(words, having(roles, EXPRESSION, some))
@@ -254,9 +244,9 @@ def _after_cue(words: list[Token], i: int) -> bool:
 
 
 def _place_slots(scored: list[Scored], ntext: str, words: list[Token], cue_at: list[int] | None = None,
-                 wanted=None, skip: set[int] = frozenset()) -> set[int]:
+                 wanted: Mapping[str, bool] | None = None, skip: set[int] = frozenset()) -> set[int]:
     """Words where a place is expected: after a cue word, or next to a candidate place in a list.
-    `cue_at`: the cue words (gazetteer.scan's CUE), by default found here; `wanted(k)`: whether word k
+    `cue_at`: the cue words (gazetteer.scan's CUE), by default found here; `wanted[word]`: whether a word
     is worth testing as a list member at all (by default every word is); `skip`: words that are not."""
     if cue_at is None:
         cue_at = [i for i, w in enumerate(words) if cue_of(w.text) is not None]
@@ -265,7 +255,7 @@ def _place_slots(scored: list[Scored], ntext: str, words: list[Token], cue_at: l
     spans = list({(s.cand.first, s.cand.last): s.cand for s in scored}.values())
     # The words next to a span (one or two before or after) that could become slots, each asked once.
     near = {k for c in spans for k in (c.last + 1, c.last + 2, c.first - 1, c.first - 2)} - slots - skip
-    near = {k for k in near if 0 <= k < n and (wanted is None or wanted(k))}
+    near = {k for k in near if 0 <= k < n and (wanted is None or wanted[words[k].text])}
     if not near:
         return slots
     for c in spans:
@@ -296,7 +286,7 @@ def _mention(s: Scored, norm: Normalized, idx: NameIndex, w: Weights | None = No
     c = s.cand
     index = norm.index
     start, end = index[c.start], index[c.end - 1] + 1  # norm.span(c.start, c.end)
-    place = _row_place(idx, c.region, s.row) if c.match == "region" else _row_place(idx, None, s.row)
+    place = row_places(idx)[(c.region if c.match == "region" else None, s.row)]
     # Fields in Mention's order: start, end, text, place_id, name_ar, name_en, kind, admin1, lat, lon, score,
     # admin2, admin1_ar, admin2_ar, nstart, nend, geo_precision, why.
     score = round(s.score, 3)
@@ -304,28 +294,24 @@ def _mention(s: Scored, norm: Normalized, idx: NameIndex, w: Weights | None = No
                          c.start, c.end, 0, _why(s, w, score) if w is not None else ()))
 
 
-def _row_place(idx: NameIndex, region: tuple[str, str | None] | None, r: int) -> tuple:
-    """(place_id, name_ar, name_en, kind, admin1, lat, lon, admin2, admin1_ar, admin2_ar) of a mention of row r
-    (of a countryside `region` span: its own referent, `_region`); a governorate is at its seat (ANNOTATION.md),
-    not its centroid. Memoised per index, row and region."""
-    memo = idx.__dict__.get("_row_places")
-    if memo is None:
-        memo = idx.__dict__["_row_places"] = {}
-    key = (region, r)
-    hit = memo.get(key)
-    if hit is None:
-        place_id, kind, name_ar, name_en = idx.place_id[r], idx.kind[r], idx.name_ar[r], idx.name_en[r]
-        lats, lons = _points(idx)
-        lat, lon = lats[r], lons[r]
-        if region is not None:
-            place_id, kind, name_ar, name_en, lat, lon = _region(region, r, idx)
-        if kind == "governorate":
-            lat, lon = idx.region_centres.get(idx.admin1[r], (lat, lon))
-        hit = (place_id, name_ar, name_en, kind, idx.admin1_en[r], lat, lon, idx.admin2_en[r], idx.admin1_ar[r],
-               idx.admin2_ar[r])
-        if len(memo) < 200_000:
-            memo[key] = hit
-    return hit
+def row_places(idx: NameIndex) -> Memo:
+    """(region, r) -> (place_id, name_ar, name_en, kind, admin1, lat, lon, admin2, admin1_ar, admin2_ar) of a mention
+    of row r (of a countryside `region` span: its own referent, `_region`; else region is None); a governorate is at
+    its seat (ANNOTATION.md), not its centroid. Memoised per index."""
+    return on(idx, "_row_places", lambda: partial(_row_place, idx))
+
+
+def _row_place(idx: NameIndex, key: tuple[tuple[str, str | None] | None, int]) -> tuple:
+    region, r = key
+    place_id, kind, name_ar, name_en = idx.place_id[r], idx.kind[r], idx.name_ar[r], idx.name_en[r]
+    lats, lons = _points(idx)
+    lat, lon = lats[r], lons[r]
+    if region is not None:
+        place_id, kind, name_ar, name_en, lat, lon = _region(region, r, idx)
+    if kind == "governorate":
+        lat, lon = idx.region_centres.get(idx.admin1[r], (lat, lon))
+    return (place_id, name_ar, name_en, kind, idx.admin1_en[r], lat, lon, idx.admin2_en[r], idx.admin1_ar[r],
+            idx.admin2_ar[r])
 
 
 def _points(idx: NameIndex) -> tuple[list[float], list[float]]:
@@ -340,13 +326,12 @@ def _why(s: Scored, w: Weights, score: float | None = None) -> tuple[tuple[str, 
     """The span model's largest contributions to the log-odds (features named as in weights.tsv), then the
     score (`score`: round(s.score, 3) when already made). The contributions are memoised per record: news
     names the same places in the same ways."""
-    memo = w.memo("why")
-    top = memo.get(s.f)
-    if top is None:
-        top = tuple((name, round(v, 3)) for name, v in span_contributions(s.f, w)[:4])
-        if len(memo) < 100_000:
-            memo[s.f] = top
+    top = w.memo("why", partial(_top_contributions, w=w), limit=100_000)[s.f]
     return (*top, ("score", round(s.score, 3) if score is None else score))
+
+
+def _top_contributions(f: SpanFeatures, w: Weights) -> tuple[tuple[str, float], ...]:
+    return tuple((name, round(v, 3)) for name, v in span_contributions(f, w)[:4])
 
 
 def _region(region: tuple[str, str | None], r: int, idx: NameIndex) -> tuple[str, str, str, str, float, float]:

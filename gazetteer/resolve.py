@@ -9,15 +9,17 @@ is not a place, and `حي الوعر` is not an admin unit that merely shares th
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from arabic.clitics import readings
 from arabic.normalize import name_key
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS
-from gazetteer.features import (_NO_POINT_KINDS, _rows_info, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness_of_rows,
+from gazetteer.features import (_NO_POINT_KINDS, rows_info, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness_of_rows,
                                 cue_fields,
                                 list_links, list_neighbours, row_features, span_vector, with_list)
 from gazetteer.index import NameIndex
+from gazetteer.memo import Memo
 from gazetteer.compose import facility_words
 from gazetteer.lexicon import cue_of
 from gazetteer.places import strip_articles
@@ -160,9 +162,9 @@ def score_spans(scored: list[Scored], by_first: dict[int, list[Scored]], text: s
     """Score every candidate, then let list membership travel: a member of an enumeration that
     holds a confident place (or follows a plural cue) is a place too; two passes let confidence
     travel along the list."""
-    memo = w.memo("span_score")  # news repeats its records: the same names with the same evidence
+    scores = span_scores(w)
     for s in scored:
-        s.score = _memo_score(s.f, w, memo)
+        s.score = scores[s.f]
     links = list_links(scored, by_first, text, tokens)
     # Only a listed span or one after a plural cue can change (without either, in_list stays False).
     live = [(s, links[id(s)]) for s in scored
@@ -193,20 +195,16 @@ def score_spans(scored: list[Scored], by_first: dict[int, list[Scored]], text: s
             else:
                 continue  # the same record: the same score
             s.f = f
-            s.score = _memo_score(f, w, memo)
+            s.score = scores[f]
             changed = True
         if not changed:
             break  # a second pass would read the same records and scores
 
 
-def _memo_score(f: SpanFeatures, w: Weights, memo: dict) -> float:
-    """span_score(f, w), memoised in `memo` (the weights' own)."""
-    score = memo.get(f)
-    if score is None:
-        score = span_score(f, w)
-        if len(memo) < 100_000:
-            memo[f] = score
-    return score
+def span_scores(w: Weights) -> Memo:
+    """record -> span_score(record, w), memoised with the weights: news repeats its records, the same names
+    with the same evidence."""
+    return w.memo("span_score", partial(span_score, w=w), limit=100_000)
 
 
 def _by_last(scored: list[Scored]) -> dict[int, list[tuple[int, Scored]]]:
@@ -264,8 +262,9 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
         s.row = s.cand.rows[0]
     art_admin1: dict[str, float] = {}
     sent_admin1: dict[int, set[str]] = {}
+    info = rows_info(idx)
     for s in chosen:
-        a1s = _rows_info(idx, s.cand.rows)[2]
+        a1s = info[s.cand.rows][2]
         if len(a1s) == 1:
             a1 = next(iter(a1s))
             art_admin1[a1] = art_admin1.get(a1, 0.0) + (1.0 if s.row >= 0 else 0.5)
@@ -325,7 +324,7 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
     gov_cued, city_cued = set(), set()
     for s in chosen:
         cue = s.f.cue
-        if cue and s.cand.match != "region" and _rows_info(idx, s.cand.rows)[3]:  # a container among them
+        if cue and s.cand.match != "region" and info[s.cand.rows][3]:  # a container among them
             a1 = idx.admin1[s.row]
             if "city" in cue.kinds:
                 city_cued.add(a1)

@@ -6,8 +6,11 @@ error at load time, not a silent zero.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
+
+from gazetteer.memo import LIMIT, Memo
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "weights.tsv"
 
@@ -47,11 +50,12 @@ class Weights(Mapping):
             hit = self._many[names] = tuple(self._values[n] for n in names)
         return hit
 
-    def memo(self, name: str) -> dict:
-        """A cache of results computed from these weights alone (`name`: whose), kept as long as they are."""
+    def memo(self, name: str, make: Callable[[Any], Any] | None = None, limit: int = LIMIT) -> dict:
+        """A cache of results computed from these weights alone (`name`: whose), kept as long as they are:
+        a plain dict, or with `make` a `Memo` that works out a missing key as make(key)."""
         out = self._memos.get(name)
         if out is None:
-            out = self._memos[name] = {}
+            out = self._memos[name] = {} if make is None else Memo(make, limit)
         return out
 
     def help(self, name: str) -> str:
