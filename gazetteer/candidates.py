@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from gazetteer.index import FUZZY_MIN_LEN, NameIndex
 from gazetteer.memo import Memo, on
@@ -415,7 +415,7 @@ def fuzzy_readings(word: str, idx: NameIndex, max_zipf: float) -> tuple[tuple[in
 def fuzzy_worth(idx: NameIndex, max_zipf: float) -> Memo:
     """word -> whether fuzzy_candidates would make a candidate of it: long enough, with a one-edit match
     (`fuzzy_readings`). Memoised per index and max_zipf."""
-    return on(idx, f"_fuzzy_worth {max_zipf}", lambda: partial(_fuzzy_worth, idx, max_zipf))
+    return on(idx, f"_fuzzy_worth {max_zipf}", _fuzzy_worth, idx, max_zipf)
 
 
 def _fuzzy_worth(idx: NameIndex, max_zipf: float, word: str) -> bool:

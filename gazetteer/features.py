@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache, partial
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -220,7 +220,7 @@ _WORD_INFO = Memo(_word_info_of)  # a word before a span -> (`_word_facts`, `cue
 def rows_info(idx: NameIndex) -> Memo:
     """rows -> (the kinds of the rows, whether all are minor places: prominence < 0.5, their governorates,
     whether one is a container: `idx.is_container`), memoised per index."""
-    return on(idx, "_rows_info", lambda: partial(_rows_info_of, idx))
+    return on(idx, "_rows_info", _rows_info_of, idx)
 
 
 def _rows_info_of(idx: NameIndex, rows: tuple[int, ...]) -> tuple[frozenset[str], bool, frozenset[str | None], bool]:
@@ -461,8 +461,9 @@ def context_evidence(scored: list[Scored], text: str, tokens: list[Token], sente
                 idx.admin1[r] for r in g.rows if idx.is_container(r))
             gov_part = g.region[1] if g.match == "region" else None
         govs = sentence_govs.get(sentence_of[c.first])
-        fit = gov_after is not None and any(admin1[r] == gov_after for r in c.rows)
-        in_sentence = c.match != "region" and govs is not None and any(admin1[r] in govs for r in c.rows)
+        a1s = info[c.rows][2]  # the governorates of its places
+        fit = gov_after is not None and gov_after in a1s
+        in_sentence = c.match != "region" and govs is not None and not a1s.isdisjoint(govs)
         f = s.f
         if local is None:
             s.f = f._replace(gov_after=gov_after, gov_part=gov_part, gov_after_fit=fit, gov_sentence=in_sentence)
@@ -495,7 +496,7 @@ def _container(s: Scored, by_first: dict[int, list[Scored]], tokens: list[Token]
         for g in by_first.get(k, ()):
             if g is s or g.cand.match == "fuzzy":
                 continue
-            contains = g.cand.match == "region" or any(idx.is_container(r) for r in g.cand.rows)
+            contains = g.cand.match == "region" or rows_info(idx)[g.cand.rows][3]
             if contains and (linked or "ب" in g.cand.clitic or g.cand.match == "region"):
                 return g
         if tokens[k].text in _CONNECTORS or cue_of(tokens[k].text) is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from bisect import bisect_left
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from arabic import Doc, analyse
 from arabic.normalize import Normalized
@@ -298,7 +298,7 @@ def row_places(idx: NameIndex) -> Memo:
     """(region, r) -> (place_id, name_ar, name_en, kind, admin1, lat, lon, admin2, admin1_ar, admin2_ar) of a mention
     of row r (of a countryside `region` span: its own referent, `_region`; else region is None); a governorate is at
     its seat (ANNOTATION.md), not its centroid. Memoised per index."""
-    return on(idx, "_row_places", lambda: partial(_row_place, idx))
+    return on(idx, "_row_places", _row_place, idx)
 
 
 def _row_place(idx: NameIndex, key: tuple[tuple[str, str | None] | None, int]) -> tuple:
@@ -326,11 +326,11 @@ def _why(s: Scored, w: Weights, score: float | None = None) -> tuple[tuple[str, 
     """The span model's largest contributions to the log-odds (features named as in weights.tsv), then the
     score (`score`: round(s.score, 3) when already made). The contributions are memoised per record: news
     names the same places in the same ways."""
-    top = w.memo("why", partial(_top_contributions, w=w), limit=100_000)[s.f]
+    top = w.memo("why", _top_contributions, limit=100_000)[s.f]
     return (*top, ("score", round(s.score, 3) if score is None else score))
 
 
-def _top_contributions(f: SpanFeatures, w: Weights) -> tuple[tuple[str, float], ...]:
+def _top_contributions(w: Weights, f: SpanFeatures) -> tuple[tuple[str, float], ...]:
     return tuple((name, round(v, 3)) for name, v in span_contributions(f, w)[:4])
 
 

@@ -7,6 +7,7 @@ dict that fills a missing key itself, so a hit is one dictionary look-up done in
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from functools import partial
 from typing import Any
 
 LIMIT = 200_000  # entries kept at most: beyond, a miss is worked out each time (a 10 MB dump stays bounded)
@@ -32,10 +33,10 @@ class Memo(dict):
         return Memo, (self.make, self.limit)  # a copy starts empty: the table is a cache, not data
 
 
-def on(owner: Any, name: str, make: Callable[[], Callable[[Any], Any]], limit: int = LIMIT) -> Memo:
-    """The memo `name` kept on `owner` (a name index, a geoparser), made by `make()` the first time: memos of
-    an index live and die with it, so a test's small index never reads the full one's."""
+def on(owner: Any, name: str, make: Callable[..., Any], *args: Any, limit: int = LIMIT) -> Memo:
+    """The memo `name` kept on `owner` (a name index), of key -> make(*args, key), made the first time: memos
+    of an index live and die with it, so a test's small index never reads the full one's."""
     memo = owner.__dict__.get(name)
     if memo is None:
-        memo = owner.__dict__[name] = Memo(make(), limit)
+        memo = owner.__dict__[name] = Memo(partial(make, *args) if args else make, limit)
     return memo

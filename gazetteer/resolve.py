@@ -9,7 +9,6 @@ is not a place, and `حي الوعر` is not an admin unit that merely shares th
 from __future__ import annotations
 
 import math
-from functools import partial
 
 from arabic.clitics import readings
 from arabic.normalize import name_key
@@ -204,7 +203,11 @@ def score_spans(scored: list[Scored], by_first: dict[int, list[Scored]], text: s
 def span_scores(w: Weights) -> Memo:
     """record -> span_score(record, w), memoised with the weights: news repeats its records, the same names
     with the same evidence."""
-    return w.memo("span_score", partial(span_score, w=w), limit=100_000)
+    return w.memo("span_score", _span_score, limit=100_000)
+
+
+def _span_score(w: Weights, f: SpanFeatures) -> float:
+    return span_score(f, w)
 
 
 def _by_last(scored: list[Scored]) -> dict[int, list[tuple[int, Scored]]]:
@@ -223,17 +226,23 @@ def repeat_names(scored: list[Scored], idx: NameIndex, w: Weights) -> None:
     `مدينة الباب` once does not make `فتح الباب` a place.
     """
     best: dict[str, float] = {}
+    threshold = w.threshold
     for s in scored:
-        if s.score >= w.threshold and s.cand.match == "exact":
-            best[s.cand.key] = max(best.get(s.cand.key, 0.0), s.score)
+        if s.score >= threshold and s.cand.match == "exact":
+            key = s.cand.key
+            if key not in best or s.score > best[key]:  # max(), spelt out (scores are >= 0)
+                best[key] = s.score
     if not best:
         return
     zipf, common, repeat = idx.zipf, w.common_word, w.repeat
     for s in scored:
         f = s.f
-        if (not f.vetoed and s.cand.match == "exact" and s.cand.key in best
-                and (zipf.get(s.cand.key, 0.0) < common or f.cue or f.prep or f.in_list)):  # idx.commonness
-            s.score = max(s.score, repeat * best[s.cand.key])
+        key = s.cand.key
+        if (key in best and not f.vetoed and s.cand.match == "exact"
+                and (zipf.get(key, 0.0) < common or f.cue or f.prep or f.in_list)):  # idx.commonness
+            x = repeat * best[key]
+            if x > s.score:
+                s.score = x
 
 
 def select(scored: list[Scored], w: Weights) -> list[Scored]:

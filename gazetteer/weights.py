@@ -7,6 +7,7 @@ error at load time, not a silent zero.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,12 @@ class Weights(Mapping):
             hit = self._many[names] = tuple(self._values[n] for n in names)
         return hit
 
-    def memo(self, name: str, make: Callable[[Any], Any] | None = None, limit: int = LIMIT) -> dict:
+    def memo(self, name: str, make: Callable[["Weights", Any], Any] | None = None, limit: int = LIMIT) -> dict:
         """A cache of results computed from these weights alone (`name`: whose), kept as long as they are:
-        a plain dict, or with `make` a `Memo` that works out a missing key as make(key)."""
+        a plain dict, or with `make` a `Memo` that works out a missing key as make(self, key)."""
         out = self._memos.get(name)
         if out is None:
-            out = self._memos[name] = {} if make is None else Memo(make, limit)
+            out = self._memos[name] = {} if make is None else Memo(partial(make, self), limit)
         return out
 
     def help(self, name: str) -> str:

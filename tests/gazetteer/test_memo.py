@@ -32,9 +32,9 @@ def test_memos_live_on_their_owner():
         pass
 
     a, b = Owner(), Owner()
-    ma = on(a, "_m", lambda: str.upper)
-    assert on(a, "_m", lambda: str.lower) is ma and ma["x"] == "X"
-    assert on(b, "_m", lambda: str.lower)["x"] == "x"
+    ma = on(a, "_m", str.upper)
+    assert on(a, "_m", str.lower) is ma and ma["x"] == "X"
+    assert on(b, "_m", "{}{}{}".format, "<", ">")["x"] == "<>x" == on(b, "_m", str.upper)["x"]  # make(*args, key)
 
 
 def test_rows_info_reads_the_rows_of_its_own_index():
