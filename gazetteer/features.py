@@ -326,10 +326,9 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
         return "partial name"
     if nxt in foreign_adjectives():
         return "abroad"
-    if rows_info(idx)[c.rows][1]:  # a minor place
-        after = tokens[k + 1].text if nxt == "في" and k + 1 < len(tokens) else (nxt[1:] if nxt.startswith("ب") else "")
-        if after and after in foreign_countries():
-            return "abroad"
+    after = tokens[k + 1].text if nxt == "في" and k + 1 < len(tokens) else (nxt[1:] if nxt.startswith("ب") else "")
+    if after and after in foreign_countries() and rows_info(idx)[c.rows][1]:  # a minor place
+        return "abroad"
     return ""
 
 
