@@ -168,3 +168,22 @@ def test_mentions_equal_the_plain_construction(gp, text):
                             admin2_ar=idx.admin2_ar[r], nstart=s.cand.start, nend=s.cand.end, why=why)
             made = _mention(s, doc.norm, idx, w)
             assert made == plain and repr(made) == repr(plain) and hash(made) == hash(plain)
+
+
+def test_geoparsing_makes_no_reference_cycles_and_leaves_the_collector_as_it_was(gp):
+    """The geoparser pauses the cyclic collector for a call: it must leave no cyclic garbage behind, and the
+    collector enabled or disabled as it found it."""
+    import gc
+
+    for text in texts():
+        gp.geoparse(text)  # memos filled, lazy imports done
+    gc.collect()
+    for text in texts():
+        assert gp.geoparse(text) is not None and gc.isenabled()
+    assert gc.collect() == 0  # nothing unreachable: no cycle was made
+    gc.disable()
+    try:
+        gp.geoparse(texts()[0])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
