@@ -8,11 +8,26 @@ Doc in a cache: a worker process needs nothing but its inputs.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from functools import cached_property
 
 from arabic.normalize import Normalized, normalize
 from arabic.sentences import Sentence, connective_starts, sentence_of_tokens, split_sentences
 from arabic.tokens import Token, tokenize
+
+
+class cached_property:
+    """functools.cached_property without Python 3.11's lock, which every Doc's first read of each part took
+    (one lock per class; 3.12 dropped it): made once per Doc, kept in the instance's dict."""
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 class Doc:
