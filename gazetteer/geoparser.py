@@ -113,13 +113,13 @@ class Geoparser:
         some = with_roles(roles)
         cands = exact_candidates(ntext, words, idx, self._worth_matching(words, roles, having(roles, EXACT, some))) + \
             region_candidates(ntext, words, idx, having(roles, REGION, some))
-        scored = self._with_priors(cands, words)
+        scored = self._with_priors(cands, words, roles)
         covered = {k for s in scored if s.f.prior >= w.threshold for k in range(s.cand.first, s.cand.last + 1)}
         cue_at = having(roles, CUE, some)
         # Only words fuzzy_candidates would make a candidate of: uncovered, with a one-edit match.
         slots = _place_slots(scored, ntext, words, cue_at, fuzzy_worth(idx, w.typo_max_zipf), covered)
         fuzzy = fuzzy_candidates(words, slots, covered, idx, w.typo_max_zipf)
-        scored += self._with_priors(fuzzy, words)
+        scored += self._with_priors(fuzzy, words, roles)
         expressions = fixed_expression_tokens(words, having(roles, EXPRESSION, some))
         tanween = _tanween_words(doc, words, {s.cand.first for s in scored if s.cand.last == s.cand.first})
         local = [local_fields(s.f, s.cand, ntext, words, expressions, idx, tanween) for s in scored]
@@ -172,8 +172,9 @@ class Geoparser:
             self._dead[word] = dead
         return dead
 
-    def _with_priors(self, cands: list[Candidate], words: list[Token]) -> list[Scored]:
-        """Candidates with their prior; hopeless ones (`على`, `إلى` with no cue word before) are dropped."""
+    def _with_priors(self, cands: list[Candidate], words: list[Token], roles: list[int]) -> list[Scored]:
+        """Candidates with their prior; hopeless ones (`على`, `إلى` with no cue word before: `roles`, the words'
+        role bits, say which words are cues) are dropped."""
         out = []
         idx, w = self.index, self.weights
         memo, hopeless = self._priors, w.hopeless
@@ -185,7 +186,7 @@ class Geoparser:
                 f = prior_features(c, whole, idx, w)
                 if len(memo) < 200_000:
                     memo[key] = f
-            if f.prior > hopeless or _after_cue(words, c.first):
+            if f.prior > hopeless or (c.first and roles[c.first - 1] & CUE):  # a cue word before
                 out.append(Scored(c, f))
         return out
 
@@ -251,10 +252,6 @@ def _tanween_words(doc: Doc, words: list[Token], which: set[int]) -> frozenset[i
         if search(text, a, b + 1):  # a mark in text[a:b + 1]
             out.add(k)
     return frozenset(out)
-
-
-def _after_cue(words: list[Token], i: int) -> bool:
-    return i > 0 and cue_of(words[i - 1].text) is not None
 
 
 def _place_slots(scored: list[Scored], ntext: str, words: list[Token], cue_at: list[int] | None = None,
