@@ -543,11 +543,14 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
             etype, generic = weapon[0], False
         count = _pick_count(scope_counts) or \
             (_pick_count(clause_counts) if len(scopes) == 1 else None)
+        stated = count is not None and count.value is not None
+        if len(group) > 1 and not stated and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
+            continue  # "across the countrysides of A and B", with no number or date: background
+        if len(group) > 1 and stated and count.value:
+            count = replace(count, value=None)  # `ستة مدنيين … في احسم ونقير وبليون`: a total of the list, no place's own
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
         anaphoric = all(not t.payload.strong or _definite(doc.toks[t.first].text)
                         for t in own if t.payload.event_type == etype)
-        if len(group) > 1 and rank < 2 and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
-            continue  # "across the countrysides of A and B", with no number or date: background
         typing = [t.first for t in own if t.payload.event_type == etype]
         context = background or bool(typing) and all(k in doc.amid for k in typing)
         for p in group or [None]:

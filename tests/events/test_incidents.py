@@ -180,6 +180,9 @@ COUNTS = [
     ("استهدف قصف صاروخي اللواء 47 قرب بلدة محردة.", [("shelling", "محردة", None)]),
     # a campaign's total told after a report is not that report's toll
     ("قتل 3 عناصر في اشتباكات في بلدة طفس اليوم.\nوقتل 40 عنصرا منذ بدء الهجوم.", [("clashes", "طفس", 3)]),
+    # a toll told for a list of places is no place's own (the map would add it up once per place)
+    ("قتل ستة مدنيين بغارات جوية على بلدات كفرنبل وخان شيخون.",
+     [("airstrike", "كفرنبل", None), ("airstrike", "خان شيخون", None)]),
     # people counted in parts are one number
     ("قضى ثلاثة أطفال وامرأتان بقصف على بلدة طفس.", [("shelling", "طفس", 5)]),
     # nobody hurt
