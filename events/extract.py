@@ -39,7 +39,7 @@ from arabic.tokens import Token
 from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
-from events.lexicon import Trigger, lexicon
+from events.lexicon import Trigger, flies, lexicon
 from events.merge import Draft, merge
 from events.places import CONTAINERS, PRECISION, contains, geo_precision
 from events.schema import event_types, types_with
@@ -646,6 +646,9 @@ def _weapons_from_context(drafts: list[Draft]) -> list[Draft]:
     for i, d in enumerate(drafts):
         if not d.generic:
             continue
+        named = [a for a in (d.row["actors"] or "").split(";") if a]
+        if named and not flies() & set(named):
+            continue  # `قصف فصائل المعارضة`: rebels have no aircraft, the raids before were someone else's
         family = event_types()[d.row["event_type"]].family
         prior = next((k for k in reversed(drafts[:i]) if not k.generic
                       and (k.sentence < d.sentence or k.clause == d.clause)

@@ -136,6 +136,9 @@ TYPES = [
     ("طال القصف الجوي بلدة طفس صباح اليوم.", [("airstrike", "طفس", None)]),
     # "also targeted": the weapon named just before types it
     ("أغار الطيران على بلدة طفس، كما استهدف بلدة كفرنبل.", [("airstrike", "طفس", None), ("airstrike", "كفرنبل", None)]),
+    # ... but never a rebels' shelling: they have no aircraft
+    ("أغار الطيران الحربي على بلدة طفس صباح اليوم. وقتل مدنيان إثر قصف فصائل المعارضة على مدينة محردة.",
+     [("airstrike", "طفس", None), ("shelling", "محردة", 2)]),
     # ... but not across "whereas": another actor's targeting
     ("ألقى الطيران المروحي البراميل على بلدة طفس، في حين استهدفت الفصائل بلدة كفرنبل.",
      [("airstrike", "طفس", None), ("shelling", "كفرنبل", None)]),
