@@ -315,9 +315,12 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]], 
     return out
 
 
-def _pick_count(counts: list[Count]) -> Count | None:
-    """The first stated number, else the first vague amount (kept for its text)."""
-    return next((c for c in counts if c.value is not None), None) or next(iter(counts), None)
+def _pick_count(counts: list[Count], trigs: list[Match[Trigger]] = (), etype: str | None = None) -> Count | None:
+    """The number right after a cue of the event's type (`قتلت اثنين … واعتقلت خمسة`: the arrest counts
+    five), else the first stated number, else the first vague amount (kept for its text)."""
+    stated = [c for c in counts if c.value is not None]
+    own = next((c for c in stated for t in trigs if t.payload.event_type == etype and 0 < c.first - t.last <= 2), None)
+    return own or next(iter(stated), None) or next(iter(counts), None)
 
 
 def _groups(doc: _Doc, places: list[Place]) -> list[list[Place]]:
@@ -541,12 +544,12 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
                 event_types()[weapon[0]].family == event_types()[etype].family
                 or etype == "killing" and event_types()[weapon[0]].attack):
             etype, generic = weapon[0], False
-        count = _pick_count(scope_counts) or \
-            (_pick_count(clause_counts) if len(scopes) == 1 else None)
+        count = _pick_count(scope_counts, own, etype) or \
+            (_pick_count(clause_counts, trigs, etype) if len(scopes) == 1 else None)
         stated = count is not None and count.value is not None
         if len(group) > 1 and not stated and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
             continue  # "across the countrysides of A and B", with no number or date: background
-        if len(group) > 1 and stated and count.value:
+        if stated and count.value and len(group) > 1:
             count = replace(count, value=None)  # `ستة مدنيين … في احسم ونقير وبليون`: a total of the list, no place's own
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
         anaphoric = all(not t.payload.strong or _definite(doc.toks[t.first].text)

@@ -186,6 +186,8 @@ COUNTS = [
     # a toll told for a list of places is no place's own (the map would add it up once per place)
     ("قتل ستة مدنيين بغارات جوية على بلدات كفرنبل وخان شيخون.",
      [("airstrike", "كفرنبل", None), ("airstrike", "خان شيخون", None)]),
+    # the number right after the cue of the event's type is its count ("others" count people)
+    ("قالت قوات الأمن إنها قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين في بلدة طفس.", [("arrest", "طفس", 5)]),
     # people counted in parts are one number
     ("قضى ثلاثة أطفال وامرأتان بقصف على بلدة طفس.", [("shelling", "طفس", 5)]),
     # nobody hurt
