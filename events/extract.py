@@ -464,15 +464,14 @@ def _drop_near(doc: _Doc, places: list[Place]) -> list[Place]:
     for i, p in enumerate(places):
         first = doc.place_tok(p)
         if i and first in doc.near and first - doc.tok_index(places[i - 1][1]) <= NEAR_REACH and \
-                not _CONJOINED.search(doc.text, places[i - 1][1], p[0]) and \
+                not any(w.startswith("و") for w in _RUN.findall(doc.text, places[i - 1][1], p[0])[-2:]) and \
                 not _between(doc.triggers, places[i - 1][1], p[0]):
-            continue  # not `A وأطراف B`: a list names two scenes
+            continue  # not `A وأطراف B` (the near cue itself conjoined): a list names two scenes
         out.append(p)
     return out
 
 
 NEAR_REACH = 8  # words from a place to the reference point that locates it (an apposition may come between)
-_CONJOINED = re.compile(r"(?<!\w)و")
 
 
 def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,

@@ -95,6 +95,9 @@ ONE_PLACE = [
     # "وسط سوريا" is central Syria, not "amid": no clause of its own to place at the last town named
     ("استهدفت قوات النظام بلدة كفرنبل، شمال غربي حماة وسط سوريا بأكثر من 100 صاروخ، مما تسبب بسقوط قتلى.",
      [("shelling", "كفرنبل", None)]),
+    ("تستمر حملة القصف على بلدة طفس والأحياء القريبة منها جنوب درعا.", [("shelling", "طفس", None)]),
+    # ... but not a near cue of its own in the list: `A وأطراف B` names two scenes
+    ("قصفت المدفعية بلدة طفس وأطراف مدينة درعا.", [("shelling", "طفس", None), ("shelling", "درعا", None)]),
     # ... also after an apposition that describes the place
     ("قتل ثمانية مدنيين بغارات جوية على بلدة عربين، أكبر مدن الغوطة قرب دمشق، يوم السبت.",
      [("airstrike", "عربين", 8)]),
