@@ -61,6 +61,7 @@ _FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
 _RUN = re.compile(r"\w+")
 _AFTER = frozenset({"بعد", "وبعد", "عقب", "اثر", "منذ"})
+_SUPERLATIVES = frozenset({"اعنف", "اكبر", "اشد", "اكثر", "اول", "اوسع", "اقوي", "اصعب", "اعلي"})  # `الأعنف … منذ بدء الهجوم`
 # Words between a launch cue (`من مواقعه`) and its place: prepositions, class words, adjectives.
 _COMPLEMENTIZERS = frozenset({"ان", "بان", "انه", "انها", "بانه", "بانها", "وان", "لان"})
 _PHRASE_WORDS = frozenset({"في", "من", "داخل", "مدينه", "بلده", "قريه", "حي", "منطقه", "محافظه", "ريف", "محليه",
@@ -101,8 +102,12 @@ class _Doc:
         window = partial(_window, doc.sentence_of)
         self.negated = window(found.get("negation", []) + found.get("modal", []), after=(1, 4)) | \
             window([c for c in found.get("ceased", []) if not self._after_it(c)], before=(1, 6)) | \
+            window(found.get("leaflets", []), before=(1, 6)) | \
             window(found.get("idiom", []), before=(1, 2))
-        self.background_cues = found.get("background", [])
+        campaign = {k for c in found.get("campaign", []) for k in range(c.first, c.last + 1)}
+        since = found.get("background", []) + [c for c in found.get("since_start", [])
+                                               if campaign & set(range(c.last + 1, c.last + 4))]
+        self.background_cues = [c for c in since if not self._compares(c)]
         self.amid = window(found.get("amid", []), after=(1, 3))
         self.assailants = window(found.get("assailant", []), after=(1, 2))
         self.unharmed = found.get("unharmed", [])
@@ -141,6 +146,11 @@ class _Doc:
         self.places: list[Place] = sorted(((m.nstart, m.nend, m) if m.nstart >= 0 else
                                            (self.to_norm(m.start), self.to_norm(m.end), m)
                                            for m in mentions if not self._is_dateline(m)), key=_FIRST)
+
+    def _compares(self, cue: Match) -> bool:
+        """Whether a superlative stands a few words before the cue (`الأعنف قصفا … منذ بدء الهجوم`): the
+        cue measures today's news against the past, it does not make it history."""
+        return any(stems(self.toks[k].text) & _SUPERLATIVES for k in range(max(0, cue.first - 5), cue.first))
 
     def _after_it(self, cue: Match) -> bool:
         """Whether a cue is the time something came after (`استئناف الغارات بعد هدوء`): then it cancels nothing."""
@@ -609,6 +619,18 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
     return doc.to_norm(at), doc.to_norm(at + len(title))
 
 
+SUBHEADING_WORDS = 6  # a paragraph this short, with no full stop and no number, heads the paragraphs after it
+
+
+def _subheading(doc: _Doc, i: int) -> bool:
+    """Whether sentence i is a subheading (`كيف هرب عناصر النظام`, `قصف متواصل`): a paragraph of its own,
+    a few words with no full stop and no number; like the headline, it restates what the body reports."""
+    para, s, e = doc.sentences[i]
+    alone = all(not (0 <= j < len(doc.sentences)) or doc.sentences[j][0] != para for j in (i - 1, i + 1))
+    text = doc.text[s:e].strip()
+    return alone and len(_RUN.findall(text)) <= SUBHEADING_WORDS and not re.search(r"[.!?؟:\d]$|\d", text)
+
+
 def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | None = None) -> list[dict]:
     """The events reported in `article`, given its analysed text and the places the geoparser found
     in it (both computed here when not given). Rows have exactly the columns of events.schema. A headline is not read for
@@ -629,7 +651,7 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
     para_starts: dict[int, int] = {}
     for i, (para, s, e) in enumerate(doc.sentences):
         para_starts.setdefault(para, s)
-        if title and title[0] <= s < title[1]:
+        if title and title[0] <= s < title[1] or _subheading(doc, i):
             continue
         drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], anchor))
     return [d.row for d in merge(_weapons_from_context(drafts))]

@@ -53,6 +53,8 @@ NON_EVENTS = [
     # idioms: "snatched a prize / the spotlight"
     "خطف اللاعب جائزة أفضل هداف في بطولة حلب.",
     "خطفت الفرقة الأضواء في مهرجان دمشق.",
+    # aircraft dropping leaflets
+    "ألقت مروحيات حربية تابعة للنظام مناشير على بلدة طفس.",
     # threats, plans, demands, hypotheticals
     "هددت روسيا بشن غارات على بلدة كفرنبل إذا لم تنسحب الفصائل.",
     "طالبت المعارضة بوقف القصف على بلدة طفس.",
@@ -71,6 +73,7 @@ def test_no_event(text):
 
 
 BACKGROUND = [
+    "ومنذ بدء قوات النظام حملتها على بلدة طفس قبل ثلاثة أسابيع، قتل أكثر من 630 مدنيا.",  # a campaign's total
     "يأتي ذلك في ظل معارك عنيفة تشهدها بلدة طفس.",  # the circumstance of what is reported
     "منذ سنوات يشن الطيران غارات على بلدة كفرنبل.",
     "انشق نحو 21 ألف عنصر عن قوات النظام منذ بداية الثورة.",
@@ -274,6 +277,21 @@ def test_as_for_opens_another_incident_in_the_same_sentence():
 def test_the_circumstance_after_a_report_does_not_make_it_background():
     rows = run("تدور اشتباكات عنيفة في بلدة طفس، في ظل أنباء عن معركة كبرى في حلب.")
     assert [(r["location_ar"], r["background"]) for r in rows] == [("طفس", False), ("حلب", True)]
+
+
+def test_the_fiercest_since_the_start_of_a_campaign_is_news_not_history():
+    rows = run("كانت الليلة الأعنف قصفا على بلدة طفس منذ بدء الهجوم.")
+    assert [(r["location_ar"], r["background"]) for r in rows] == [("طفس", False)]
+
+
+def test_what_a_sentence_says_comes_amid_is_no_new_incident():
+    rows = run("قتل ثلاثة مدنيين بقصف على بلدة طفس اليوم.\nويأتي هروب عناصر النظام من بلدة كفرنبل بعد أيام من المعارك.")
+    assert shown(rows) == [("shelling", "طفس", 3)]
+
+
+def test_a_subheading_restates_and_is_not_read_for_events():
+    rows = run("قصفت المدفعية بلدة طفس صباح اليوم.\n\nقصف متواصل على كفرنبل\n\nوقال ناشطون إن القصف استمر حتى المساء.")
+    assert shown(rows) == [("shelling", "طفس", None)]
 
 
 def test_a_cue_governs_only_its_own_sentence():
