@@ -75,6 +75,9 @@ def test_no_event(text):
 
 
 BACKGROUND = [
+    # what happened again and again is the background of the news, not one incident
+    "واستهدفت مرات عدة مواقع قريبة من بلدة طفس.",
+    "أكثر من مرة كانت القذائف تنفجر قرب بلدة طفس.",
     "ومنذ بدء قوات النظام حملتها على بلدة طفس قبل ثلاثة أسابيع، قتل أكثر من 630 مدنيا.",  # a campaign's total
     "يأتي ذلك في ظل معارك عنيفة تشهدها بلدة طفس.",  # the circumstance of what is reported
     "منذ سنوات يشن الطيران غارات على بلدة كفرنبل.",
