@@ -311,8 +311,8 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]], 
             etype = event_types().get(t.payload.event_type)
             if not (etype and etype.one_person):
                 continue
-            # `قتل متظاهر`, and the subject before its verb: `امرأة وطفلها قتلوا`
-            one = lone_person(doc.toks, t.last + 1, definite=t.payload.strong) or next(
+            # `قتل متظاهر`, `اغتيال "فلان" القيادي`, and the subject before its verb: `امرأة وطفلها قتلوا`
+            one = lone_person(doc.toks, _past_quoted_name(doc, t.last + 1), definite=t.payload.strong) or next(
                 (c for k in (t.first - 1, t.first - 2) if (c := lone_person(doc.toks, k)) and c.last == t.first - 1), None)
             if one and start <= one.start and one.end <= end:
                 out.insert(0, one)
@@ -323,6 +323,21 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]], 
         if calm:  # `سقطت قذائف … دون وقوع إصابات`: nobody was hurt
             out.insert(0, Count(0, calm[0].start, calm[0].end, calm[0].first, calm[0].last, True))
     return out
+
+
+_QUOTES = "\"“”«»'"
+QUOTED_NAME_WORDS = 4  # the longest quoted name skipped between a verb and the noun that says who it was
+
+
+def _past_quoted_name(doc: _Doc, k: int) -> int:
+    """The token after a quoted name that opens at token k (`اغتيال “مشهور الكناكري” القيادي`), else k."""
+    toks = doc.toks
+    if not 0 < k < len(toks) or not any(q in doc.text[toks[k - 1].end:toks[k].start] for q in _QUOTES):
+        return k
+    for j in range(k + 1, min(len(toks), k + QUOTED_NAME_WORDS + 1)):
+        if any(q in doc.text[toks[j - 1].end:toks[j].start] for q in _QUOTES):
+            return j
+    return k
 
 
 def _pick_count(counts: list[Count], trigs: list[Match[Trigger]] = (), etype: str | None = None) -> Count | None:

@@ -202,6 +202,10 @@ COUNTS = [
      [("airstrike", "كفرنبل", None), ("airstrike", "خان شيخون", None)]),
     # the number right after the cue of the event's type is its count ("others" count people)
     ("قالت قوات الأمن إنها قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين في بلدة طفس.", [("arrest", "طفس", 5)]),
+    # one named person killed
+    ("أقدم مجهولون على اغتيال “أحمد الزعبي” القيادي السابق في بلدة طفس.", [("killing", "طفس", 1)]),
+    # the wounded are no part of the toll told with them
+    ("سقطت قذائف على بلدة طفس، وسقط إثر ذلك ثمانية ضحايا وعشرة مصابين.", [("shelling", "طفس", 8)]),
     # people counted in parts are one number
     ("قضى ثلاثة أطفال وامرأتان بقصف على بلدة طفس.", [("shelling", "طفس", 5)]),
     # nobody hurt
