@@ -580,13 +580,29 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
                         for t in own if t.payload.event_type == etype)
         typing = [t.first for t in own if t.payload.event_type == etype]
         context = background or bool(typing) and all(k in doc.amid for k in typing)
-        for p in group or [None]:
+        incidents = [(etype, generic, count, rank)]
+        if (second := _second_outcome(etype, own, scope_counts)) is not None and len(group) <= 1:
+            incidents.append((second[0], False, second[1], 3))
+        for (kind, vague, number, weight), p in ((i, p) for i in incidents for p in group or [None]):
             near = p is not None and (doc.place_tok(p) in doc.near or _is_origin(doc, [p]))
-            row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors,
+            row = _row(doc, kind, p[2] if p else None, near, number, date, (sent.start, sent.end), sent.actors,
                        context)
             row["explain"] = _explain(doc, p, how, own, near, context)
-            drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric, cs, borrowed=not places))
+            drafts.append(Draft(row, sent.index, weight, dated, vague, anaphoric, cs, borrowed=not places))
     return drafts
+
+
+def _second_outcome(etype: str, trigs: list[Match[Trigger]], counts: list[Count]) -> tuple[str, Count] | None:
+    """An arrest told with killings, or killings (or an attack) with an arrest, each verb with its own
+    number right after it (`قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين`): the second incident and
+    its number."""
+    wanted = "killing" if etype == "arrest" else "arrest" if etype == "killing" or event_types()[etype].attack else None
+    for t in trigs:
+        if t.payload.event_type == wanted and t.payload.strength == "strong":
+            own = next((c for c in counts if c.value and 0 < c.first - t.last <= 2), None)
+            if own is not None:
+                return wanted, own
+    return None
 
 
 def _explain(doc: _Doc, place: Place | None, how: str, trigs: list[Match[Trigger]], near: bool,

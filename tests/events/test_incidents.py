@@ -53,6 +53,8 @@ NON_EVENTS = [
     # idioms: "snatched a prize / the spotlight"
     "خطف اللاعب جائزة أفضل هداف في بطولة حلب.",
     "خطفت الفرقة الأضواء في مهرجان دمشق.",
+    # plotted, prepared
+    "أعلنت قوات الأمن أنها كشفت خلية كانت تدبر لسلسلة من الهجمات في بلدة طفس.",
     # about to happen
     "باتت قوات النظام على وشك السيطرة على بلدة طفس.",
     # aircraft dropping leaflets
@@ -201,7 +203,9 @@ COUNTS = [
     ("قتل ستة مدنيين بغارات جوية على بلدات كفرنبل وخان شيخون.",
      [("airstrike", "كفرنبل", None), ("airstrike", "خان شيخون", None)]),
     # the number right after the cue of the event's type is its count ("others" count people)
-    ("قالت قوات الأمن إنها قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين في بلدة طفس.", [("arrest", "طفس", 5)]),
+    # ... and killings told with an arrest, each with its own number, are a second incident
+    ("قالت قوات الأمن إنها قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين في بلدة طفس.",
+     [("arrest", "طفس", 5), ("killing", "طفس", 2)]),
     # one named person killed
     ("أقدم مجهولون على اغتيال “أحمد الزعبي” القيادي السابق في بلدة طفس.", [("killing", "طفس", 1)]),
     # the wounded are no part of the toll told with them
