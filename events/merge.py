@@ -105,7 +105,8 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     by_sentence: dict[int, list[Draft]] = {}
     by_family: dict[str, list[Draft]] = {}
     for d in drafts:
-        if (d.row["place_id"] is None or d.borrowed) and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
+        if (d.row["place_id"] is None or d.borrowed) and d.anaphoric and _complete_previous(
+                d, by_family.get(d.family, []), reach=None if d.row["place_id"] is None else NUMBER_REACH):
             continue
         if d.borrowed and d.count_rank >= 2 and _give_number(d, by_family.get(d.family, [])):
             continue
@@ -136,10 +137,12 @@ def _recalls(d: Draft, family: list[Draft]) -> bool:
     return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and _at_or_in(k, d), dates=False)
 
 
-def _complete_previous(d: Draft, family: list[Draft]) -> bool:
-    """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any
-    (not into one whose stated count it contradicts: that is another figure)."""
-    return _fold_into_latest(d, family, lambda k: _same_incident(k, d), keep=lambda k: not _other_figures(k, d))
+def _complete_previous(d: Draft, family: list[Draft], reach: int | None = None) -> bool:
+    """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any, at
+    most `reach` sentences back when given (not into one whose stated count it contradicts: that is
+    another figure)."""
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and (
+        reach is None or d.sentence - k.sentence <= reach), keep=lambda k: not _other_figures(k, d))
 
 
 def _give_number(d: Draft, family: list[Draft]) -> bool:
