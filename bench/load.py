@@ -7,17 +7,21 @@ headless chromium context (bench/load_browser.py), whose rendering competes with
 A visit: open the page, move the date slider, choose a type (websocket mode), open an event, reload;
 every step is checked to have changed the page as it should.
 
-Load models, each after the same one-analyst baseline in the same run:
+Load models, measured in rounds beside the one-analyst baseline (each round: alone, lockstep, think time,
+so that the other work on a shared machine, which drifts, weighs on all three alike):
 - lockstep: all N analysts fire each step at the same moment (a barrier before every step), the worst
-  case, which on C CPUs cannot be faster than about N/C times one analyst's server time;
+  case: the server runs the N scripts in threads of one Python process, so a step takes between N/C and
+  N times its time alone on C CPUs (the GIL lets one thread run Python at a time);
 - think time: each analyst waits a random 1-4 s (seeded per analyst) before each step, as people read
   the page between clicks; their visits overlap at random. Issue 14's target (median step <= 2x alone)
   is judged on this model.
 Printed per step and model: median and 90th percentile, and the median's ratio to the analyst alone; the
 server's memory (RSS) after the baseline and its peak under each model; the server's CPU per visit and
-how busy it kept the machine; this process's CPU (the clients' own cost); the load average.
+how busy it kept the machine; this process's CPU (the clients' own cost); the load average. The server
+runs this tree's code (PYTHONPATH) and inherits this process's environment, so a server setting can be
+tried without a code change, e.g. `STREAMLIT_SERVER_FILE_WATCHER_TYPE=none .venv/bin/python bench/load.py`.
 
-    .venv/bin/python bench/load.py [--sessions 10] [--visits 3] [--events 10000] [--browser]
+    .venv/bin/python bench/load.py [--sessions 10] [--rounds 2] [--visits 2] [--alone 3] [--events 10000] [--browser]
 """
 from __future__ import annotations
 
@@ -98,6 +102,15 @@ class Phase:
     client_cpu: float = 0.0
     peak_rss: int = 0
 
+    def add(self, other: Phase) -> None:
+        for step, times in other.times.items():
+            self.times.setdefault(step, []).extend(times)
+        self.visits += other.visits
+        self.wall += other.wall
+        self.server_cpu += other.server_cpu
+        self.client_cpu += other.client_cpu
+        self.peak_rss = max(self.peak_rss, other.peak_rss)
+
     def median(self, step: str) -> float:
         return statistics.median(self.times[step])
 
@@ -125,10 +138,9 @@ async def walk(analyst, visits: int, numbers: Iterator[int], phase: Phase, think
         phase.visits += 1
 
 
-async def measure(name: str, analysts: list, visits: int, numbers: Iterator[int], sampler: Sampler,
-                  lockstep: bool = False, seed: int | None = None) -> Phase:
-    """Run the analysts' visits concurrently under one load model."""
-    phase = Phase(name, len(analysts))
+async def measure(phase: Phase, analysts: list, visits: int, numbers: Iterator[int], sampler: Sampler,
+                  lockstep: bool = False, seed: int | None = None) -> None:
+    """Run the analysts' visits concurrently under one load model, adding what was measured to `phase`."""
     barrier = asyncio.Barrier(len(analysts)) if lockstep else None
     sampler.reset()
     cpu0, own0, t0 = sampler.cpu(), own_cpu(sampler.proc), time.perf_counter()
@@ -136,10 +148,10 @@ async def measure(name: str, analysts: list, visits: int, numbers: Iterator[int]
         for i, analyst in enumerate(analysts):
             think = None if seed is None else random.Random(seed * 1000 + i)
             tg.create_task(walk(analyst, visits, numbers, phase, think, barrier))
-    phase.wall = time.perf_counter() - t0
-    phase.server_cpu, phase.client_cpu = sampler.cpu() - cpu0, own_cpu(sampler.proc) - own0
-    phase.peak_rss = sampler.peak
-    return phase
+    phase.wall += time.perf_counter() - t0
+    phase.server_cpu += sampler.cpu() - cpu0
+    phase.client_cpu += own_cpu(sampler.proc) - own0
+    phase.peak_rss = max(phase.peak_rss, sampler.peak)
 
 
 @contextlib.asynccontextmanager
@@ -158,25 +170,27 @@ async def run(url: str, pid: int, args: argparse.Namespace) -> None:
     sampler = Sampler(pid)
     sampler.start()
     numbers = itertools.count()
+    n = args.sessions
+    alone, lockstep, think = Phase("alone", 1), Phase("lockstep", n), Phase("think time", n)
+    drift: list[float] = []  # per round: the analyst alone's sum of step medians
     async with analyst_factory(url, args.browser) as new:
-        await measure("warm-up", [new()], 1, numbers, sampler)  # the first visit builds the server's caches
-        alone = await measure("alone", [new()], args.alone, numbers, sampler)
-        after_one = sampler.rss()
-        many = [new() for _ in range(args.sessions)]
-        lockstep = await measure("lockstep", many, args.visits, numbers, sampler, lockstep=True)
-        many = [new() for _ in range(args.sessions)]
-        think = await measure("think time", many, args.visits, numbers, sampler, seed=args.seed)
-        again = await measure("alone again", [new()], args.alone, numbers, sampler)  # the machine's drift
+        await measure(Phase("warm-up", 1), [new()], 1, numbers, sampler)  # the first visit builds the caches
+        for r in range(args.rounds):
+            round_alone = Phase("alone", 1)
+            await measure(round_alone, [new()], args.alone, numbers, sampler)
+            alone.add(round_alone)
+            drift.append(sum(map(round_alone.median, round_alone.times)))
+            if r == 0:
+                after_one = sampler.rss()
+            await measure(lockstep, [new() for _ in range(n)], args.visits, numbers, sampler, lockstep=True)
+            await measure(think, [new() for _ in range(n)], args.visits, numbers, sampler, seed=args.seed + r)
     sampler.done.set()
-    report(alone, again, after_one, [lockstep, think])
+    report(alone, drift, after_one, [lockstep, think])
 
 
-def report(before: Phase, again: Phase, after_one: int, loads: list[Phase]) -> None:
-    """The baseline is both alone phases pooled (before and after the loads: other work on the machine drifts)."""
-    alone = Phase("alone", 1, {s: before.times[s] + again.times[s] for s in before.times}, before.visits + again.visits,
-                  before.wall + again.wall, before.server_cpu + again.server_cpu, before.client_cpu + again.client_cpu)
-    print(f"alone, sum of the step medians: {sum(map(before.median, before.times)):.2f} s before the loads, "
-          f"{sum(map(again.median, again.times)):.2f} s after")
+def report(alone: Phase, drift: list[float], after_one: int, loads: list[Phase]) -> None:
+    print(f"the analyst alone, sum of the step medians per round (the machine's drift): "
+          + ", ".join(f"{x:.2f} s" for x in drift))
     n = loads[0].sessions
     head = f"{'step':<17} {'alone':>15}" + "".join(f" {f'{p.name} ({n})':>24}" for p in loads)
     print(head)
@@ -193,8 +207,8 @@ def report(before: Phase, again: Phase, after_one: int, loads: list[Phase]) -> N
           + ", ".join(f"{p.peak_rss / 2**20:.0f} MB {p.name} ({p.peak_rss / after_one:.2f}x)" for p in loads))
     cpus = psutil.cpu_count()
     for p in [alone, *loads]:
-        print(f"{p.name:<11} server CPU {p.server_cpu / p.visits:5.2f} s per visit, busy {p.server_cpu / p.wall / cpus:4.0%}"
-              f" of {cpus} CPUs over {p.wall:5.1f} s; clients (this process) {p.client_cpu:5.1f} s CPU")
+        print(f"{p.name:<11} server CPU {p.server_cpu / p.visits:5.2f} s per visit, {p.server_cpu / p.wall:4.2f} of "
+              f"{cpus} CPUs busy over {p.wall:5.1f} s; clients (this process) {p.client_cpu:5.1f} s CPU")
     print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     think = loads[-1]
     worst = max(alone.times, key=lambda s: think.median(s) / alone.median(s))
@@ -208,12 +222,17 @@ def report(before: Phase, again: Phase, after_one: int, loads: list[Phase]) -> N
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=10, help="analysts at once")
-    ap.add_argument("--visits", type=int, default=3, help="visits per analyst under each load model")
-    ap.add_argument("--alone", type=int, default=6, help="visits of the analyst alone (the baseline)")
+    ap.add_argument("--rounds", type=int, default=2,
+                    help="rounds of (alone, lockstep, think time): the baseline is measured beside the loads")
+    ap.add_argument("--visits", type=int, default=2, help="visits per analyst per round under each load model")
+    ap.add_argument("--alone", type=int, default=3, help="visits per round of the analyst alone (the baseline)")
     ap.add_argument("--events", type=int, default=10_000, help="synthetic events in the store")
-    ap.add_argument("--seed", type=int, default=1, help="seeds the think times")
+    ap.add_argument("--seed", type=int, default=1, help="seeds the think times (round r: seed + r)")
     ap.add_argument("--browser", action="store_true", help="headless chromium analysts instead of websocket clients")
     args = ap.parse_args()
+    # `streamlit run` puts dashboard/ on sys.path, not the repo: without this the server would import the
+    # packages (dashboard, events) from wherever the shared venv's editable install points, not this tree
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     with tempfile.TemporaryDirectory() as tmp:
         store = write_store(Path(tmp) / "events.parquet", *make_store(args.events, seed=1))
         print(f"{args.events:,} synthetic events; {psutil.cpu_count()} CPUs; "

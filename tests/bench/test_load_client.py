@@ -28,8 +28,10 @@ from bench.wsclient import multiselect  # noqa: E402
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[str]:
     store = write_store(tmp_path_factory.mktemp("load") / "events.parquet", *make_store(300, seed=3))
-    with streamlit_app(store, "load-client") as url:
-        yield url
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PYTHONPATH", str(ROOT))  # the server imports this tree's packages, not the editable install's
+        with streamlit_app(store, "load-client") as url:
+            yield url
 
 
 async def visit_steps(url: str, number: int, steps: tuple[str, ...]):
