@@ -163,6 +163,9 @@ def _may_start(word: str) -> bool:
         or not forms.isdisjoint(person_nouns())
 
 
+_UNIT_WORDS = frozenset({"لواء", "فرقه", "فوج", "كتيبه", "سريه", "قطاع", "بوابه", "مبني", "شارع", "طريق", "حاجز"})
+
+
 def find_counts(toks: list[Token]) -> list[Count]:
     """Every amount in the tokens, left to right, without overlaps."""
     out: list[Count] = []
@@ -181,6 +184,9 @@ def find_counts(toks: list[Token]) -> list[Count]:
             q = _qualifier_start(toks, i)
             out.append(Count(None, toks[q].start, toks[last].end, q, last, _is_person(toks, last + 1)))
             i = last + 1
+            continue
+        if parsed and i > 0 and stems(toks[i - 1].text) & _UNIT_WORDS:
+            i = parsed[1] + 1  # `اللواء 47`, `الفرقة 17`: a unit's name, not an amount
             continue
         if parsed:
             value, last = parsed
