@@ -39,7 +39,6 @@ class Analyst:
 
     base_url: str
     http_cache: dict[str, object] = field(default_factory=dict)
-    fetches: int = 0
 
     def visit(self, number: int) -> Visit:
         return Visit(self, number)
@@ -47,11 +46,14 @@ class Analyst:
     async def fetch(self, path: str) -> object:
         """A file the map loads, once per analyst."""
         if path not in self.http_cache:
-            url = self.base_url.rstrip("/") + path
-            body = await asyncio.to_thread(lambda: urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_S).read())
+            body = await asyncio.to_thread(get, self.base_url.rstrip("/") + path)
             self.http_cache[path] = json.loads(body)
-            self.fetches += 1
         return self.http_cache[path]
+
+
+def get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_S) as resp:
+        return resp.read()
 
 
 @dataclass

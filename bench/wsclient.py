@@ -57,8 +57,7 @@ class Run:
 
     shown: list[Shown] = field(default_factory=list)
     query_string: str = ""
-    messages: int = 0
-    bytes: int = 0
+    references: int = 0  # elements the server sent as a hash of one this tab holds
 
     def of(self, kind: str) -> list[Shown]:
         return [s for s in self.shown if s.kind == kind]
@@ -172,12 +171,11 @@ class Tab:
             raw = await self.conn.recv()
             msg = ForwardMsg()
             msg.ParseFromString(raw)
-            run.messages += 1
-            run.bytes += len(raw)
             kind = msg.WhichOneof("type")
             if kind == "ref_hash":
                 msg = self.resolve(msg)
                 kind = "delta"
+                run.references += 1
             if kind == "new_session":
                 self.page_hash = msg.new_session.page_script_hash or msg.new_session.main_script_hash
             elif kind == "page_info_changed":

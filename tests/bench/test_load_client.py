@@ -22,7 +22,7 @@ from tests.dashboard.synthetic import make_store, write_store
 sys.path.insert(0, str(ROOT))  # bench/ is not a package the project installs
 from bench import analyst as bench_analyst  # noqa: E402
 from bench.analyst import Analyst, StepFailed  # noqa: E402
-from bench.wsclient import multiselect  # noqa: E402
+from bench.wsclient import Tab, multiselect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +60,19 @@ def test_a_filter_change_the_server_ignores_fails_the_visit(app, monkeypatch):
     monkeypatch.setattr(bench_analyst, "multiselect", lambda chosen: multiselect([]))
     with pytest.raises(StepFailed, match="choose a type"):
         asyncio.run(visit_steps(app, 5, bench_analyst.STEPS[:3]))
+
+
+def test_a_rerun_gets_the_big_elements_it_holds_by_reference(app):
+    """The table (a cacheable message) comes again as a hash of the one this tab holds, and is resolved."""
+
+    async def twice():
+        tab = Tab(app)
+        try:
+            return await tab.open(), await tab.rerun()
+        finally:
+            await tab.close()
+
+    first, again = asyncio.run(twice())
+    assert first.references == 0 and again.references > 0
+    assert [s.kind for s in again.shown] == [s.kind for s in first.shown]
+    assert again.metric("Events") == first.metric("Events") == 300
