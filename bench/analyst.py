@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -46,7 +47,10 @@ class Analyst:
     async def fetch(self, path: str) -> object:
         """A file the map loads, once per analyst."""
         if path not in self.http_cache:
-            body = await asyncio.to_thread(get, self.base_url.rstrip("/") + path)
+            try:
+                body = await asyncio.to_thread(get, self.base_url.rstrip("/") + path)
+            except urllib.error.HTTPError as e:
+                raise StepFailed(f"the map's file {path}: {e}") from e
             self.http_cache[path] = json.loads(body)
         return self.http_cache[path]
 
