@@ -39,7 +39,7 @@ from arabic.tokens import Token
 from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
-from events.lexicon import Trigger, lexicon
+from events.lexicon import Trigger, flies, lexicon
 from events.merge import Draft, merge
 from events.places import CONTAINERS, PRECISION, contains, geo_precision
 from events.schema import event_types, types_with
@@ -61,6 +61,7 @@ _FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
 _RUN = re.compile(r"\w+")
 _AFTER = frozenset({"بعد", "وبعد", "عقب", "اثر", "منذ"})
+_SUPERLATIVES = frozenset({"اعنف", "اكبر", "اشد", "اكثر", "اول", "اوسع", "اقوي", "اصعب", "اعلي"})  # `الأعنف … منذ بدء الهجوم`
 # Words between a launch cue (`من مواقعه`) and its place: prepositions, class words, adjectives.
 _COMPLEMENTIZERS = frozenset({"ان", "بان", "انه", "انها", "بانه", "بانها", "وان", "لان"})
 _PHRASE_WORDS = frozenset({"في", "من", "داخل", "مدينه", "بلده", "قريه", "حي", "منطقه", "محافظه", "ريف", "محليه",
@@ -101,8 +102,12 @@ class _Doc:
         window = partial(_window, doc.sentence_of)
         self.negated = window(found.get("negation", []) + found.get("modal", []), after=(1, 4)) | \
             window([c for c in found.get("ceased", []) if not self._after_it(c)], before=(1, 6)) | \
+            window(found.get("leaflets", []), before=(1, 6)) | \
             window(found.get("idiom", []), before=(1, 2))
-        self.background_cues = found.get("background", [])
+        campaign = {k for c in found.get("campaign", []) for k in range(c.first, c.last + 1)}
+        since = found.get("background", []) + [c for c in found.get("since_start", [])
+                                               if campaign & set(range(c.last + 1, c.last + 4))]
+        self.background_cues = [c for c in since if not self._compares(c)]
         self.amid = window(found.get("amid", []), after=(1, 3))
         self.assailants = window(found.get("assailant", []), after=(1, 2))
         self.unharmed = found.get("unharmed", [])
@@ -141,6 +146,11 @@ class _Doc:
         self.places: list[Place] = sorted(((m.nstart, m.nend, m) if m.nstart >= 0 else
                                            (self.to_norm(m.start), self.to_norm(m.end), m)
                                            for m in mentions if not self._is_dateline(m)), key=_FIRST)
+
+    def _compares(self, cue: Match) -> bool:
+        """Whether a superlative stands a few words before the cue (`الأعنف قصفا … منذ بدء الهجوم`): the
+        cue measures today's news against the past, it does not make it history."""
+        return any(stems(self.toks[k].text) & _SUPERLATIVES for k in range(max(0, cue.first - 5), cue.first))
 
     def _after_it(self, cue: Match) -> bool:
         """Whether a cue is the time something came after (`استئناف الغارات بعد هدوء`): then it cancels nothing."""
@@ -301,8 +311,8 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]], 
             etype = event_types().get(t.payload.event_type)
             if not (etype and etype.one_person):
                 continue
-            # `قتل متظاهر`, and the subject before its verb: `امرأة وطفلها قتلوا`
-            one = lone_person(doc.toks, t.last + 1, definite=t.payload.strong) or next(
+            # `قتل متظاهر`, `اغتيال "فلان" القيادي`, and the subject before its verb: `امرأة وطفلها قتلوا`
+            one = lone_person(doc.toks, _past_quoted_name(doc, t.last + 1), definite=t.payload.strong) or next(
                 (c for k in (t.first - 1, t.first - 2) if (c := lone_person(doc.toks, k)) and c.last == t.first - 1), None)
             if one and start <= one.start and one.end <= end:
                 out.insert(0, one)
@@ -315,9 +325,27 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]], 
     return out
 
 
-def _pick_count(counts: list[Count]) -> Count | None:
-    """The first stated number, else the first vague amount (kept for its text)."""
-    return next((c for c in counts if c.value is not None), None) or next(iter(counts), None)
+_QUOTES = "\"“”«»'"
+QUOTED_NAME_WORDS = 4  # the longest quoted name skipped between a verb and the noun that says who it was
+
+
+def _past_quoted_name(doc: _Doc, k: int) -> int:
+    """The token after a quoted name that opens at token k (`اغتيال “مشهور الكناكري” القيادي`), else k."""
+    toks = doc.toks
+    if not 0 < k < len(toks) or not any(q in doc.text[toks[k - 1].end:toks[k].start] for q in _QUOTES):
+        return k
+    for j in range(k + 1, min(len(toks), k + QUOTED_NAME_WORDS + 1)):
+        if any(q in doc.text[toks[j - 1].end:toks[j].start] for q in _QUOTES):
+            return j
+    return k
+
+
+def _pick_count(counts: list[Count], trigs: list[Match[Trigger]] = (), etype: str | None = None) -> Count | None:
+    """The number right after a cue of the event's type (`قتلت اثنين … واعتقلت خمسة`: the arrest counts
+    five), else the first stated number, else the first vague amount (kept for its text)."""
+    stated = [c for c in counts if c.value is not None]
+    own = next((c for c in stated for t in trigs if t.payload.event_type == etype and 0 < c.first - t.last <= 2), None)
+    return own or next(iter(stated), None) or next(iter(counts), None)
 
 
 def _groups(doc: _Doc, places: list[Place]) -> list[list[Place]]:
@@ -461,15 +489,14 @@ def _drop_near(doc: _Doc, places: list[Place]) -> list[Place]:
     for i, p in enumerate(places):
         first = doc.place_tok(p)
         if i and first in doc.near and first - doc.tok_index(places[i - 1][1]) <= NEAR_REACH and \
-                not _CONJOINED.search(doc.text, places[i - 1][1], p[0]) and \
+                not any(w.startswith("و") for w in _RUN.findall(doc.text, places[i - 1][1], p[0])[-2:]) and \
                 not _between(doc.triggers, places[i - 1][1], p[0]):
-            continue  # not `A وأطراف B`: a list names two scenes
+            continue  # not `A وأطراف B` (the near cue itself conjoined): a list names two scenes
         out.append(p)
     return out
 
 
 NEAR_REACH = 8  # words from a place to the reference point that locates it (an apposition may come between)
-_CONJOINED = re.compile(r"(?<!\w)و")
 
 
 def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,
@@ -541,13 +568,16 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
                 event_types()[weapon[0]].family == event_types()[etype].family
                 or etype == "killing" and event_types()[weapon[0]].attack):
             etype, generic = weapon[0], False
-        count = _pick_count(scope_counts) or \
-            (_pick_count(clause_counts) if len(scopes) == 1 else None)
+        count = _pick_count(scope_counts, own, etype) or \
+            (_pick_count(clause_counts, trigs, etype) if len(scopes) == 1 else None)
+        stated = count is not None and count.value is not None
+        if len(group) > 1 and not stated and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
+            continue  # "across the countrysides of A and B", with no number or date: background
+        if stated and count.value and len(group) > 1:
+            count = replace(count, value=None)  # `ستة مدنيين … في احسم ونقير وبليون`: a total of the list, no place's own
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
         anaphoric = all(not t.payload.strong or _definite(doc.toks[t.first].text)
                         for t in own if t.payload.event_type == etype)
-        if len(group) > 1 and rank < 2 and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
-            continue  # "across the countrysides of A and B", with no number or date: background
         typing = [t.first for t in own if t.payload.event_type == etype]
         context = background or bool(typing) and all(k in doc.amid for k in typing)
         for p in group or [None]:
@@ -604,6 +634,18 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
     return doc.to_norm(at), doc.to_norm(at + len(title))
 
 
+SUBHEADING_WORDS = 6  # a paragraph this short, with no full stop and no number, heads the paragraphs after it
+
+
+def _subheading(doc: _Doc, i: int) -> bool:
+    """Whether sentence i is a subheading (`كيف هرب عناصر النظام`, `قصف متواصل`): a paragraph of its own,
+    a few words with no full stop and no number; like the headline, it restates what the body reports."""
+    para, s, e = doc.sentences[i]
+    alone = all(not (0 <= j < len(doc.sentences)) or doc.sentences[j][0] != para for j in (i - 1, i + 1))
+    text = doc.text[s:e].strip()
+    return alone and len(_RUN.findall(text)) <= SUBHEADING_WORDS and not re.search(r"[.!?؟:\d]$|\d", text)
+
+
 def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | None = None) -> list[dict]:
     """The events reported in `article`, given its analysed text and the places the geoparser found
     in it (both computed here when not given). Rows have exactly the columns of events.schema. A headline is not read for
@@ -624,7 +666,7 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
     para_starts: dict[int, int] = {}
     for i, (para, s, e) in enumerate(doc.sentences):
         para_starts.setdefault(para, s)
-        if title and title[0] <= s < title[1]:
+        if title and title[0] <= s < title[1] or _subheading(doc, i):
             continue
         drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], anchor))
     return [d.row for d in merge(_weapons_from_context(drafts))]
@@ -643,6 +685,9 @@ def _weapons_from_context(drafts: list[Draft]) -> list[Draft]:
     for i, d in enumerate(drafts):
         if not d.generic:
             continue
+        named = [a for a in (d.row["actors"] or "").split(";") if a]
+        if named and not flies() & set(named):
+            continue  # `قصف فصائل المعارضة`: rebels have no aircraft, the raids before were someone else's
         family = event_types()[d.row["event_type"]].family
         prior = next((k for k in reversed(drafts[:i]) if not k.generic
                       and (k.sentence < d.sentence or k.clause == d.clause)
