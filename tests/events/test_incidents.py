@@ -206,6 +206,9 @@ COUNTS = [
     # ... and killings told with an arrest, each with its own number, are a second incident
     ("قالت قوات الأمن إنها قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين في بلدة طفس.",
      [("arrest", "طفس", 5), ("killing", "طفس", 2)]),
+    # "death" (مصرع) counts the dead of the fight it is told with
+    ("جرت اشتباكات عنيفة في بلدة طفس، وسط توارد أنباء عن مصرع 3 عناصر من قوات النظام.", [("clashes", "طفس", 3)]),
+    ("لقي اثنان من قادة الجيش مصرعهما في المعارك الدائرة في بلدة طفس.", [("clashes", "طفس", 2)]),
     # one named person killed
     ("أقدم مجهولون على اغتيال “أحمد الزعبي” القيادي السابق في بلدة طفس.", [("killing", "طفس", 1)]),
     # the wounded are no part of the toll told with them
