@@ -131,8 +131,10 @@ def _valid_counts(doc: Reading, start: int, end: int, trigs: list[Match[Trigger]
             etype = event_types().get(t.payload.event_type)
             if not (etype and etype.one_person):
                 continue
-            # `قتل متظاهر`, `اغتيال "فلان" القيادي`, and the subject before its verb: `امرأة وطفلها قتلوا`
-            one = lone_person(doc.toks, _past_quoted_name(doc, t.last + 1), definite=t.payload.strong) or next(
+            # `اعتقال كل من فلان، وفلان`, `قتل متظاهر`, `اغتيال "فلان" القيادي`, and the subject before its
+            # verb: `امرأة وطفلها قتلوا`
+            one = _named_people(doc, t.last + 1) or \
+                lone_person(doc.toks, _past_quoted_name(doc, t.last + 1), definite=t.payload.strong) or next(
                 (c for k in (t.first - 1, t.first - 2) if (c := lone_person(doc.toks, k)) and c.last == t.first - 1), None)
             if one and start <= one.start and one.end <= end:
                 out.insert(0, one)
@@ -143,6 +145,40 @@ def _valid_counts(doc: Reading, start: int, end: int, trigs: list[Match[Trigger]
         if calm:  # `سقطت قذائف … دون وقوع إصابات`: nobody was hurt
             out.insert(0, Count(0, calm[0].start, calm[0].end, calm[0].first, calm[0].last, True))
     return out
+
+
+_EACH = frozenset({"كل", "كلا"})  # `كلٍّ من`, `كلاً من`: the people named one by one after it
+_RELATIVES = frozenset({"الذين", "اللذين", "الذي", "التي", "اللواتي"})  # `…، والذين لا تتجاوز أعمارهم`: the list is over
+SUBJECT_WORDS = 3  # words between a verb and `كل من` (its subject: `اعتقلت المخابرات الجوية كل من`)
+NAME_WORDS = 5  # the most words one person's name (with a title: `الشاب زياد مرداش`) runs in a list
+LISTED_PEOPLE = 40  # the longest list of named people read as a count
+
+
+def _named_people(doc: Reading, k: int) -> Count | None:
+    """The number of people named one by one after `كل من` at most SUBJECT_WORDS after token k (`اعتقال
+    كلٍّ من زياد مرداش، ومحمد الحو، وطاهر الدحلة، والذين …`): names of at most NAME_WORDS words
+    separated by commas, up to the end of the sentence or a relative pronoun."""
+    toks = doc.toks
+    at = next((j for j in range(k, k + SUBJECT_WORDS + 1)
+               if j + 1 < len(toks) and toks[j].text in _EACH and toks[j + 1].text == "من"), None)
+    if at is None:
+        return None
+    sentence, first, items, words = doc.adoc.sentence_of[at], at + 2, 1, 0
+    last = first - 1
+    for j in range(first, min(len(toks), first + NAME_WORDS * LISTED_PEOPLE)):
+        gap = doc.text[toks[j - 1].end:toks[j].start]
+        if doc.adoc.sentence_of[j] != sentence or any(c in gap for c in ".:؛") or \
+                toks[j].text.removeprefix("و") in _RELATIVES:
+            break
+        if "،" in gap or "," in gap:
+            items, words = items + 1, 0
+        words += 1
+        if words > NAME_WORDS:
+            return None  # a sentence goes on, not a list of names
+        last = j
+    if items < 2 or last < first:
+        return None
+    return Count(items, toks[first].start, toks[last].end, first, last, True)
 
 
 _QUOTES = "\"“”«»'"
