@@ -39,7 +39,7 @@ from events.merge import Draft, merge
 from events.places import PRECISION, geo_precision
 from events.reading import WORD_RUN, Place, Reading, between
 from events.scene import (article_focus, clause_scopes, drop_fronts, drop_near, drop_references, is_origin,
-                          is_subheading, is_topic, most_specific, place_groups, title_span)
+                          is_subheading, is_topic, most_specific, place_groups, referred_place, title_span)
 from events.schema import event_types, types_with
 from gazetteer import geoparse
 from gazetteer.mention import Mention
@@ -307,8 +307,10 @@ def _clause_drafts(doc: Reading, sent: _Sentence, cs: int, ce: int, anchor: tupl
             scopes = scopes[1:]
     else:
         before = between(doc.places, sent.para_start, cs)
-        fallback = before[-1] if before else anchor[0] if anchor else None
-        how = "the last place named before" if before else anchor[1] if anchor else ""
+        referred = referred_place(doc, sent.start, sent.end)
+        fallback = referred or (before[-1] if before else anchor[0] if anchor else None)
+        how = "the place the class word refers to, for" if referred else "the last place named before" if before \
+            else anchor[1] if anchor else ""
         scopes = [([fallback] if fallback else [], cs, ce)]
     background = bool(between(doc.background_cues, cs, ce))
     # `هذه الغارات … استهدفت سقبا`: the weapon named in passing types an unspecific cue or a death toll

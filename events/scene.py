@@ -159,3 +159,18 @@ def is_subheading(doc: Reading, i: int) -> bool:
     alone = all(not (0 <= j < len(doc.sentences)) or doc.sentences[j][0] != para for j in (i - 1, i + 1))
     text = doc.text[s:e].strip()
     return alone and len(WORD_RUN.findall(text)) <= SUBHEADING_WORDS and not re.search(r"[.!?؟:\d]$|\d", text)
+
+
+# A class word with the article points back to the last place of its kind (`استهداف الحي` = the quarter
+# just named).
+_CLASS_KINDS = {"الحي": {"neighbourhood"}, "البلده": {"town", "village"}, "القريه": {"village", "town"},
+                "المدينه": {"city", "town"}, "المخيم": {"camp"}}
+
+
+def referred_place(doc: Reading, start: int, end: int) -> Place | None:
+    """The place a clause [start, end) that names none points back to with a class word (`إثر استهداف
+    الحي بالصواريخ`): the last place of that kind named before it in the article."""
+    kinds = next((_CLASS_KINDS[w] for w in WORD_RUN.findall(doc.text, start, end) if w in _CLASS_KINDS), None)
+    if kinds is None:
+        return None
+    return next((p for p in reversed(between(doc.places, 0, start)) if p[2].kind in kinds), None)

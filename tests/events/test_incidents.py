@@ -30,6 +30,7 @@ PLACES = {  # name: (id, kind, admin1, lat, lon)
     "حلب": ("C3", "city", "Aleppo", 36.20, 37.16),
     "سهل الغاب": ("R2", "region", "Hama", 35.65, 36.35),
     "ريف حماة الشمالي": ("SY05-N", "region", "Hama", 35.35, 36.65),
+    "الصالحين": ("N1", "neighbourhood", "Aleppo", 36.18, 37.15),
 }
 
 
@@ -316,6 +317,13 @@ def test_what_a_sentence_says_comes_amid_is_no_new_incident():
 def test_a_subheading_restates_and_is_not_read_for_events():
     rows = run("قصفت المدفعية بلدة طفس صباح اليوم.\n\nقصف متواصل على كفرنبل\n\nوقال ناشطون إن القصف استمر حتى المساء.")
     assert shown(rows) == [("shelling", "طفس", None)]
+
+
+def test_a_class_word_with_the_article_points_back_to_the_last_place_of_its_kind():
+    rows = run("استهدف الطيران الحربي حي الصالحين جنوب مدينة حلب صباح اليوم.\n"
+               "وأفاد مراسل في حلب أن خمسة مدنيين لقوا حتفهم إثر استهداف الحي بالصواريخ.")
+    assert [(r["location_ar"], r["count"]) for r in rows] == [("الصالحين", None), ("الصالحين", 5)]
+    assert rows[1]["explain"].startswith("«الصالحين» the place the class word refers to")
 
 
 def test_a_cue_governs_only_its_own_sentence():
