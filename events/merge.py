@@ -8,6 +8,7 @@ report at a town right after one at its countryside locate it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,7 +95,8 @@ def _refines(k: Draft, d: Draft, alone: bool) -> bool:
 
 def merge(drafts: list[Draft]) -> list[Draft]:
     """One event per incident and place: repeated reports are folded into the first one, a report
-    at a town right after one at its countryside locates it, and a placeless follow-up completes
+    at a town right after one at its countryside locates it (so does a report at a quarter or site of
+    a town where the incident was told before), and a placeless follow-up completes
     the report of the same kind just before it (unless it contradicts its count: another figure).
     `drafts` come in sentence order; lookups are indexed, so long texts stay linear."""
     per_sentence: dict[int, int] = {}
@@ -114,10 +116,12 @@ def merge(drafts: list[Draft]) -> list[Draft]:
             continue
         same = next((k for k in by_place.get(d.row["place_id"], ()) if _same_incident(k, d)), None)
         wider = next((k for k in by_sentence.get(d.sentence - 1, ())
-                      if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None)
+                      if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None) or \
+            next((k for k in by_place.get(_town_of(d.row["place_id"]) or "", ())
+                  if _same_incident(k, d) and not _other_figures(k, d)), None)
         if same is not None:
             _absorb(same, d)
-        elif wider is not None:
+        elif wider is not None:  # the incident told at a town, then at a place in it: one event, at the latter
             _absorb(wider, d)
             by_place[wider.row["place_id"]].remove(wider)
             wider.row.update({f: d.row[f] for f in PLACE_FIELDS})
@@ -128,6 +132,15 @@ def merge(drafts: list[Draft]) -> list[Draft]:
             by_sentence.setdefault(d.sentence, []).append(d)
             by_family.setdefault(d.family, []).append(d)
     return kept
+
+
+_COMPOSED = re.compile(r"(.+)-(?:lm|nb)-[0-9a-f]+")  # gazetteer.compose: a quarter or site id is its town's + a hash
+
+
+def _town_of(place_id: str | None) -> str | None:
+    """The town of a quarter or site the geoparser composed (`C2321-lm-6b80c3eb` is in C2321), else None."""
+    m = _COMPOSED.fullmatch(place_id or "")
+    return m.group(1) if m else None
 
 
 def _recalls(d: Draft, family: list[Draft]) -> bool:

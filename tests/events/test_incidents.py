@@ -56,6 +56,9 @@ NON_EVENTS = [
     "خطفت الفرقة الأضواء في مهرجان دمشق.",
     # plotted, prepared
     "أعلنت قوات الأمن أنها كشفت خلية كانت تدبر لسلسلة من الهجمات في بلدة طفس.",
+    # released, not arrested
+    "أفرجت السلطات عن 20 معتقلا من سجن بلدة طفس.",
+    "طالب الأهالي بالإفراج عن المعتقلين في بلدة طفس.",
     # about to happen
     "باتت قوات النظام على وشك السيطرة على بلدة طفس.",
     # aircraft dropping leaflets
@@ -215,6 +218,8 @@ COUNTS = [
      "والذين لا تتجاوز أعمارهم السابعة عشرة في بلدة طفس.", [("arrest", "طفس", 5)]),
     ("اعتقلت قوات الأمن كلا من أحمد، وخالد في بلدة طفس.", [("arrest", "طفس", 2)]),
     ("اعتقلت قوات الأمن كل من شارك في المظاهرة في بلدة طفس.", [("arrest", "طفس", None)]),
+    # the detainees counted after a campaign
+    ("قالت صفحة محلية إن عدد المعتقلين بلغ 12 شابًا، بعد حملة في بلدة طفس.", [("arrest", "طفس", 12)]),
     # one named person killed
     ("أقدم مجهولون على اغتيال “أحمد الزعبي” القيادي السابق في بلدة طفس.", [("killing", "طفس", 1)]),
     # the wounded are no part of the toll told with them
@@ -324,6 +329,15 @@ def test_a_class_word_with_the_article_points_back_to_the_last_place_of_its_kind
                "وأفاد مراسل في حلب أن خمسة مدنيين لقوا حتفهم إثر استهداف الحي بالصواريخ.")
     assert [(r["location_ar"], r["count"]) for r in rows] == [("الصالحين", None), ("الصالحين", 5)]
     assert rows[1]["explain"].startswith("«الصالحين» the place the class word refers to")
+
+
+def test_the_incident_told_at_a_town_then_at_a_site_in_it_is_one_event_at_the_site():
+    # with the real geoparser: `ساحة عربين` is composed as a site of Arbin
+    text = ("داهمت قوات النظام مدينة عربين في الغوطة الشرقية واعتقلت عددا من الشبان.\n"
+            "وقالت صفحة محلية إن عدد المعتقلين بلغ 12 شابا، بعد حملة تركزت في محيط ساحة عربين الرئيسة.")
+    rows = extract(Article("doc.txt", text, "", "Outlet", None, "2021-03-08", "day", article_id(text)))
+    assert [(r["event_type"], r["place_id"].split("-lm-")[0], r["kind"], r["count"]) for r in rows] == \
+        [("arrest", "C2321", "landmark", 12)]
 
 
 def test_a_cue_governs_only_its_own_sentence():
