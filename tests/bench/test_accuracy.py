@@ -64,8 +64,8 @@ def test_dev_floors(results):
     _, sets = results
     _, _, places, events = sets["dev"]
     assert places.precision >= 0.95 and places.recall >= 0.92, (places.precision, places.recall)
-    assert events.precision >= 0.79 and events.recall >= 0.80, (events.precision, events.recall)
-    assert events.count_ok / events.count_known >= 0.67
+    assert events.precision >= 0.80 and events.recall >= 0.80, (events.precision, events.recall)
+    assert events.count_ok / events.count_known >= 0.74
 
 
 def test_seeds_floors(results):
