@@ -2,7 +2,8 @@
 
 Each article is processed by a pure function of its text and the gazetteer, so workers are plain
 processes (forked after the gazetteer is loaded, which they then share); the same function maps
-over a Dask bag or Spark partitions when a corpus outgrows one machine.
+over a Dask bag (or Spark partitions) when a corpus outgrows one machine (events.engines: both
+engines take partitions of inputs and hand back their rows; this module merges them in order).
 
 Every stage isolates its records: a file, row or article that fails to read, decode, extract or
 convert to the table's types becomes a reject with its reason and the batch goes on. Extraction runs
@@ -189,8 +190,9 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
     article, for callers with a progress display of their own (the dashboard).
 
     `engine`: "local" (this process and `workers` forked ones) or "dask" (a LocalCluster of `workers`
-    processes, or the `dask.distributed` scheduler at `scheduler`; `partitions` articles... see
-    `_dask_parts`). `partitioned`: make the store a partitioned dataset (events.dataset) that grows by
+    processes, or the `dask.distributed` scheduler at `scheduler`, whose workers must see the input
+    files); `partitions`: inputs (files or table rows) a worker takes at a time (see events.engines).
+    `partitioned`: make the store a partitioned dataset (events.dataset) that grows by
     new part files; a store already partitioned stays so.
     """
     t0 = time.perf_counter()
