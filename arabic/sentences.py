@@ -52,24 +52,31 @@ def sentence_of_tokens(tokens: list[Token], sentences: list[Sentence]) -> list[i
 
 
 @cache
-def connectives() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """First word -> the connectives starting with it (a one-word one also with و glued on)."""
+def connectives() -> tuple[dict[str, tuple[tuple[str, ...], ...]], frozenset[tuple[str, str]]]:
+    """First word -> the connectives starting with it (a one-word one also with و glued on), and the
+    (word, next word) pairs where that word is no connective."""
     heads: dict[str, list[tuple[str, ...]]] = {}
+    not_cuts: set[tuple[str, str]] = set()
     for line in (DATA / "connectives.txt").read_text(encoding="utf-8").splitlines():
-        words = tuple(line.split())
+        words = tuple(line.lstrip("-").split())
         if not words or line.startswith("#"):
+            continue
+        if line.startswith("-"):
+            not_cuts.update({(words[0], words[1]), ("و" + words[0], words[1])})
             continue
         heads.setdefault(words[0], []).append(words)
         if len(words) == 1:
             heads.setdefault("و" + words[0], []).append(words)
-    return {k: tuple(v) for k, v in heads.items()}
+    return {k: tuple(v) for k, v in heads.items()}, frozenset(not_cuts)
 
 
 def connective_starts(tokens: list[Token]) -> list[int]:
     """Start offsets of the connectives of a text (where a new clause begins)."""
-    heads = connectives()
+    heads, not_cuts = connectives()
     out = []
     for i in [i for i, t in enumerate(tokens) if t.text in heads]:  # a cheap pass, then the few
+        if i + 1 < len(tokens) and (tokens[i].text, tokens[i + 1].text) in not_cuts:
+            continue
         for conn in heads[tokens[i].text]:
             if len(conn) == 1 or tuple(x.text for x in tokens[i:i + len(conn)]) == conn:
                 out.append(tokens[i].start)

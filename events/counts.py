@@ -163,6 +163,9 @@ def _may_start(word: str) -> bool:
         or not forms.isdisjoint(person_nouns())
 
 
+_UNIT_WORDS = frozenset({"لواء", "فرقه", "فوج", "كتيبه", "سريه", "قطاع", "بوابه", "مبني", "شارع", "طريق", "حاجز"})
+
+
 def find_counts(toks: list[Token]) -> list[Count]:
     """Every amount in the tokens, left to right, without overlaps."""
     out: list[Count] = []
@@ -182,6 +185,9 @@ def find_counts(toks: list[Token]) -> list[Count]:
             out.append(Count(None, toks[q].start, toks[last].end, q, last, _is_person(toks, last + 1)))
             i = last + 1
             continue
+        if parsed and i > 0 and stems(toks[i - 1].text) & _UNIT_WORDS:
+            i = parsed[1] + 1  # `اللواء 47`, `الفرقة 17`: a unit's name, not an amount
+            continue
         if parsed:
             value, last = parsed
             q = _qualifier_start(toks, i)
@@ -199,13 +205,23 @@ def find_counts(toks: list[Token]) -> list[Count]:
     return _summed(toks, out)
 
 
+_WOUNDED = frozenset({"مصاب", "مصابا", "مصابين", "مصابون", "جريح", "جريحا", "جرحي"})
+
+
+def _wounded(toks: list[Token], c: Count) -> bool:
+    """Whether the noun after a count says it counts the wounded (`عشرة مصابين`)."""
+    return c.last + 1 < len(toks) and bool(_forms(toks[c.last + 1].text) & _WOUNDED)
+
+
 def _summed(toks: list[Token], counts: list[Count]) -> list[Count]:
-    """People counted in parts joined by و are one number: `ثلاثة أطفال وامرأتان` is five."""
+    """People counted in parts joined by و are one number: `ثلاثة أطفال وامرأتان` is five (the wounded
+    are no part: `ثمانية ضحايا وعشرة مصابين` counts eight)."""
     out: list[Count] = []
     for c in counts:
         prev = out[-1] if out else None
         between = [t.text for t in toks[prev.last + 2:c.first]] if prev is not None else []
         if (prev is not None and prev.person and c.person and prev.value is not None and c.value is not None
+                and not _wounded(toks, prev) and not _wounded(toks, c)
                 and c.first > prev.last + 1 and (between == ["و"] or not between and toks[c.first].text.startswith("و"))):
             out[-1] = Count(prev.value + c.value, prev.start, c.end, prev.first, c.last, True)
         else:

@@ -39,7 +39,7 @@ from arabic.tokens import Token
 from events.corpus import Article, is_headline
 from events.counts import Count, find_counts, lone_person
 from events.dates import DateHit, find_dates
-from events.lexicon import Trigger, lexicon
+from events.lexicon import Trigger, flies, lexicon
 from events.merge import Draft, merge
 from events.places import CONTAINERS, PRECISION, contains, geo_precision
 from events.schema import event_types, types_with
@@ -60,10 +60,12 @@ _TOPIC_WORDS = {"في", "وفي", "اما", "واما", "مدينه", "بلده"
 _FUNCTION_WORDS = {"من", "في", "علي", "الي", "عن", "و", "حتي", "خلال", "منذ", "بعد", "الا", "قد", "حسب", "وفق"}
 _DATELINE = re.compile(r"^\s*[-–—]\s*\S+")  # "دمشق - وكالات:" names where the report was filed
 _RUN = re.compile(r"\w+")
-_LIST_GAP = re.compile(r"[,،]|(?<!\w)و")
+_AFTER = frozenset({"بعد", "وبعد", "عقب", "اثر", "منذ"})
+_SUPERLATIVES = frozenset({"اعنف", "اكبر", "اشد", "اكثر", "اول", "اوسع", "اقوي", "اصعب", "اعلي"})  # `الأعنف … منذ بدء الهجوم`
 # Words between a launch cue (`من مواقعه`) and its place: prepositions, class words, adjectives.
 _COMPLEMENTIZERS = frozenset({"ان", "بان", "انه", "انها", "بانه", "بانها", "وان", "لان"})
 _PHRASE_WORDS = frozenset({"في", "من", "داخل", "مدينه", "بلده", "قريه", "حي", "منطقه", "محافظه", "ريف", "محليه",
+                           "تمركز", "تمركزها", "تمركزه", "انتشار", "قوات", "نظام", "جيش", "حاجز", "حواجز",
                            "طبيه", "ميدانيه", "خاصه", "مطلعه", "اهليه", "اعلاميه", "معارضه", "مقربه", "رسميه",
                            "محلي", "طبي", "ميداني", "اعلامي", "المدني", "مدني", "حقوقيه", "حقوقي", "مدينتي"})
 _CLITIC_PREFIXES = {""} | {a + b for a in "وبلف" for b in ["", *"وبلف"]}  # up to two of و ب ل ف
@@ -99,13 +101,21 @@ class _Doc:
         # A trigger after a negation, a plan, threat or fear, or before "stopped", reports no event.
         window = partial(_window, doc.sentence_of)
         self.negated = window(found.get("negation", []) + found.get("modal", []), after=(1, 4)) | \
-            window(found.get("ceased", []), before=(1, 6)) | window(found.get("idiom", []), before=(1, 2))
-        self.background_cues = found.get("background", [])
+            window([c for c in found.get("ceased", []) if not self._after_it(c)], before=(1, 6)) | \
+            window(found.get("leaflets", []), before=(1, 6)) | \
+            window(found.get("idiom", []), before=(1, 2))
+        campaign = {k for c in found.get("campaign", []) for k in range(c.first, c.last + 1)}
+        since = found.get("background", []) + [c for c in found.get("since_start", [])
+                                               if campaign & set(range(c.last + 1, c.last + 4))]
+        self.background_cues = [c for c in since if not self._compares(c)]
+        self.amid = window(found.get("amid", []), after=(1, 3))
+        self.assailants = window(found.get("assailant", []), after=(1, 2))
         self.unharmed = found.get("unharmed", [])
         self.referring = window(found.get("demonstrative", []), after=(1, 2))
         self.military = found.get("military", [])
-        # Numbers of residents or displaced people: after `يقطنها`, before `نازح`.
-        self.population = window(found.get("population", []), after=(1, 3), before=(1, 2))
+        # Numbers of residents, displaced people or survivors: after `يقطنها`, before `نازح`, `على قيد الحياة`.
+        self.population = window(found.get("population", []), after=(1, 3), before=(1, 2)) | \
+            window(found.get("alive", []), before=(1, 3))
         # Places that belong to a reporter or an organisation, or stand for a government: not where it happened.
         agents = found.get("agent", []) + [c for c in found.get("agent_noun", [])  # `نظام دمشق`, not `النظام`
                                            if strip_article(self.toks[c.last].text) == self.toks[c.last].text]
@@ -136,6 +146,15 @@ class _Doc:
         self.places: list[Place] = sorted(((m.nstart, m.nend, m) if m.nstart >= 0 else
                                            (self.to_norm(m.start), self.to_norm(m.end), m)
                                            for m in mentions if not self._is_dateline(m)), key=_FIRST)
+
+    def _compares(self, cue: Match) -> bool:
+        """Whether a superlative stands a few words before the cue (`الأعنف قصفا … منذ بدء الهجوم`): the
+        cue measures today's news against the past, it does not make it history."""
+        return any(stems(self.toks[k].text) & _SUPERLATIVES for k in range(max(0, cue.first - 5), cue.first))
+
+    def _after_it(self, cue: Match) -> bool:
+        """Whether a cue is the time something came after (`استئناف الغارات بعد هدوء`): then it cancels nothing."""
+        return cue.first > 0 and self.toks[cue.first - 1].text in _AFTER
 
     def to_norm(self, offset: int) -> int:
         """An offset of the original text -> the offset of the same character in the normalised text."""
@@ -194,12 +213,15 @@ def _reporter_places(toks: list[Token], cues: list[Match], triggers: set[int]) -
     return out
 
 
+LAUNCH_REACH = 8  # words of `من مواقع تمركز قوات النظام في حواجز X` before its place
+
+
 def _launch_places(toks: list[Token], cues: list[Match]) -> set[int]:
     """Token indexes where the place of a phrase like `من مواقعه في X` may start: right after the cue,
     or after words that still describe it (prepositions, class words); the first other word ends it."""
     out: set[int] = set()
     for c in cues:
-        for k in range(c.last + 1, min(len(toks), c.last + 5)):
+        for k in range(c.last + 1, min(len(toks), c.last + LAUNCH_REACH)):
             out.add(k)
             if not stems(toks[k].text) & _PHRASE_WORDS:
                 break
@@ -212,7 +234,7 @@ def _live_triggers(doc: _Doc, start: int, end: int) -> list[Match[Trigger]]:
             if t.first not in doc.negated and t.first not in doc.referring]
 
 
-def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
+def _event_type(trigs: list[Match[Trigger]], doc: _Doc | None = None) -> tuple[str, bool] | None:
     """(type, generic) of the incident the triggers describe. Order: an attack or defection named
     by a strong cue; a bare shelling/targeting (made an airstrike by an aircraft); an arrest; a
     defection named only by a weak cue (deaths told with defectors are mostly their reason: "عدد
@@ -224,6 +246,13 @@ def _event_type(trigs: list[Match[Trigger]]) -> tuple[str, bool] | None:
     if weapon:
         return weapon, False
     strong = {t.event_type for t in cues_ if t.strength == "strong"}
+    if doc is not None:  # `واعتقلت سبعة … بصلتهم بعملية الانشقاق`: the news is the arrest, not the defection it recalls
+        recalled = {t.payload.event_type for t in trigs if t.payload.strength == "strong"
+                    and getattr(event_types().get(t.payload.event_type), "family", None) == "defection"
+                    and _definite(doc.toks[t.first].text)}
+        fresh = {t.payload.event_type for t in trigs if t.payload.strength == "strong"} - recalled
+        if recalled and any(event_types()[t].family != "defection" for t in fresh & {*specific, "arrest"}):
+            strong = fresh
     generic = {t.event_type for t in cues_ if t.strength == "generic"}
     weak = {t.event_type for t in cues_ if t.strength == "weak"}
     if aircraft and (generic or "shelling" in strong):
@@ -263,10 +292,13 @@ def _bare_ok(doc: _Doc, c: Count) -> bool:
     return nxt is None or nxt.text in _FUNCTION_WORDS or bool(re.search(r"[^\w\s]", doc.text[c.end:nxt.start]))
 
 
-def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) -> list[Count]:
+def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]], calm_end: int | None = None) \
+        -> list[Count]:
     """Counts of people in [start, end): a number or vague amount before a people noun, a bare number
     right next to a trigger, or a lone noun after a verb done to people (`قتل متظاهر`); never one that
-    counts the wounded or a subset ("بينهم ضابطان")."""
+    counts the wounded or a subset ("بينهم ضابطان"). Without any, a report that nobody was hurt counts
+    0, also when it follows in the rest of the sentence up to `calm_end` (`…، حيث اقتصرت الأضرار على
+    المادية`) with no other incident's cue before it."""
     out = []
     for c in _between(doc.counts, start, end):
         if c.first in doc.injured or c.first in doc.population or c.last in doc.population:
@@ -279,22 +311,41 @@ def _valid_counts(doc: _Doc, start: int, end: int, trigs: list[Match[Trigger]]) 
             etype = event_types().get(t.payload.event_type)
             if not (etype and etype.one_person):
                 continue
-            # `قتل متظاهر`, and the subject before its verb: `امرأة وطفلها قتلوا`
-            one = lone_person(doc.toks, t.last + 1, definite=t.payload.strong) or next(
+            # `قتل متظاهر`, `اغتيال "فلان" القيادي`, and the subject before its verb: `امرأة وطفلها قتلوا`
+            one = lone_person(doc.toks, _past_quoted_name(doc, t.last + 1), definite=t.payload.strong) or next(
                 (c for k in (t.first - 1, t.first - 2) if (c := lone_person(doc.toks, k)) and c.last == t.first - 1), None)
             if one and start <= one.start and one.end <= end:
                 out.insert(0, one)
                 break
     if not any(c.value is not None for c in out):
-        calm = _between(doc.unharmed, start, end)
+        calm = [c for c in _between(doc.unharmed, start, max(end, calm_end or end))
+                if c.start < end or not _live_triggers(doc, end, c.start)]
         if calm:  # `سقطت قذائف … دون وقوع إصابات`: nobody was hurt
             out.insert(0, Count(0, calm[0].start, calm[0].end, calm[0].first, calm[0].last, True))
     return out
 
 
-def _pick_count(counts: list[Count]) -> Count | None:
-    """The first stated number, else the first vague amount (kept for its text)."""
-    return next((c for c in counts if c.value is not None), None) or next(iter(counts), None)
+_QUOTES = "\"“”«»'"
+QUOTED_NAME_WORDS = 4  # the longest quoted name skipped between a verb and the noun that says who it was
+
+
+def _past_quoted_name(doc: _Doc, k: int) -> int:
+    """The token after a quoted name that opens at token k (`اغتيال “مشهور الكناكري” القيادي`), else k."""
+    toks = doc.toks
+    if not 0 < k < len(toks) or not any(q in doc.text[toks[k - 1].end:toks[k].start] for q in _QUOTES):
+        return k
+    for j in range(k + 1, min(len(toks), k + QUOTED_NAME_WORDS + 1)):
+        if any(q in doc.text[toks[j - 1].end:toks[j].start] for q in _QUOTES):
+            return j
+    return k
+
+
+def _pick_count(counts: list[Count], trigs: list[Match[Trigger]] = (), etype: str | None = None) -> Count | None:
+    """The number right after a cue of the event's type (`قتلت اثنين … واعتقلت خمسة`: the arrest counts
+    five), else the first stated number, else the first vague amount (kept for its text)."""
+    stated = [c for c in counts if c.value is not None]
+    own = next((c for c in stated for t in trigs if t.payload.event_type == etype and 0 < c.first - t.last <= 2), None)
+    return own or next(iter(stated), None) or next(iter(counts), None)
 
 
 def _groups(doc: _Doc, places: list[Place]) -> list[list[Place]]:
@@ -371,9 +422,20 @@ def _long_before(day: dt.date | None, pub: dt.date | None) -> bool:
     return day is not None and pub is not None and (pub - day).days > HISTORY_DAYS
 
 
-def _most_specific(places: list[Place]) -> list[Place]:
-    """Without the places that contain another one named with them ("كفرنبل بريف إدلب" is at كفرنبل)."""
-    return [p for p in places if not any(contains(p[2], q[2]) for q in places)]
+def _most_specific(doc: _Doc, places: list[Place]) -> list[Place]:
+    """Without the places that contain another one named with them ("كفرنبل بريف إدلب" is at كفرنبل),
+    except a countryside listed with an area in it (`في ريف حماة الشمالي وسهل الغاب`: two scenes)."""
+    return [p for p in places if not any(contains(p[2], q[2]) and not (
+        q[2].kind == "region" and _listed_together(doc, p, q)) for q in places)]
+
+
+def _listed_together(doc: _Doc, a: Place, b: Place) -> bool:
+    """Whether two places are next items of one list (`A وB`, `A وسهل B`, `A، B`): one word with the
+    conjunction (and perhaps the class word) between them, or a comma alone."""
+    first, second = sorted((a, b), key=_FIRST)
+    gap = doc.text[first[1]:second[0]]
+    words = _RUN.findall(gap)
+    return len(words) == 1 and words[0].startswith("و") or not words and gap.strip() in ("،", ",")
 
 
 def _drop_references(doc: _Doc, places: list[Place]) -> list[Place]:
@@ -420,16 +482,21 @@ class _Sentence:
 
 
 def _drop_near(doc: _Doc, places: list[Place]) -> list[Place]:
-    """Without the reference points (`في مدينة عربين قرب دمشق`): a place said to be what the place
-    before it lies near (a near cue between them, a few words apart) locates that place, not an event."""
+    """Without the reference points (`في مدينة عربين قرب دمشق`, `على دوما، آخر جيب للمعارضة قرب دمشق`):
+    a place said to be what the place before it lies near (a near cue between them, a few words apart,
+    no cue of another incident between) locates that place, not an event."""
     out = []
     for i, p in enumerate(places):
         first = doc.place_tok(p)
-        if i and first in doc.near and first - doc.tok_index(places[i - 1][1]) <= 4 and \
-                not _LIST_GAP.search(doc.text, places[i - 1][1], p[0]):
-            continue  # not `A، وأطراف B`: a list names two scenes
+        if i and first in doc.near and first - doc.tok_index(places[i - 1][1]) <= NEAR_REACH and \
+                not any(w.startswith("و") for w in _RUN.findall(doc.text, places[i - 1][1], p[0])[-2:]) and \
+                not _between(doc.triggers, places[i - 1][1], p[0]):
+            continue  # not `A وأطراف B` (the near cue itself conjoined): a list names two scenes
         out.append(p)
     return out
+
+
+NEAR_REACH = 8  # words from a place to the reference point that locates it (an apposition may come between)
 
 
 def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: int,
@@ -442,7 +509,7 @@ def _sentence_drafts(doc: _Doc, index: int, start: int, end: int, para_start: in
         if m.payload not in names:
             names.append(m.payload)
     scene = [p for p in _between(doc.places, start, end) if doc.place_tok(p) not in doc.not_scene]
-    places = _drop_fronts(doc, _drop_references(doc, _most_specific(scene)))
+    places = _drop_fronts(doc, _drop_references(doc, _most_specific(doc, scene)))
     sent = _Sentence(index, start, end, para_start, places, _between(doc.dates, start, end), names)
     return [d for cs, ce in clauses(doc.connectives, start, end) for d in _clause_drafts(doc, sent, cs, ce, anchor)]
 
@@ -460,9 +527,9 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
         next(iter(sent.dates), None)
     dated = date is not None and not date.since
     places = _drop_near(doc, [p for p in sent.places if cs <= p[0] < ce])
-    clause_type = _event_type(trigs)
+    clause_type = _event_type(trigs, doc)
     if clause_type and event_types()[clause_type[0]].attack:
-        places = [p for p in places if doc.place_tok(p) not in doc.launch_sites]
+        places = [p for g in _groups(doc, places) if doc.place_tok(g[0]) not in doc.launch_sites for p in g]
     how = "named in the same clause as"
     if places:
         scopes = _scopes(doc, places, cs, ce)
@@ -480,17 +547,19 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
     for n, (group, s, e) in enumerate(scopes):
         scope_trigs = [t for t in trigs if s <= t.start < e]
         own = scope_trigs or trigs
-        scope_counts = _valid_counts(doc, s, e, own)
+        scope_counts = _valid_counts(doc, s, e, own, calm_end=sent.end if e == ce else None)
         gap = _RUN.findall(doc.text, scopes[n - 1][0][-1][1], group[0][0]) if n else []
         if n and not scope_trigs and not scope_counts and len(gap) > LIST_GAP_WORDS \
                 and not _PLURAL_PLACES & set(gap[-3:]):
             continue  # a later place, words away, with no cue or number of its own: context (`سعيا … بعد سيطرتها على B`)
-        typed = _event_type(scope_trigs) or clause_type
+        typed = _event_type(scope_trigs, doc) or clause_type
         if typed is None:
             continue
         etype, generic = typed
         if etype == "desertion" and not _soldiers_flee(doc, own):
             continue  # people fleeing, with no soldier among them: civilians leaving, not deserting
+        if generic and etype == "shelling" and any(t.first in doc.assailants for t in own):
+            etype, generic = "clashes", False  # `مسلحون استهدفوا قرى A وB`: gunmen attacked, nobody shelled
         if etype == "killing" and any(t.payload.event_type == "clashes" for t in trigs):
             etype, generic = "clashes", False  # `قتل 22 مقاتلا في هجمات / خلال المعارك`: deaths of a fight
         if etype == "killing" and (attack := _event_type([t for t in trigs if _is_attack(t)])):
@@ -499,20 +568,41 @@ def _clause_drafts(doc: _Doc, sent: _Sentence, cs: int, ce: int, anchor: tuple[P
                 event_types()[weapon[0]].family == event_types()[etype].family
                 or etype == "killing" and event_types()[weapon[0]].attack):
             etype, generic = weapon[0], False
-        count = _pick_count(scope_counts) or \
-            (_pick_count(clause_counts) if len(scopes) == 1 else None)
+        count = _pick_count(scope_counts, own, etype) or \
+            (_pick_count(clause_counts, trigs, etype) if len(scopes) == 1 else None)
+        stated = count is not None and count.value is not None
+        if len(group) > 1 and not stated and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
+            continue  # "across the countrysides of A and B", with no number or date: background
+        if stated and count.value and len(group) > 1:
+            count = replace(count, value=None)  # `ستة مدنيين … في احسم ونقير وبليون`: a total of the list, no place's own
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
         anaphoric = all(not t.payload.strong or _definite(doc.toks[t.first].text)
                         for t in own if t.payload.event_type == etype)
-        if len(group) > 1 and rank < 2 and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
-            continue  # "across the countrysides of A and B", with no number or date: background
-        for p in group or [None]:
+        typing = [t.first for t in own if t.payload.event_type == etype]
+        context = background or bool(typing) and all(k in doc.amid for k in typing)
+        incidents = [(etype, generic, count, rank)]
+        if (second := _second_outcome(etype, own, scope_counts)) is not None and len(group) <= 1:
+            incidents.append((second[0], False, second[1], 3))
+        for (kind, vague, number, weight), p in ((i, p) for i in incidents for p in group or [None]):
             near = p is not None and (doc.place_tok(p) in doc.near or _is_origin(doc, [p]))
-            row = _row(doc, etype, p[2] if p else None, near, count, date, (sent.start, sent.end), sent.actors,
-                       background)
-            row["explain"] = _explain(doc, p, how, own, near, background)
-            drafts.append(Draft(row, sent.index, rank, dated, generic, anaphoric, cs))
+            row = _row(doc, kind, p[2] if p else None, near, number, date, (sent.start, sent.end), sent.actors,
+                       context)
+            row["explain"] = _explain(doc, p, how, own, near, context)
+            drafts.append(Draft(row, sent.index, weight, dated, vague, anaphoric, cs, borrowed=not places))
     return drafts
+
+
+def _second_outcome(etype: str, trigs: list[Match[Trigger]], counts: list[Count]) -> tuple[str, Count] | None:
+    """An arrest told with killings, or killings (or an attack) with an arrest, each verb with its own
+    number right after it (`قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين`): the second incident and
+    its number."""
+    wanted = "killing" if etype == "arrest" else "arrest" if etype == "killing" or event_types()[etype].attack else None
+    for t in trigs:
+        if t.payload.event_type == wanted and t.payload.strength == "strong":
+            own = next((c for c in counts if c.value and 0 < c.first - t.last <= 2), None)
+            if own is not None:
+                return wanted, own
+    return None
 
 
 def _explain(doc: _Doc, place: Place | None, how: str, trigs: list[Match[Trigger]], near: bool,
@@ -560,6 +650,18 @@ def _title(doc: _Doc) -> tuple[int, int] | None:
     return doc.to_norm(at), doc.to_norm(at + len(title))
 
 
+SUBHEADING_WORDS = 6  # a paragraph this short, with no full stop and no number, heads the paragraphs after it
+
+
+def _subheading(doc: _Doc, i: int) -> bool:
+    """Whether sentence i is a subheading (`كيف هرب عناصر النظام`, `قصف متواصل`): a paragraph of its own,
+    a few words with no full stop and no number; like the headline, it restates what the body reports."""
+    para, s, e = doc.sentences[i]
+    alone = all(not (0 <= j < len(doc.sentences)) or doc.sentences[j][0] != para for j in (i - 1, i + 1))
+    text = doc.text[s:e].strip()
+    return alone and len(_RUN.findall(text)) <= SUBHEADING_WORDS and not re.search(r"[.!?؟:\d]$|\d", text)
+
+
 def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | None = None) -> list[dict]:
     """The events reported in `article`, given its analysed text and the places the geoparser found
     in it (both computed here when not given). Rows have exactly the columns of events.schema. A headline is not read for
@@ -572,7 +674,7 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
     title = _title(doc)
     title_place = None
     if title:
-        inside = _most_specific([p for p in doc.places if title[0] <= p[0] < title[1]])
+        inside = _most_specific(doc, [p for p in doc.places if title[0] <= p[0] < title[1]])
         title_place = inside[0] if inside else None
     anchor = (title_place, "the headline's place, for") if title_place else \
         (focus, "the town the article is about, for") if (focus := _focus(doc)) else None
@@ -580,7 +682,7 @@ def extract(article: Article, doc: Doc | None = None, mentions: list[Mention] | 
     para_starts: dict[int, int] = {}
     for i, (para, s, e) in enumerate(doc.sentences):
         para_starts.setdefault(para, s)
-        if title and title[0] <= s < title[1]:
+        if title and title[0] <= s < title[1] or _subheading(doc, i):
             continue
         drafts.extend(_sentence_drafts(doc, i, s, e, para_starts[para], anchor))
     return [d.row for d in merge(_weapons_from_context(drafts))]
@@ -599,6 +701,9 @@ def _weapons_from_context(drafts: list[Draft]) -> list[Draft]:
     for i, d in enumerate(drafts):
         if not d.generic:
             continue
+        named = [a for a in (d.row["actors"] or "").split(";") if a]
+        if named and not flies() & set(named):
+            continue  # `قصف فصائل المعارضة`: rebels have no aircraft, the raids before were someone else's
         family = event_types()[d.row["event_type"]].family
         prior = next((k for k in reversed(drafts[:i]) if not k.generic
                       and (k.sentence < d.sentence or k.clause == d.clause)

@@ -30,6 +30,7 @@ class Draft:
     generic: bool
     anaphoric: bool
     clause: int = 0  # where its clause starts (normalised offset): clauses of one sentence may differ in actor
+    borrowed: bool = False  # its sentence names no place: the place is an earlier one's or the headline's
 
     @property
     def family(self) -> str:
@@ -69,6 +70,8 @@ def _same_incident(a: Draft, b: Draft) -> bool:
     if ta != tb and not (a.family == b.family and (a.generic or b.generic or a.family == "defection")) and \
             not ("killing" in (ta, tb) and (_is_attack(ta) or _is_attack(tb))):
         return False
+    if _other_figures(a, b) and a.row["event_date"] != b.row["event_date"]:
+        return False  # "8 killed on Saturday" after "40 killed on Friday" (or "yesterday"): two days, two tolls
     if not (a.dated and b.dated):
         return True
     da, db = dt.date.fromisoformat(a.row["event_date"]), dt.date.fromisoformat(b.row["event_date"])
@@ -76,11 +79,17 @@ def _same_incident(a: Draft, b: Draft) -> bool:
     return abs((da - db).days) <= 2 or coarse and (da.year, da.month) == (db.year, db.month)
 
 
+def _other_figures(a: Draft, b: Draft) -> bool:
+    """Whether both reports state a number of people, and not the same one."""
+    return a.count_rank >= 2 and b.count_rank >= 2 and a.row["count"] != b.row["count"]
+
+
 def _refines(k: Draft, d: Draft, alone: bool) -> bool:
     """Whether `d` names the place of `k` more precisely: `k` was the only event of its sentence, at a
     governorate/district/countryside, and the next sentence reports the same incident at a place in
     it ("…في ريف درعا الغربي. وقال… إن الهجوم استهدف حاجزا قرب بلدة المزيريب")."""
-    return alone and d.sentence == k.sentence + 1 and k.row["kind"] in CONTAINERS and row_contains(k.row, d.row)
+    return alone and d.sentence == k.sentence + 1 and k.row["kind"] in CONTAINERS and row_contains(k.row, d.row) \
+        and not _other_figures(k, d)  # "36 killed in the Ghouta … 13 of them in Douma": a share, not the place
 
 
 def merge(drafts: list[Draft]) -> list[Draft]:
@@ -96,7 +105,9 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     by_sentence: dict[int, list[Draft]] = {}
     by_family: dict[str, list[Draft]] = {}
     for d in drafts:
-        if d.row["place_id"] is None and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
+        if (d.row["place_id"] is None or d.borrowed) and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
+            continue
+        if d.borrowed and d.count_rank >= 2 and _give_number(d, by_family.get(d.family, [])):
             continue
         if d.anaphoric and not d.row["background"] and _recalls(d, by_family.get(d.family, [])):
             continue
@@ -122,23 +133,39 @@ def _recalls(d: Draft, family: list[Draft]) -> bool:
     """Fold a report that refers back (`القصف الصاروخي خلّف أضرارا في ريف إدلب`, `وأدى انشقاقهم إلى…`)
     into the events of its kind that the latest earlier sentence reported at the same place or at places
     inside the one it names: a summary of an incident already reported is not a new one."""
-    return _fold_into_latest(d, family, lambda k: k.row["place_id"] is not None and _same_incident(k, d) and (
-        k.row["place_id"] == d.row["place_id"] or row_contains(d.row, k.row)), dates=False)
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and _at_or_in(k, d), dates=False)
 
 
 def _complete_previous(d: Draft, family: list[Draft]) -> bool:
     """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any
     (not into one whose stated count it contradicts: that is another figure)."""
-    return _fold_into_latest(d, family, lambda k: _same_incident(k, d), keep=lambda k: (
-        k.count_rank < 2 or d.count_rank < 2 or k.row["count"] == d.row["count"]))
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d), keep=lambda k: not _other_figures(k, d))
+
+
+def _give_number(d: Draft, family: list[Draft]) -> bool:
+    """Fold `d`, whose sentence names no place but a number, into the same-incident events of the latest
+    earlier sentence that reported them without one (`انشق عدد من العناصر في X … وأكد المصدر انشقاق
+    سبعة عناصر`): the number completes that report, it is no second incident at the headline's place."""
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and k.count_rank < 2 and not k.row["background"]
+                             and d.sentence - k.sentence <= NUMBER_REACH and _at_or_in(k, d))
+
+
+NUMBER_REACH = 2  # sentences back that a placeless number may complete a report
+
+
+def _at_or_in(k: Draft, d: Draft) -> bool:
+    """Whether `k` is at the place `d` is, or at a place inside it (anywhere, when `d` has none)."""
+    return k.row["place_id"] is not None and (d.row["place_id"] in (None, k.row["place_id"]) or row_contains(d.row, k.row))
 
 
 def _fold_into_latest(d: Draft, family: list[Draft], recalled: Callable[[Draft], bool],
                       keep: Callable[[Draft], bool] = lambda k: True, dates: bool = True) -> bool:
     """Absorb `d` into the drafts it `recalled` of the latest earlier sentence that has any (those `keep`
     accepts); whether there were any."""
-    last = next((k.sentence for k in reversed(family) if k.sentence < d.sentence and recalled(k)), None)
-    targets = [k for k in family if k.sentence == last and recalled(k) and keep(k)]
+    def fits(k: Draft) -> bool:  # a total told as background does not complete the news, nor the reverse
+        return k.row["background"] == d.row["background"] and recalled(k)
+    last = next((k.sentence for k in reversed(family) if k.sentence < d.sentence and fits(k)), None)
+    targets = [k for k in family if k.sentence == last and fits(k) and keep(k)]
     for k in targets:
         _absorb(k, d, dates=dates)
     return bool(targets)

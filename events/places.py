@@ -6,9 +6,13 @@ except a city its neighbourhoods), which is how the extractor keeps the most spe
 """
 from __future__ import annotations
 
+import re
+
 from gazetteer.mention import Mention
 
 CONTAINERS = {"country": 0, "governorate": 1, "district": 2, "region": 3, "subdistrict": 3}
+COUNTRYSIDE_RANK = 2  # a directional countryside (`ريف حمص الشمالي`) holds the named regions of its part
+_COUNTRYSIDE_ID = re.compile(r"SY\d\d-(?:N|S|E|W|C|NE|NW|SE|SW)")  # DESIGN.md: `SYxx-D`
 PRECISION = {"country": 3, "governorate": 3, "district": 3, "subdistrict": 2, "region": 2}
 PLACE_FIELDS = ["place_id", "location_ar", "location_en", "kind", "admin1", "admin2", "latitude", "longitude",
                 "geo_precision"]
@@ -17,19 +21,30 @@ PLACE_FIELDS = ["place_id", "location_ar", "location_en", "kind", "admin1", "adm
 def contains(a: Mention, b: Mention) -> bool:
     """Whether place `a` is a container of `b` (the governorate, district or countryside it lies
     in, or the city of a neighbourhood); towns and villages never contain each other."""
-    return _contains(a.kind, a.admin1, a.admin2, b.kind, b.admin1, b.admin2)
+    return _contains((a.kind, a.place_id, a.admin1, a.admin2), (b.kind, b.place_id, b.admin1, b.admin2))
 
 
 def row_contains(a: dict, b: dict) -> bool:
     """`contains` for two event rows."""
-    return _contains(a["kind"], a["admin1"], a["admin2"], b["kind"], b["admin1"], b["admin2"])
+    return _contains(*((r["kind"], r["place_id"], r["admin1"], r["admin2"]) for r in (a, b)))
 
 
-def _contains(ak: str | None, a1: str | None, a2: str | None, bk: str | None, b1: str | None, b2: str | None) -> bool:
+def _rank(kind: str | None, place_id: str | None) -> int | None:
+    """How wide a container is (smaller is wider), None for a place that contains nothing."""
+    if kind == "region" and place_id and _COUNTRYSIDE_ID.fullmatch(place_id):
+        return COUNTRYSIDE_RANK
+    return CONTAINERS.get(kind or "")
+
+
+_Where = tuple[str | None, str | None, str | None, str | None]  # kind, place id, admin1, admin2
+
+
+def _contains(a: _Where, b: _Where) -> bool:
+    (ak, aid, a1, a2), (bk, bid, b1, b2) = a, b
     if ak == "city":
         return bk == "neighbourhood" and bool(a1) and a1 == b1
-    ra, rb = CONTAINERS.get(ak or ""), CONTAINERS.get(bk or "", 9)
-    if ra is None or ra >= rb:
+    ra, rb = _rank(ak, aid), _rank(bk, bid)
+    if ra is None or ra >= (9 if rb is None else rb):
         return False
     if ak == "country":
         return True

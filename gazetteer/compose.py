@@ -20,8 +20,9 @@ from arabic.clitics import readings
 from arabic.normalize import name_key
 from arabic.tokens import Token
 from gazetteer.features import Scored
+from gazetteer.foreign import foreign_keys
 from gazetteer.index import NameIndex
-from gazetteer.lexicon import PREPOSITIONS, _lines, cue_of, cues, directions
+from gazetteer.lexicon import PREPOSITIONS, _lines, cue_of, cues, directions, name_heads
 from gazetteer.scan import CUE, FACILITY, KNOWN, having
 
 TOWN_KINDS = frozenset({"city", "town"})
@@ -29,6 +30,7 @@ SITE_KINDS = frozenset({"neighbourhood", "landmark", "airbase", "crossing", "cam
 NEAR_TOWN_KM = 15.0  # a curated neighbourhood this close to the anchor town is that town's
 NAME_MAX_ZIPF = 3.5  # a word without the article names something only when it is this rare
 _PUNCT_STOP = set(".:؛;!?؟()[]\"«»“”")
+_UNIT_KINDS = frozenset({"city", "subdistrict", "governorate"})  # a cue word naming the unit a building serves
 _INSIDE = frozenset(name_key(w) for w in ("في", "داخل", "وسط", "عند", "قرب"))  # `مسجد X في شارع Y`
 
 
@@ -130,8 +132,8 @@ def _name_like(word: str, idx: NameIndex) -> bool:
     """A word that can be (part of) a proper name: with the article, or rare as an ordinary word."""
     if not word or not all("\u0621" <= c <= "\u064a" for c in word) or len(word) < 3:
         return False
-    if word in PREPOSITIONS or word in cues() or cue_of(word) is not None:
-        return False
+    if word in PREPOSITIONS or word in cues() or cue_of(word) is not None or word.startswith("لل"):
+        return False  # `لل`: `مصنع للثلج` is a factory for ice, not one named so
     return word.startswith("ال") or idx.commonness(word) < NAME_MAX_ZIPF
 
 
@@ -181,7 +183,7 @@ def compose(chosen: list[Scored], text: str, words: list[Token], sentence_of: li
         made: list[Composed] = []
         if i in known:
             at, _, town_rows = setting()
-            c = _known(i, known[i], cue_of(words[i - 1].text) if i > 0 else None, out, text, words, at, town_rows, idx)
+            c = _known(i, known, cue_of(words[i - 1].text) if i > 0 else None, out, text, words, at, town_rows, idx)
             if c is not None:
                 out.append(c)
                 i = c.last + 1
@@ -216,12 +218,14 @@ def _chain_anchors(out: list[Composed], words: list[Token]) -> list[Composed]:
     return out
 
 
-def _known(i: int, hit: tuple[int, int, str, int, bool], cue, out: list[Composed], text: str, words: list[Token],
-           at: dict[int, Scored], town_rows: set[int], idx: NameIndex) -> Composed | None:
-    """A curated neighbourhood or landmark without coordinates, at its town's point: when the article
-    names that town (or names it right after), and, for a risky name (`القصور`, a common word or another
-    town's name too), only with a cue word before it (`حي`, `منطقة`) or next to a neighbourhood in a list."""
-    off, last, kind, town, risky = hit
+def _known(i: int, known: dict[int, tuple[int, int, str, int, bool]], cue, out: list[Composed], text: str,
+           words: list[Token], at: dict[int, Scored], town_rows: set[int], idx: NameIndex) -> Composed | None:
+    """A curated neighbourhood or landmark without coordinates (`known`: by first token, see `_known_names`)
+    at token i, at its town's point: when the article names that town (or names it right after), and, for a
+    risky name (`القصور`, a common word or another town's name too), only with a cue word before it (`حي`,
+    `منطقة`) or next to a neighbourhood in a list, before it or after it (`القصور والعرضي`: two quarters
+    of one town side by side name each other's town)."""
+    off, last, kind, town, risky = known[i]
     after = _anchor_after(last, words, at, idx)
     if town not in town_rows and not (after and after[1] == town):
         return None
@@ -229,7 +233,10 @@ def _known(i: int, hit: tuple[int, int, str, int, bool], cue, out: list[Composed
         cued = cue is not None and ("neighbourhood" in cue.kinds or "region" in cue.kinds) and off == 0
         listed = bool(out) and out[-1].kind == "neighbourhood" and out[-1].last >= i - 2 and (
             off > 0 or _gap(text, words, i).strip() in ("،", ","))
-        if not (cued or listed or (after and after[1] == town)):
+        nxt = known.get(last + 1)
+        paired = nxt is not None and nxt[3] == town and nxt[0] > 0 and words[last + 1].text.startswith("و") and (
+            _gap(text, words, last + 1).isspace())
+        if not (cued or listed or paired or (after and after[1] == town)):
             return None
     s = at.get(i)
     if s is not None and s.cand.match != "region" and idx.kind[s.row] in SITE_KINDS and _km(idx, s.row, town) <= NEAR_TOWN_KM:
@@ -256,12 +263,22 @@ def _gap(text: str, words: list[Token], k: int) -> str:
 
 def _name_span(i: int, text: str, words: list[Token], idx: NameIndex, max_words: int = 2,
                waw: bool = False) -> int | None:
-    """Last token of a 1-2 word name starting at token i (a leading و allowed with waw), or None."""
-    if i >= len(words) or any(c in _PUNCT_STOP or c in "،," for c in _gap(text, words, i)):
+    """Last token of a 1-2 word name starting at token i (a leading و allowed with waw), or None.
+    A name in quotes (`حي "محمودية"`) is the quoted words, up to three; a generic head word and a word
+    with the article (`باب الحديد`, `كرم الشامي`) make a two-word name."""
+    if i >= len(words):
+        return None
+    gap = _gap(text, words, i)
+    if gap.strip() == '"':
+        return _quoted(i, text, words)
+    if any(c in _PUNCT_STOP or c in "،," for c in gap):
         return None
     w = words[i].text
     if waw and w.startswith("و"):
         w = w[1:]
+    if max_words > 1 and w in name_heads() and i + 1 < len(words) and _gap(text, words, i + 1).isspace() and (
+            words[i + 1].text.startswith("ال") and _name_like(words[i + 1].text, idx)):
+        return i + 1
     if not _name_like(w, idx):
         return None
     if not w.startswith("ال") and idx.commonness(w) > 0:
@@ -275,6 +292,21 @@ def _name_span(i: int, text: str, words: list[Token], idx: NameIndex, max_words:
                 not w.startswith("ال") or (nxt,) in directions() or idx.commonness(nxt) < 3.0):
             last += 1
     return last
+
+
+def _quoted(i: int, text: str, words: list[Token], max_words: int = 3) -> int | None:
+    """Last token of a name of up to max_words Arabic words that a closing quote ends, or None: quotes
+    mark a name even when its words are ordinary ones."""
+    for last in range(i, min(i + max_words, len(words))):
+        w = words[last].text
+        if len(w) < 2 or not all("\u0621" <= c <= "\u064a" for c in w) or w in PREPOSITIONS:
+            return None
+        after = text[words[last].end:words[last + 1].start] if last + 1 < len(words) else text[words[last].end:]
+        if after.lstrip(" ").startswith('"'):
+            return last
+        if not after.isspace():
+            return None
+    return None
 
 
 def _anchor_after(last: int, words: list[Token], at: dict[int, Scored], idx: NameIndex,
@@ -353,14 +385,19 @@ def _anchor_before(i: int, places: list[tuple[int, int, bool]], sentence_of: lis
     return max(count, key=lambda r: (count[r], -first[r])) if count else None
 
 
+def _class_word(word: str) -> bool:
+    """Whether a word is a place-class word with the article (المدينة، البلدة، المنطقة، الحي)."""
+    return word.startswith("ال") and cue_of(word[2:]) is not None
+
+
 def _neighbourhoods(i: int, plural: bool, text: str, words: list[Token], at: dict[int, Scored],
                     places: list[tuple[int, int, bool]], sentence_of: list[int], idx: NameIndex) -> list[Composed]:
     spans = []
     k = i + 1
     while k < len(words):
         last = _name_span(k, text, words, idx, waw=bool(spans))
-        if last is None:
-            break
+        if last is None or _class_word(words[k].text):
+            break  # `أحياء المدينة`, `حي البلدة`: the class word with the article is the town itself, no quarter
         spans.append((k, last))
         if not plural or len(spans) >= 8:
             break
@@ -397,6 +434,9 @@ def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Sc
     off = next((o for o, st in readings(tok.text) if st in facility_words()), 0)
     if i + 1 >= len(words) or not _gap(text, words, i + 1).isspace():
         return []
+    own = at.get(i)
+    if own is not None and own.cand.first == i and own.cand.last > i and own.cand.match == "exact":
+        return []  # a gazetteer name that begins with the facility word (`قلعة المضيق`): that place
     nxt = words[i + 1].text
     if what == "number":
         if not nxt.isdigit():
@@ -414,8 +454,8 @@ def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Sc
             return []  # `مطار حلب`, a curated site: resolved already
         last = None
         j = i + 1
-        if cue_of(nxt) is not None and "city" in cue_of(nxt).kinds or nxt in ("بلده", "قريه"):
-            j = i + 2  # `مشفى مدينة اللطامنة`
+        if cue_of(nxt) is not None and set(cue_of(nxt).kinds) & _UNIT_KINDS or nxt in ("بلده", "قريه"):
+            j = i + 2  # `مشفى مدينة اللطامنة`, `مبنى ناحية الحجر الأسود`, `مبنى محافظة حلب`
         s = at.get(j)
         if s is not None and s.cand.first == j and not s.cand.clitic and s.cand.match != "region" and (
                 _town_row(s, idx) is not None or idx.kind[s.row] == "village"):
@@ -435,6 +475,8 @@ def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Sc
         if j != i + 1:
             return []
         last = _name_span(i + 1, text, words, idx)
+        if last is None and nxt in foreign_keys() and _gap(text, words, i + 1).isspace():
+            last = i + 1  # `مقهى ميامي`, `شارع بغداد`: named after a place abroad
         if last is None:
             return []
         if any(k in at for k in range(i + 1, last + 1)) and not all(

@@ -7,6 +7,7 @@ Mentions. A name the gazetteer lacks simply yields no candidate; it never distur
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from arabic import Doc, analyse
@@ -87,9 +88,12 @@ class Geoparser:
         idx, w = self.index, self.weights
         hi = len(doc.tokens) if hi is None else hi
         ntext = doc.ntext
-        words, sentence_of = doc.tokens, doc.sentence_of
+        words = doc.tokens
+        # The Doc's sentence numbers when a stage has made them, else each asked word's, found when asked:
+        # the geoparser asks for the words of its candidates only.
+        sentence_of = doc.__dict__.get("sentence_of") or SentenceNumbers(words, doc.sentences)
         if lo or hi < len(words):  # a block of a long text (else the Doc's own lists, which nothing changes)
-            words, sentence_of = words[lo:hi], sentence_of[lo:hi]
+            words, sentence_of = words[lo:hi], [sentence_of[k] for k in range(lo, hi)]
         roles = word_roles(words, idx)
         some = with_roles(roles)
         cands = exact_candidates(ntext, words, idx, self._worth_matching(words, roles, having(roles, EXACT, some))) + \
@@ -128,7 +132,7 @@ class Geoparser:
     def _resolve(self, doc: Doc, lo: int, hi: int | None) -> tuple[list[Scored], dict]:
         scored, ctx = self.candidates(doc, lo, hi)
         chosen = select(scored, self.weights)
-        choose_rows(chosen, ctx["sentence_of"], self.index, self.weights)
+        choose_rows(chosen, ctx["sentence_of"], self.index, self.weights, ctx["words"], doc.ntext)
         return chosen, ctx
 
     def _worth_matching(self, words: list[Token], roles: list[int], where: list[int]) -> list[int]:
@@ -191,6 +195,26 @@ def default() -> Geoparser:
 def geoparse(text: str | Doc) -> list[Mention]:
     """Every Syrian place mentioned in a text (or an analysed `Doc`), with the default geoparser."""
     return default().geoparse(text)
+
+
+class SentenceNumbers:
+    """`Doc.sentence_of` read lazily: word k's sentence number, worked out (and kept) when first asked."""
+
+    __slots__ = ("_tokens", "_ends", "_known")
+
+    def __init__(self, tokens: list[Token], sentences: list) -> None:
+        self._tokens = tokens
+        self._ends = [s.end for s in sentences]
+        self._known: dict[int, int] = {}
+
+    def __getitem__(self, k: int) -> int:
+        hit = self._known.get(k)
+        if hit is None:
+            hit = self._known[k] = bisect_left(self._ends, self._tokens[k].end)  # arabic.sentences.sentence_of_tokens
+        return hit
+
+    def __len__(self) -> int:
+        return len(self._tokens)
 
 
 def _blocks(doc: Doc) -> list[tuple[int, int]]:

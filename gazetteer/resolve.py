@@ -12,12 +12,16 @@ import math
 
 import numpy as np
 
+from arabic.clitics import readings
+from arabic.normalize import name_key
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS
 from gazetteer.features import (_NO_POINT_KINDS, _rows_info, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness, closeness_of_rows,
                                 cue_fields,
                                 list_links, list_neighbours, row_features, span_vector, with_list)
 from gazetteer.index import NameIndex
+from gazetteer.compose import facility_words
+from gazetteer.lexicon import cue_of
 from gazetteer.places import strip_articles
 from gazetteer.weights import Weights
 
@@ -252,8 +256,11 @@ def select(scored: list[Scored], w: Weights) -> list[Scored]:
     return sorted(taken, key=lambda s: s.cand.start)
 
 
-def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w: Weights) -> None:
-    """Pick the gazetteer row each chosen span names, using the article's other places."""
+def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w: Weights,
+                words: list[Token] | None = None, text: str = "") -> None:
+    """Pick the gazetteer row each chosen span names, using the article's other places. `words` and
+    `text` (the block's tokens and normalised text) let a capital's name said to contain a quarter or a
+    site, or to be so many km from a place, be the city even where the article speaks of the province."""
     anchors = [s for s in chosen if len(s.cand.rows) == 1 or s.cand.match == "region"]
     for s in anchors:
         s.row = s.cand.rows[0]
@@ -322,6 +329,7 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
                 gov_cued.add(a1)
     rif_plain |= gov_cued - city_cued
     is_capital = idx.as_list("is_capital")
+    sites: list[frozenset[int]] = []  # the last words of the quarters and sites chosen (made when first needed)
     for s in chosen:
         cue = s.f.cue
         if idx.kind[s.row] in ADMIN_UNIT_KINDS and not (cue and set(cue.kinds) & ADMIN_UNIT_KINDS):
@@ -329,7 +337,7 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
         elif s.cand.match != "region" and (idx.kind[s.row] == "governorate" or is_capital[s.row]):
             if cue and "governorate" in cue.kinds and "city" not in cue.kinds:
                 want = "governorate"
-            elif cue and "city" in cue.kinds:
+            elif (cue and "city" in cue.kinds) or (words is not None and _city_by_context(s, chosen, words, text, idx, sites)):
                 want = "city"
             else:
                 want = "governorate" if idx.admin1[s.row] in rif_plain else "city"
@@ -343,6 +351,43 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
 
 
 _AREA_KINDS = frozenset({"region", "mountain", "valley"})
+
+
+_WITHIN = frozenset(name_key(x) for x in ("في", "داخل", "وسط"))
+_BEARINGS = frozenset(name_key(x) for x in ("شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"))
+_DISTANCE_UNITS = frozenset(name_key(x) for x in ("كم", "كلم", "كيلومتر", "كيلومترات", "كيلومترا", "كيلو"))
+_CLAUSE_STOP = frozenset(".،,:؛;!?؟()[]\"«»“”\n")
+
+
+def _city_by_context(s: Scored, chosen: list[Scored], words: list[Token], text: str, idx: NameIndex,
+                     sites: list[frozenset[int]]) -> bool:
+    """Whether a capital's name is the city by the words before it: a quarter or a site said to lie in it
+    (`حي الخالدية في حمص`, `أحياء بدمشق`, `شارع الدبلان في حمص`: a quarter lies in a city, not in a
+    province; a military unit, `اللواء 47 في حماة`, need not), or a distance from it (`40 كلم غرب دير الزور`:
+    distances run from a point). `sites`: where to keep the last words of the chosen quarters and sites."""
+    k = s.cand.first
+    if k >= 2 and words[k - 1].text in _BEARINGS and words[k - 2].text in _DISTANCE_UNITS:
+        return True
+    if s.cand.clitic.endswith("ب"):
+        end = k
+    elif k and words[k - 1].text in _WITHIN:
+        end = k - 1
+    else:
+        return False
+    for j in range(end - 1, max(end - 4, -1), -1):
+        if any(ch in _CLAUSE_STOP for ch in text[words[j].end:words[j + 1].start]):
+            return False
+        word = words[j].text
+        cue = cue_of(word)
+        if (cue is not None and cue.kinds[0] == "neighbourhood") or any(
+                facility_words().get(st) == "name" for _, st in readings(word)):
+            return True
+        if not sites:
+            sites.append(frozenset(x.cand.last for x in chosen if x.row >= 0 and x.cand.match != "region"
+                                   and idx.kind[x.row] in ("neighbourhood", "landmark")))
+        if j in sites[0]:
+            return True
+    return False
 
 
 def _sense_row(idx: NameIndex, rows: tuple[int, ...], row: int, want: str) -> int:

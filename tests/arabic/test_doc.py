@@ -50,3 +50,9 @@ def test_arabic_semicolon_ends_a_sentence_and_numbers_keep_their_separators():
     assert len(split_sentences("قصف على حماة؛ وفي إدلب اشتباكات")) == 2
     assert len(split_sentences("بلغ عدد النازحين 3.5 مليون شخص في المنطقة")) == 1
     assert [t.text for t in analyse("نحو 25,4 مليون").tokens] == ["نحو", "25,4", "مليون"]
+
+
+def test_a_connective_word_that_names_a_part_of_a_place_cuts_no_clause():
+    text = "قصفت المدفعية حماة وسط سوريا، وسط اشتباكات في وسط المدينة"
+    doc = analyse(text)
+    assert [doc.ntext[c:c + 12] for c in doc.clause_cuts] == [arabic.normalize.normalize("وسط اشتباكات").text]

@@ -28,6 +28,8 @@ PLACES = {  # name: (id, kind, admin1, lat, lon)
     "ريف إدلب الجنوبي": ("SY07-S", "region", "Idleb", 35.55, 36.62),
     "إدلب": ("G7", "governorate", "Idleb", 35.93, 36.63),
     "حلب": ("C3", "city", "Aleppo", 36.20, 37.16),
+    "سهل الغاب": ("R2", "region", "Hama", 35.65, 36.35),
+    "ريف حماة الشمالي": ("SY05-N", "region", "Hama", 35.35, 36.65),
 }
 
 
@@ -51,6 +53,12 @@ NON_EVENTS = [
     # idioms: "snatched a prize / the spotlight"
     "خطف اللاعب جائزة أفضل هداف في بطولة حلب.",
     "خطفت الفرقة الأضواء في مهرجان دمشق.",
+    # plotted, prepared
+    "أعلنت قوات الأمن أنها كشفت خلية كانت تدبر لسلسلة من الهجمات في بلدة طفس.",
+    # about to happen
+    "باتت قوات النظام على وشك السيطرة على بلدة طفس.",
+    # aircraft dropping leaflets
+    "ألقت مروحيات حربية تابعة للنظام مناشير على بلدة طفس.",
     # threats, plans, demands, hypotheticals
     "هددت روسيا بشن غارات على بلدة كفرنبل إذا لم تنسحب الفصائل.",
     "طالبت المعارضة بوقف القصف على بلدة طفس.",
@@ -69,6 +77,11 @@ def test_no_event(text):
 
 
 BACKGROUND = [
+    # what happened again and again is the background of the news, not one incident
+    "واستهدفت مرات عدة مواقع قريبة من بلدة طفس.",
+    "أكثر من مرة كانت القذائف تنفجر قرب بلدة طفس.",
+    "ومنذ بدء قوات النظام حملتها على بلدة طفس قبل ثلاثة أسابيع، قتل أكثر من 630 مدنيا.",  # a campaign's total
+    "يأتي ذلك في ظل معارك عنيفة تشهدها بلدة طفس.",  # the circumstance of what is reported
     "منذ سنوات يشن الطيران غارات على بلدة كفرنبل.",
     "انشق نحو 21 ألف عنصر عن قوات النظام منذ بداية الثورة.",
     "وكانت قوات النظام قد قصفت بلدة طفس في أيار من عام 2015.",
@@ -84,11 +97,26 @@ def test_history_and_totals_are_background(text):
 ONE_PLACE = [
     # the place a strike was launched from
     ("قصفت قوات النظام بلدة كفرنبل بالمدفعية من مواقعها في معسكر جورين.", [("shelling", "كفرنبل", None)]),
+    ("قصفت قوات النظام بلدة طفس من مواقع تمركزها في حواجز كفرنبل وخان شيخون، ما أسفر عن مقتل مدني.",
+     [("shelling", "طفس", 1)]),
     # a reference point is not a second scene
     ("قتل ثلاثة مدنيين بغارة جوية على مدينة عربين قرب دمشق.", [("airstrike", "عربين", 3)]),
     ("استهدف قصف مدفعي مدينة خان شيخون، شمال غربي حماة.", [("shelling", "خان شيخون", None)]),
+    # "وسط سوريا" is central Syria, not "amid": no clause of its own to place at the last town named
+    ("استهدفت قوات النظام بلدة كفرنبل، شمال غربي حماة وسط سوريا بأكثر من 100 صاروخ، مما تسبب بسقوط قتلى.",
+     [("shelling", "كفرنبل", None)]),
+    ("تستمر حملة القصف على بلدة طفس والأحياء القريبة منها جنوب درعا.", [("shelling", "طفس", None)]),
+    # ... but not a near cue of its own in the list: `A وأطراف B` names two scenes
+    ("قصفت المدفعية بلدة طفس وأطراف مدينة درعا.", [("shelling", "طفس", None), ("shelling", "درعا", None)]),
+    # ... also after an apposition that describes the place
+    ("قتل ثمانية مدنيين بغارات جوية على بلدة عربين، أكبر مدن الغوطة قرب دمشق، يوم السبت.",
+     [("airstrike", "عربين", 8)]),
     # the governorate or countryside a town lies in
     ("شنت الطائرات الروسية غارات على بلدة كفرنبل في ريف إدلب الجنوبي.", [("airstrike", "كفرنبل", None)]),
+    ("قصفت المدفعية سهل الغاب بريف حماة الشمالي.", [("shelling", "سهل الغاب", None)]),
+    # ... but a countryside listed with an area in it is a second scene
+    ("قصفت المدفعية اليوم مواقع في ريف حماة الشمالي وسهل الغاب.",
+     [("shelling", "ريف حماة الشمالي", None), ("shelling", "سهل الغاب", None)]),
     # Damascus as the government
     ("واتهمت دمشق الفصائل بقصف بلدة محردة بالصواريخ.", [("shelling", "محردة", None)]),
     ("قصفت الفصائل بلدة محردة بالصواريخ، وفق ما أعلن نظام دمشق.", [("shelling", "محردة", None)]),
@@ -121,6 +149,9 @@ TYPES = [
     ("طال القصف الجوي بلدة طفس صباح اليوم.", [("airstrike", "طفس", None)]),
     # "also targeted": the weapon named just before types it
     ("أغار الطيران على بلدة طفس، كما استهدف بلدة كفرنبل.", [("airstrike", "طفس", None), ("airstrike", "كفرنبل", None)]),
+    # ... but never a rebels' shelling: they have no aircraft
+    ("أغار الطيران الحربي على بلدة طفس صباح اليوم. وقتل مدنيان إثر قصف فصائل المعارضة على مدينة محردة.",
+     [("airstrike", "طفس", None), ("shelling", "محردة", 2)]),
     # ... but not across "whereas": another actor's targeting
     ("ألقى الطيران المروحي البراميل على بلدة طفس، في حين استهدفت الفصائل بلدة كفرنبل.",
      [("airstrike", "طفس", None), ("shelling", "كفرنبل", None)]),
@@ -130,9 +161,17 @@ TYPES = [
     ("سقطت قذائف صاروخية على بلدة محردة دون وقوع إصابات.", [("shelling", "محردة", 0)]),
     ("فرّ خمسة مجندين من ثكنتهم في بلدة طفس.", [("desertion", "طفس", 5)]),
     ("مسلحون استهدفوا بلدة طفس بقذائف الهاون.", [("shelling", "طفس", None)]),  # a plural verb
+    # gunmen "targeting" with no weapon named: an armed attack
+    ("قال ناشطون إن مسلحين استهدفوا قرى كفرنبل وخان شيخون فجر اليوم.",
+     [("clashes", "كفرنبل", None), ("clashes", "خان شيخون", None)]),
     ("احتجزت مجموعات محلية خمسة من عناصر الشرطة في بلدة طفس.", [("arrest", "طفس", 5)]),
     ("انفجرت عبوة ناسفة بسيارة في بلدة طفس ما أدى لمقتل شخصين.", [("bombing", "طفس", 2)]),
     ("داهمت قوات الأمن منازل في بلدة طفس دون أن تعتقل أحدا.", [("other", "طفس", None)]),
+    # destruction is what a raid or a strike caused, not a fight of its own
+    ("داهمت قوات الأمن منزلا في بلدة كفرنبل واعتقلت من فيه بعد تدمير محتوياته.", [("arrest", "كفرنبل", None)]),
+    ("دمرت الفصائل دبابة لقوات النظام على أطراف بلدة طفس.", [("clashes", "طفس", None)]),
+    # a defection the arrest is about is not the news
+    ("داهمت قوات الأمن منازل في بلدة طفس واعتقلت خمسة عناصر بتهمة التورط في عملية الانشقاق.", [("arrest", "طفس", 5)]),
 ]
 
 
@@ -151,10 +190,39 @@ COUNTS = [
     ("قتل ما لا يقل عن 14 مدنيا بغارات على بلدة كفرنبل.", [("airstrike", "كفرنبل", 14)]),
     # a count told in the next sentence of the same incident
     ("استهدف قصف مدفعي بلدة طفس صباح اليوم. وأسفر القصف عن مقتل أربعة مدنيين.", [("shelling", "طفس", 4)]),
+    # ... or in a later sentence that names no place but the number the report lacked
+    ("انشق عدد من عناصر قوات النظام في بلدة طفس.\nوأكد المصدر انشقاق سبعة عناصر بينهم ضابط.",
+     [("defection", "طفس", 7)]),
+    # survivors are not victims, and a unit's number is its name
+    ("انفجرت سيارة مفخخة في بلدة طفس. وتمكنت فرق الإغاثة من انتشال خمسة أشخاص على قيد الحياة.",
+     [("bombing", "طفس", None)]),
+    ("استهدف قصف صاروخي اللواء 47 قرب بلدة محردة.", [("shelling", "محردة", None)]),
+    # a campaign's total told after a report is not that report's toll
+    ("قتل 3 عناصر في اشتباكات في بلدة طفس اليوم.\nوقتل 40 عنصرا منذ بدء الهجوم.", [("clashes", "طفس", 3)]),
+    # a toll told for a list of places is no place's own (the map would add it up once per place)
+    ("قتل ستة مدنيين بغارات جوية على بلدات كفرنبل وخان شيخون.",
+     [("airstrike", "كفرنبل", None), ("airstrike", "خان شيخون", None)]),
+    # the number right after the cue of the event's type is its count ("others" count people)
+    # ... and killings told with an arrest, each with its own number, are a second incident
+    ("قالت قوات الأمن إنها قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين في بلدة طفس.",
+     [("arrest", "طفس", 5), ("killing", "طفس", 2)]),
+    # one named person killed
+    ("أقدم مجهولون على اغتيال “أحمد الزعبي” القيادي السابق في بلدة طفس.", [("killing", "طفس", 1)]),
+    # the wounded are no part of the toll told with them
+    ("سقطت قذائف على بلدة طفس، وسقط إثر ذلك ثمانية ضحايا وعشرة مصابين.", [("shelling", "طفس", 8)]),
     # people counted in parts are one number
     ("قضى ثلاثة أطفال وامرأتان بقصف على بلدة طفس.", [("shelling", "طفس", 5)]),
     # nobody hurt
     ("سقطت قذائف على بلدة طفس، واقتصرت الأضرار على المادية.", [("shelling", "طفس", 0)]),
+    ("استهدف الطيران الحربي بلدة طفس، حيث اقتصرت الأضرار على المادية.", [("airstrike", "طفس", 0)]),
+    # "after a calm" is not "the strikes stopped"
+    ("قتل 40 مدنيا إثر استئناف الغارات على بلدة كفرنبل بعد هدوء استمر أسبوعا.", [("airstrike", "كفرنبل", 40)]),
+    # two days, two tolls at one place are two incidents
+    ("قتل 40 مدنيا يوم الجمعة بغارات على بلدة كفرنبل. وقتل 8 مدنيين يوم السبت بغارات على بلدة كفرنبل.",
+     [("airstrike", "كفرنبل", 40), ("airstrike", "كفرنبل", 8)]),
+    # an area's toll, then a town's share of it: both stand
+    ("قتل 36 مدنيا بقصف على ريف إدلب الجنوبي. وقتل 13 مدنيا بغارات على بلدة كفرنبل.",
+     [("shelling", "ريف إدلب الجنوبي", 36), ("airstrike", "كفرنبل", 13)]),
     # a toll too large for one incident keeps its phrase but not its number
     ("قتل أكثر من 500 ألف شخص في المعارك في حلب.", [("clashes", "حلب", None)]),
 ]
@@ -209,10 +277,37 @@ def test_a_summary_completes_every_event_it_recalls_but_not_with_its_own_date():
         [("كفرنبل", 0, "2020-03-10"), ("خان شيخون", 0, "2020-03-10")]
 
 
+def test_a_report_that_refers_back_in_a_sentence_with_no_place_is_not_put_at_the_headline_place():
+    title = "قصف على طفس وكفرنبل"
+    text = title + "\n\nقصفت المدفعية بلدة كفرنبل صباح اليوم.\n\nوقال مصدر إن القصف المدفعي خلف أضرارا كبيرة."
+    article = Article("doc.txt", text, title, "Outlet", None, "2020-03-12", "day", article_id(text))
+    assert shown(extract(article, mentions=mentions(text))) == [("shelling", "كفرنبل", None)]
+
+
 def test_as_for_opens_another_incident_in_the_same_sentence():
     rows = run("قصفت المدفعية بلدة طفس يوم 8 آذار، أما يوم 9 آذار فقد اعتقل الأمن ثلاثة شبان في بلدة كفرنبل.")
     assert [(r["event_type"], r["location_ar"], r["event_date"]) for r in rows] == \
         [("shelling", "طفس", "2020-03-08"), ("arrest", "كفرنبل", "2020-03-09")]
+
+
+def test_the_circumstance_after_a_report_does_not_make_it_background():
+    rows = run("تدور اشتباكات عنيفة في بلدة طفس، في ظل أنباء عن معركة كبرى في حلب.")
+    assert [(r["location_ar"], r["background"]) for r in rows] == [("طفس", False), ("حلب", True)]
+
+
+def test_the_fiercest_since_the_start_of_a_campaign_is_news_not_history():
+    rows = run("كانت الليلة الأعنف قصفا على بلدة طفس منذ بدء الهجوم.")
+    assert [(r["location_ar"], r["background"]) for r in rows] == [("طفس", False)]
+
+
+def test_what_a_sentence_says_comes_amid_is_no_new_incident():
+    rows = run("قتل ثلاثة مدنيين بقصف على بلدة طفس اليوم.\nويأتي هروب عناصر النظام من بلدة كفرنبل بعد أيام من المعارك.")
+    assert shown(rows) == [("shelling", "طفس", 3)]
+
+
+def test_a_subheading_restates_and_is_not_read_for_events():
+    rows = run("قصفت المدفعية بلدة طفس صباح اليوم.\n\nقصف متواصل على كفرنبل\n\nوقال ناشطون إن القصف استمر حتى المساء.")
+    assert shown(rows) == [("shelling", "طفس", None)]
 
 
 def test_a_cue_governs_only_its_own_sentence():

@@ -1,0 +1,94 @@
+"""Places, fourth part: quarters and sites inside towns (issue 11), one table per family, with sentences
+written for these tests (none is taken from a gold set). Each family has rows that must be found and
+rows that must not."""
+import pytest
+
+from gazetteer import geoparse
+
+HOMS, ALEPPO, HAMA, DEIR, AFRIN, IDLEB, QAMISHLI = "C2528", "C1007", "C2987", "C5086", "C1366", "C3871", "C4564"
+
+
+def _ids(text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.place_id) for m in geoparse(text)]
+
+
+# A capital's name is the city, not the province, where a quarter or site is said to lie in it, or where a
+# distance is measured from it, even in an article that speaks of the province (`محافظة X`) elsewhere.
+CITY_BY_CONTEXT = [
+    ("تسيطر القوات على محافظة حمص. وسقطت قذائف على حي الإنشاءات في حمص مساء أمس", HOMS),
+    ("قصفت الطائرات محافظة حلب. وسقطت قذائف على عدة أحياء بحلب", ALEPPO),
+    ("وقتل ثلاثة في قرية تقع على بعد 30 كلم شرق حماة، في محافظة حماة", HAMA),
+    ("تأزم الوضع في محافظة حمص، وقصفت المدفعية مسجد الفاروق في شارع الملعب في حمص", HOMS),
+]
+# A military unit need not lie in the city: `اللواء 47 في حماة` keeps the article's province.
+PROVINCE_KEPT = [
+    ("استهدف القصف مواقع اللواء 47 في حماة، في محافظة حماة", "SY05"),
+]
+
+
+@pytest.mark.parametrize("text,city", CITY_BY_CONTEXT)
+def test_the_town_of_a_quarter_is_the_city(text, city):
+    assert city in [pid for _, pid in _ids(text)], _ids(text)
+
+
+@pytest.mark.parametrize("text,gov", PROVINCE_KEPT)
+def test_a_unit_in_a_capital_is_not_the_city(text, gov):
+    ids = [pid for _, pid in _ids(text)]
+    assert gov in ids and not [pid for pid in ids if pid == "C2987"], ids
+
+
+# Quarters in a list: two risky names of one town's quarters side by side name each other's town; a risky
+# name beside an ordinary word stays a word. Quoted names after a quarter cue are names; a generic head
+# word and a word with the article (`كرم X`, `باب X`) make a quarter's name.
+QUARTERS = [
+    ("قالت مصادر في دير الزور إن القصف طال القصور والحويقة", "القصور", DEIR),
+    ('قال شاهد إن قذيفة سقطت في حي "الزيدية" في عفرين', "الزيدية", AFRIN),
+    ("استهدف الطيران حيي الفردوس وكرم الرمان في حلب", "كرم الرمان", ALEPPO),
+]
+NOT_QUARTERS = [
+    ("وزار الوفد القصور والمتاحف في دير الزور", "القصور"),
+    ('قال سكان حي "إننا نعيش في خوف دائم" في عفرين', "إننا"),
+    ("في حي الفردوس وباب منزله مغلق في حلب", "باب منزله"),
+    # the class word with the article is the town itself: `أحياء المدينة` are the city's quarters
+    ("صعد النظام قصفه على أحياء المدينة اليوم في حلب", "المدينة"),
+    ("وانتشرت الحواجز في أحياء البلدة قرب عفرين", "البلدة"),
+]
+
+
+@pytest.mark.parametrize("text,surface,town", QUARTERS)
+def test_quarters_are_found_in_their_town(text, surface, town):
+    found = dict(_ids(text))
+    assert surface in found, found
+    assert found[surface].split("-")[0] == town, found
+
+
+@pytest.mark.parametrize("text,surface", NOT_QUARTERS)
+def test_words_beside_quarters_stay_words(text, surface):
+    assert not [t for t, _ in _ids(text) if surface in t], _ids(text)
+
+
+# Facility phrases: a building serving a unit (`مبنى محافظة X`), a tower (`برج X`), a café or street named
+# after a place abroad. Not: a لل- phrase says what a facility is for (`مدرسة للأطفال`), and a gazetteer
+# name that begins with a facility word (`برج القاص`) is that place.
+SITES = [
+    ("سيطر المقاتلون على مبنى محافظة إدلب", "مبنى محافظة إدلب", IDLEB),
+    ("سقطت قذيفة على برج حماة", "برج حماة", HAMA),
+    ("انفجرت سيارة أمام مقهى روما في القامشلي", "مقهى روما", QAMISHLI),
+]
+NOT_SITES = [
+    ("استهدفت الغارة مدرسة للأطفال في مدينة إدلب", "مدرسة للأطفال", None),
+    ("قصفت المدفعية برج القاص ومعرة النعمان", "برج القاص", "C1648"),
+]
+
+
+@pytest.mark.parametrize("text,surface,town", SITES)
+def test_sites_are_found_in_their_town(text, surface, town):
+    found = dict(_ids(text))
+    assert surface in found, found
+    assert found[surface].split("-")[0] == town and "-lm-" in found[surface], found
+
+
+@pytest.mark.parametrize("text,surface,own_id", NOT_SITES)
+def test_not_sites(text, surface, own_id):
+    found = dict(_ids(text))
+    assert found.get(surface) == own_id, found
