@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from events.corpus import DEFAULT_MAX_BYTES
+from events.pipeline import DEFAULT_PARTITION
 from events.store import FORMATS
 
 
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--scheduler", help="with --engine dask: the address of a running dask.distributed scheduler "
                                        "(tcp://HOST:8786); its workers must have this package installed")
     b.add_argument("--partitions", type=_positive_int,
-                   help="with --engine dask: inputs (files or table rows) per partition (default 64)")
+                   help=f"with --engine dask: inputs (files or table rows) per partition (default {DEFAULT_PARTITION})")
     b.add_argument("--partitioned", action="store_true",
                    help="a store that grows by Parquet part files by publication month instead of being rewritten "
                         "(for large corpora; a store once partitioned stays so)")

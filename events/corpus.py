@@ -337,21 +337,11 @@ def _sidecars(folder: Path, csvs: Iterable[Path], rejects: list[Reject]) -> tupl
     return meta, used
 
 
-def _text_unit(path: Path, doc: str, meta: dict[str, str], max_bytes: int, rejects: list[Reject]) -> TextUnit | None:
-    """The file's bytes (the I/O half of reading an article file), or None with its reject."""
+def text_article(unit: TextUnit, rejects: list[Reject], max_bytes: int = DEFAULT_MAX_BYTES) -> Article | None:
+    """The article of a file (read, decoded, HTML stripped, analysed), or None with its reject. Runs where
+    the article is made (a worker), so the reader ships a file's name, never its bytes."""
     try:
-        return TextUnit(doc, _read_bytes(path, max_bytes), path.suffix.lower(), meta)
-    except BadInput as e:
-        rejects.append(Reject(doc, str(e)))
-    except OSError as e:
-        rejects.append(Reject(doc, f"unreadable: {e.strerror or e}"))
-    return None
-
-
-def text_article(unit: TextUnit, rejects: list[Reject]) -> Article | None:
-    """The article of a file's bytes (the CPU half: decode, HTML, analysis), or None with its reject."""
-    try:
-        text = decode(unit.data)
+        text = decode(_read_bytes(Path(unit.path), max_bytes))
         html_title = ""
         if unit.suffix in (".html", ".htm"):
             text, html_title = html_to_text(text)
@@ -360,15 +350,18 @@ def text_article(unit: TextUnit, rejects: list[Reject]) -> Article | None:
         return make_article(unit.doc, text, unit.meta, rejects, html_title)
     except BadInput as e:
         rejects.append(Reject(unit.doc, str(e)))
+    except OSError as e:
+        rejects.append(Reject(unit.doc, f"unreadable: {e.strerror or e}"))
     return None
 
 
 @dataclass(frozen=True, slots=True)
 class TextUnit:
-    """An article file as read from disk, not yet decoded: what a reader hands to a worker."""
+    """An article file as found by the reader, not yet read: what a reader hands to a worker (an absolute
+    path, so a worker reads it whatever its working folder; a remote cluster's workers must see the file)."""
 
     doc: str
-    data: bytes
+    path: str
     suffix: str
     meta: dict
 
@@ -389,7 +382,7 @@ def unit_article(unit: Unit, rejects: list[Reject], max_bytes: int = DEFAULT_MAX
     try:
         if isinstance(unit, RowUnit):
             return _row_article(unit.doc, unit.row, max_bytes, rejects)
-        return text_article(unit, rejects)
+        return text_article(unit, rejects, max_bytes)
     except Exception as e:  # noqa: BLE001 - one input's failure is its reject
         rejects.append(Reject(unit.doc, f"unreadable, rest of it skipped: {type(e).__name__}: {e}"))
         return None
@@ -540,11 +533,11 @@ def _streamed_table_units(path: Path, name: str, rejects: list[Reject]) -> Itera
         raw.close()
 
 
-def read_units(paths: Iterable[str | Path], rejects: list[Reject], max_bytes: int = DEFAULT_MAX_BYTES,
-               exclude: Iterable[Path] = ()) -> Iterator[Unit]:
-    """Every input of `paths` (files or folders, folders recursively) as read from disk, in a stable
-    order, not yet decoded or analysed: the I/O half of `read_articles`, cheap enough for one process to
-    feed many workers, which make the articles (`unit_article`). Folders are walked lazily (a folder's
+def read_units(paths: Iterable[str | Path], rejects: list[Reject], exclude: Iterable[Path] = ()) -> Iterator[Unit]:
+    """Every input of `paths` (files or folders, folders recursively) in a stable order, not yet made
+    articles: an article file by its path (read by whoever makes its article), a table's rows as parsed.
+    Cheap enough for one process to feed many workers, which make the articles (`unit_article`), so a
+    corpus of files is read by the workers, in parallel. Folders are walked lazily (a folder's
     files are listed when it is reached) and large tables read as streams, so memory does not grow with
     the input. Problems are appended to `rejects` and reading goes on: no input, however broken, raises."""
     skip = {_key(Path(p)) for p in exclude}
@@ -559,12 +552,12 @@ def read_units(paths: Iterable[str | Path], rejects: list[Reject], max_bytes: in
             rejects.append(Reject(str(raw), f"unreadable: {e.strerror or e}"))
             continue
         if stat.S_ISDIR(mode):
-            yield from _guarded(str(raw), _read_folder(path, max_bytes, rejects, skip), rejects)
+            yield from _guarded(str(raw), _read_folder(path, rejects, skip), rejects)
         elif stat.S_ISREG(mode):
             name = _named(path.name, rejects)
             meta = {} if path.suffix.lower() in TABLE_SUFFIXES else \
                 _sidecars(path.parent, [path.parent / c for c in _csvs_beside(path)], [])[0].get(path.name, {})
-            yield from _guarded(name, _read_file(path, name, meta, max_bytes, rejects, any_suffix=True), rejects)
+            yield from _guarded(name, _read_file(path, name, meta, rejects, any_suffix=True), rejects)
         else:
             rejects.append(Reject(str(raw), _special(mode)))
 
@@ -574,7 +567,7 @@ def read_articles(paths: Iterable[str | Path], rejects: list[Reject], max_bytes:
     """Every article in `paths` (files or folders, folders recursively), in a stable order.
     Problems are appended to `rejects` and reading goes on: no input, however broken, raises.
     `exclude`: files and folders never read as input (the build's own outputs in an input folder)."""
-    for unit in read_units(paths, rejects, max_bytes, exclude):
+    for unit in read_units(paths, rejects, exclude):
         if (a := unit_article(unit, rejects, max_bytes)) is not None:
             yield a
 
@@ -603,7 +596,7 @@ def _named(name: str, rejects: list[Reject]) -> str:
     return shown
 
 
-def _read_file(path: Path, doc: str, meta: dict[str, str], max_bytes: int, rejects: list[Reject],
+def _read_file(path: Path, doc: str, meta: dict[str, str], rejects: list[Reject],
                any_suffix: bool = False) -> Iterator[Unit]:
     """The units of one file: a table's rows, or the file as one article if its suffix is a text one
     (any suffix for a file named on the command line)."""
@@ -611,8 +604,7 @@ def _read_file(path: Path, doc: str, meta: dict[str, str], max_bytes: int, rejec
     if suffix in TABLE_SUFFIXES:
         yield from _table_units(path, doc if any_suffix else shown_name(path.name), rejects)
     elif suffix in TEXT_SUFFIXES or any_suffix:
-        if (u := _text_unit(path, doc, meta, max_bytes, rejects)) is not None:
-            yield u
+        yield TextUnit(doc, os.path.abspath(path), suffix, meta)
     else:
         rejects.append(Reject(doc, f"unsupported file type {suffix!r} (want .txt, .md, .html, .csv, .jsonl)"))
 
@@ -656,7 +648,9 @@ def _folders(folder: Path, rejects: list[Reject], skip: set[Path]) -> list[Path]
 
 
 def _kept(e: os.DirEntry, skip: set[Path]) -> bool:
-    return not (e.name.startswith(".") or _is_output(e) or _key(Path(e.path)) in skip)
+    # the link resolved only for an entry named as one of `skip` (a few names; folders of millions of files)
+    return not (e.name.startswith(".") or _is_output(e)
+                or (any(e.name == p.name for p in skip) and _key(Path(e.path)) in skip))
 
 
 def _is_dir(e: os.DirEntry) -> bool:
@@ -675,7 +669,7 @@ def _files(sub: Path, folder: Path, rejects: list[Reject], skip: set[Path]) -> l
         return []
 
 
-def _read_folder(folder: Path, max_bytes: int, rejects: list[Reject], skip: set[Path]) -> Iterator[Unit]:
+def _read_folder(folder: Path, rejects: list[Reject], skip: set[Path]) -> Iterator[Unit]:
     for sub in _folders(folder, rejects, skip):
         files = _files(sub, folder, rejects, skip)
         csvs = [Path(e.path) for e in files if e.name.lower().endswith(".csv")]
@@ -693,7 +687,7 @@ def _read_folder(folder: Path, max_bytes: int, rejects: list[Reject], skip: set[
             if not stat.S_ISREG(mode):
                 rejects.append(Reject(doc, _special(mode)))
                 continue
-            yield from _guarded(doc, _read_file(path, doc, meta.get(entry.name, {}), max_bytes, rejects), rejects)
+            yield from _guarded(doc, _read_file(path, doc, meta.get(entry.name, {}), rejects), rejects)
 
 
 def estimate_articles(path: Path) -> int:

@@ -205,13 +205,23 @@ def find_counts(toks: list[Token]) -> list[Count]:
     return _summed(toks, out)
 
 
+_WOUNDED = frozenset({"مصاب", "مصابا", "مصابين", "مصابون", "جريح", "جريحا", "جرحي"})
+
+
+def _wounded(toks: list[Token], c: Count) -> bool:
+    """Whether the noun after a count says it counts the wounded (`عشرة مصابين`)."""
+    return c.last + 1 < len(toks) and bool(_forms(toks[c.last + 1].text) & _WOUNDED)
+
+
 def _summed(toks: list[Token], counts: list[Count]) -> list[Count]:
-    """People counted in parts joined by و are one number: `ثلاثة أطفال وامرأتان` is five."""
+    """People counted in parts joined by و are one number: `ثلاثة أطفال وامرأتان` is five (the wounded
+    are no part: `ثمانية ضحايا وعشرة مصابين` counts eight)."""
     out: list[Count] = []
     for c in counts:
         prev = out[-1] if out else None
         between = [t.text for t in toks[prev.last + 2:c.first]] if prev is not None else []
         if (prev is not None and prev.person and c.person and prev.value is not None and c.value is not None
+                and not _wounded(toks, prev) and not _wounded(toks, c)
                 and c.first > prev.last + 1 and (between == ["و"] or not between and toks[c.first].text.startswith("و"))):
             out[-1] = Count(prev.value + c.value, prev.start, c.end, prev.first, c.last, True)
         else:

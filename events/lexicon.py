@@ -58,3 +58,9 @@ def lexicon() -> PhraseMatcher:
 def person_nouns() -> dict[str, int]:
     """Nouns for people (events/data/person_nouns.tsv) -> grammatical number: 1, 2 (dual) or 3."""
     return {name_key(r["form"]): int(r["number"]) for r in read_tsv("person_nouns.tsv")}
+
+
+@cache
+def flies() -> frozenset[str]:
+    """Canonical actors that fly aircraft (events/data/actor_arms.tsv)."""
+    return frozenset(r["actor"] for r in read_tsv("actor_arms.tsv") if r["aircraft"] == "yes")

@@ -8,6 +8,7 @@ report at a town right after one at its countryside locate it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,7 +95,8 @@ def _refines(k: Draft, d: Draft, alone: bool) -> bool:
 
 def merge(drafts: list[Draft]) -> list[Draft]:
     """One event per incident and place: repeated reports are folded into the first one, a report
-    at a town right after one at its countryside locates it, and a placeless follow-up completes
+    at a town right after one at its countryside locates it (so does a report at a quarter or site of
+    a town where the incident was told before), and a placeless follow-up completes
     the report of the same kind just before it (unless it contradicts its count: another figure).
     `drafts` come in sentence order; lookups are indexed, so long texts stay linear."""
     per_sentence: dict[int, int] = {}
@@ -105,7 +107,8 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     by_sentence: dict[int, list[Draft]] = {}
     by_family: dict[str, list[Draft]] = {}
     for d in drafts:
-        if (d.row["place_id"] is None or d.borrowed) and d.anaphoric and _complete_previous(d, by_family.get(d.family, [])):
+        if (d.row["place_id"] is None or d.borrowed) and d.anaphoric and _complete_previous(
+                d, by_family.get(d.family, []), reach=None if d.row["place_id"] is None else NUMBER_REACH):
             continue
         if d.borrowed and d.count_rank >= 2 and _give_number(d, by_family.get(d.family, [])):
             continue
@@ -113,10 +116,12 @@ def merge(drafts: list[Draft]) -> list[Draft]:
             continue
         same = next((k for k in by_place.get(d.row["place_id"], ()) if _same_incident(k, d)), None)
         wider = next((k for k in by_sentence.get(d.sentence - 1, ())
-                      if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None)
+                      if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None) or \
+            next((k for k in by_place.get(_town_of(d.row["place_id"]) or "", ())
+                  if _same_incident(k, d) and not _other_figures(k, d)), None)
         if same is not None:
             _absorb(same, d)
-        elif wider is not None:
+        elif wider is not None:  # the incident told at a town, then at a place in it: one event, at the latter
             _absorb(wider, d)
             by_place[wider.row["place_id"]].remove(wider)
             wider.row.update({f: d.row[f] for f in PLACE_FIELDS})
@@ -129,6 +134,15 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     return kept
 
 
+_COMPOSED = re.compile(r"(.+)-(?:lm|nb)-[0-9a-f]+")  # gazetteer.compose: a quarter or site id is its town's + a hash
+
+
+def _town_of(place_id: str | None) -> str | None:
+    """The town of a quarter or site the geoparser composed (`C2321-lm-6b80c3eb` is in C2321), else None."""
+    m = _COMPOSED.fullmatch(place_id or "")
+    return m.group(1) if m else None
+
+
 def _recalls(d: Draft, family: list[Draft]) -> bool:
     """Fold a report that refers back (`القصف الصاروخي خلّف أضرارا في ريف إدلب`, `وأدى انشقاقهم إلى…`)
     into the events of its kind that the latest earlier sentence reported at the same place or at places
@@ -136,10 +150,12 @@ def _recalls(d: Draft, family: list[Draft]) -> bool:
     return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and _at_or_in(k, d), dates=False)
 
 
-def _complete_previous(d: Draft, family: list[Draft]) -> bool:
-    """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any
-    (not into one whose stated count it contradicts: that is another figure)."""
-    return _fold_into_latest(d, family, lambda k: _same_incident(k, d), keep=lambda k: not _other_figures(k, d))
+def _complete_previous(d: Draft, family: list[Draft], reach: int | None = None) -> bool:
+    """Fold placeless `d` into the same-incident events of the latest earlier sentence that has any, at
+    most `reach` sentences back when given (not into one whose stated count it contradicts: that is
+    another figure)."""
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and (
+        reach is None or d.sentence - k.sentence <= reach), keep=lambda k: not _other_figures(k, d))
 
 
 def _give_number(d: Draft, family: list[Draft]) -> bool:

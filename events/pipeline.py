@@ -2,7 +2,8 @@
 
 Each article is processed by a pure function of its text and the gazetteer, so workers are plain
 processes (forked after the gazetteer is loaded, which they then share); the same function maps
-over a Dask bag or Spark partitions when a corpus outgrows one machine.
+over a Dask bag (or Spark partitions) when a corpus outgrows one machine (events.engines: both
+engines take partitions of inputs and hand back their rows; this module merges them in order).
 
 Every stage isolates its records: a file, row or article that fails to read, decode, extract or
 convert to the table's types becomes a reject with its reason and the batch goes on. Extraction runs
@@ -14,16 +15,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import itertools
 import json
-import multiprocessing as mp
 import pickle
 import secrets
 import sys
 import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +31,7 @@ from tqdm import tqdm
 
 from arabic import analyse
 from events import dataset
-from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_articles, read_units
+from events.corpus import DEFAULT_MAX_BYTES, Article, Reject, read_units
 from events.extract import extract
 from events.plausible import check_event
 from events.review import log_path as review_log
@@ -124,33 +121,6 @@ def _process(article: Article) -> tuple[str, list[dict], str, str | None]:
         return article.article_id, [], "[]", f"extraction failed: {type(e).__name__}: {e}"
 
 
-class _Batch:
-    """The new, distinct articles of the inputs, read lazily (workers start on the first ones while
-    the rest is read), with the tallies for the summary. Only the articles handed to the workers and
-    not yet returned are held (`pending`), so memory does not grow with the corpus."""
-
-    def __init__(self, paths, rejects: list[Reject], max_bytes: int, stored_ids, exclude: list[Path]):
-        self.pending: dict[str, Article] = {}  # handed to the workers, result not yet back
-        self.seen: set[str] = set()
-        self.read = self.stored = self.duplicates = 0
-        self._source = read_articles(paths, rejects, max_bytes, exclude=exclude)
-        self._rejects = rejects
-        self._stored_ids = stored_ids
-
-    def __iter__(self) -> Iterator[Article]:
-        for a in self._source:
-            self.read += 1
-            if a.article_id in self._stored_ids:
-                self.stored += 1
-            elif a.article_id in self.seen:
-                self.duplicates += 1
-                self._rejects.append(Reject(a.doc, f"duplicate of an article already in this batch (id {a.article_id})"))
-            else:
-                self.seen.add(a.article_id)
-                self.pending[a.article_id] = a
-                yield a
-
-
 def _tables(article: Article, events: list[dict], mentions: str) -> tuple[pa.Table, pa.Table, list[Reject]]:
     """One article's rows as Arrow tables, implausible values dropped, and a note for each; a value that
     still does not convert fails this article alone (raises)."""
@@ -168,45 +138,6 @@ def stored_rows(article: Article, events: list[dict], mentions: str, error: str 
         return _tables(article, events, mentions)
     except Exception as e:  # noqa: BLE001 - a row Arrow refuses fails its article alone
         return None, None, [Reject(article.doc, f"cannot be stored: {type(e).__name__}: {e}")]
-
-
-def _process_chunk(articles: list[Article]) -> list[tuple[str, list[dict], str, str | None]]:
-    return [_process(a) for a in articles]
-
-
-def _bounded_imap(pool, articles: Iterator[Article], chunksize: int, ahead: int):
-    """`map(_process, articles)` over the pool's workers, `chunksize` articles a task, reading at most `ahead` chunks ahead of the results
-    (a plain pool map reads the whole input at once: every article of a corpus in memory)."""
-    window: deque = deque()
-    it = iter(articles)
-    while True:
-        while len(window) < ahead and (chunk := list(itertools.islice(it, chunksize))):
-            window.append(pool.submit(_process_chunk, chunk))
-        if not window:
-            return
-        yield from window.popleft().result()
-
-
-def _results(batch: _Batch, workers: int) -> Iterator[tuple[Article, list[dict], str, str | None]]:
-    """(article, events, mentions, error) per new article, in order. Should the workers fail in a way
-    `_process` cannot catch, every article not yet returned is an error: none is dropped unreported."""
-    # An executor, not multiprocessing.Pool: a worker killed by the OS (out of memory) breaks the
-    # executor, which raises here, where a Pool would wait for its result for ever.
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) if workers > 1 else None
-    failure = None
-    try:
-        for article_id, events, mentions, error in (
-                _bounded_imap(pool, iter(batch), 8, 4 * workers) if pool else map(_process, batch)):
-            yield batch.pending.pop(article_id), events, mentions, error
-    except Exception as e:  # noqa: BLE001 - reported for each article it took with it
-        if not batch.pending:
-            raise  # not an article's failure (the reader's): a bug to see, not to hide
-        failure = f"extraction failed: {type(e).__name__}: {e} (with its chunk of the batch)"
-    finally:
-        if pool:
-            pool.shutdown(wait=True, cancel_futures=True)
-    for article_id in list(batch.pending) if failure else ():
-        yield batch.pending.pop(article_id), [], "[]", failure
 
 
 def new_build_id() -> str:
@@ -259,8 +190,9 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
     article, for callers with a progress display of their own (the dashboard).
 
     `engine`: "local" (this process and `workers` forked ones) or "dask" (a LocalCluster of `workers`
-    processes, or the `dask.distributed` scheduler at `scheduler`; `partitions` articles... see
-    `_dask_parts`). `partitioned`: make the store a partitioned dataset (events.dataset) that grows by
+    processes, or the `dask.distributed` scheduler at `scheduler`, whose workers must see the input
+    files); `partitions`: inputs (files or table rows) a worker takes at a time (see events.engines).
+    `partitioned`: make the store a partitioned dataset (events.dataset) that grows by
     new part files; a store already partitioned stays so.
     """
     t0 = time.perf_counter()
@@ -298,11 +230,8 @@ def build(paths: list[str | Path], out: str | Path, fmt: str | None = None, work
         stage = stack.enter_context(staging(out, build_id)) if layout else None
         sink = _StageSink(stage, build_id) if layout else _MemorySink()
         bar = stack.enter_context(tqdm(unit="article", disable=not show, desc="events"))
-        if engine == "dask":
-            _run_dask(paths, out, rejects, max_bytes, stored, beside, workers, scheduler, partitions, sink,
-                      tally, bar, on_article)
-        else:
-            _run_local(paths, out, rejects, max_bytes, stored, beside, workers, sink, tally, bar, on_article)
+        _run(paths, out, rejects, max_bytes, stored, beside, engine, workers, scheduler, partitions, sink, tally,
+             bar, on_article)
         try:
             with locked(out):
                 if layout:
@@ -326,36 +255,27 @@ def _stored_ids(out: Path):
                          f"run `python -m events check {out}`, or choose another --out") from e
 
 
-def _run_local(paths, out, rejects, max_bytes, stored, beside, workers, sink, tally, bar, on_article) -> None:
-    """The local engine: read here, extract here and in `workers` forked processes."""
-    batch = _Batch(paths, rejects, max_bytes, stored, beside)
-    prepare(out)  # load the gazetteer once, before forking, so workers share it
-    for done, (article, events, mentions, error) in enumerate(_results(batch, workers), start=1):
-        bar.update()
-        if on_article:
-            on_article(done, article.doc)
-        ev, art, own = stored_rows(article, events, mentions, error)
-        rejects += own
-        if art is not None:
-            sink.add(ev, art)
-    tally.update(read=batch.read, stored=batch.stored, duplicates=batch.duplicates)
+def _run(paths, out, rejects, max_bytes, stored, beside, engine, workers, scheduler, partitions, sink, tally, bar,
+         on_article) -> None:
+    """Map the per-article work over partitions of the inputs (events.engines) and add each partition's
+    rows to the sink as it comes back, in input order: the first of two identical articles is kept, a
+    later one is a duplicate (it may sit in another partition, so this is judged here)."""
+    from events.engines import dask_parts, local_parts
 
-
-def _run_dask(paths, out, rejects, max_bytes, stored, beside, workers, scheduler, partitions, sink, tally, bar,
-              on_article) -> None:
-    """The Dask engine: inputs read here (I/O only), articles made and extracted on the cluster, a
-    partition at a time; duplicates across partitions resolved here in input order."""
-    from events.engines import dask_parts
-
-    units = read_units(paths, rejects, max_bytes, exclude=beside)
-    size = partitions or DEFAULT_PARTITION
+    units = read_units(paths, rejects, exclude=beside)
+    if engine == "dask":
+        parts = dask_parts(units, stored, max_bytes, functools.partial(prepare, out), workers, scheduler,
+                           partitions or DEFAULT_PARTITION)
+    else:
+        prepare(out)  # load the gazetteer once, before forking, so workers share it
+        parts = local_parts(units, stored, max_bytes, workers, partitions or LOCAL_PARTITION)
     seen: set[str] = set()
     done = 0
-    for part in dask_parts(units, stored, max_bytes, functools.partial(prepare, out), workers, scheduler, size):
+    for part in parts:
         tally["read"] += part.read
         tally["stored"] += part.stored
         rejects += part.rejects
-        dups = []
+        dups, fresh = [], set()  # ids of earlier parts (their rows here go), ids first met in this one
         for article_id, doc, own in part.new:
             done += 1
             bar.update()
@@ -363,10 +283,12 @@ def _run_dask(paths, out, rejects, max_bytes, stored, beside, workers, scheduler
                 on_article(done, doc)
             if article_id in seen:
                 tally["duplicates"] += 1
-                dups.append(article_id)
+                if article_id not in fresh:
+                    dups.append(article_id)
                 rejects.append(Reject(doc, f"duplicate of an article already in this batch (id {article_id})"))
             else:
                 seen.add(article_id)
+                fresh.add(article_id)
                 rejects += own
         events, articles = part.events, part.articles
         if dups:
@@ -376,7 +298,8 @@ def _run_dask(paths, out, rejects, max_bytes, stored, beside, workers, scheduler
         sink.add(events, articles)
 
 
-DEFAULT_PARTITION = 64  # inputs (files or table rows) in a Dask partition
+DEFAULT_PARTITION = 256  # inputs (files or table rows) in a Dask partition
+LOCAL_PARTITION = 32  # in a local worker's: smaller, for a smooth progress bar
 
 
 def _commit_staged(out: Path, start_version: str | None, rebuild: bool, sink: _StageSink, stage: Path,

@@ -385,14 +385,19 @@ def _anchor_before(i: int, places: list[tuple[int, int, bool]], sentence_of: lis
     return max(count, key=lambda r: (count[r], -first[r])) if count else None
 
 
+def _class_word(word: str) -> bool:
+    """Whether a word is a place-class word with the article (المدينة، البلدة، المنطقة، الحي)."""
+    return word.startswith("ال") and cue_of(word[2:]) is not None
+
+
 def _neighbourhoods(i: int, plural: bool, text: str, words: list[Token], at: dict[int, Scored],
                     places: list[tuple[int, int, bool]], sentence_of: list[int], idx: NameIndex) -> list[Composed]:
     spans = []
     k = i + 1
     while k < len(words):
         last = _name_span(k, text, words, idx, waw=bool(spans))
-        if last is None:
-            break
+        if last is None or _class_word(words[k].text):
+            break  # `أحياء المدينة`, `حي البلدة`: the class word with the article is the town itself, no quarter
         spans.append((k, last))
         if not plural or len(spans) >= 8:
             break

@@ -33,10 +33,12 @@ def test_dask_engine_stores_the_local_engines_events(tmp_path, corpus_dir):
     local = build([corpus_dir], tmp_path / "local.parquet", progress=False)
     dask = build([corpus_dir], tmp_path / "dask" / "e.parquet", engine="dask", workers=2, partitions=4,
                  progress=False, partitioned=True)
-    assert local.error is None and dask.error is None
+    forked = build([corpus_dir], tmp_path / "forked.parquet", workers=2, partitions=3, progress=False)
+    assert local.error is None and dask.error is None and forked.error is None
     assert (dask.articles_read, dask.articles_new, dask.events_new) == (local.articles_read, local.articles_new,
                                                                          local.events_new)
     pd.testing.assert_frame_equal(events_of(tmp_path / "local.parquet"), events_of(tmp_path / "dask" / "e.parquet"))
+    pd.testing.assert_frame_equal(events_of(tmp_path / "local.parquet"), events_of(tmp_path / "forked.parquet"))
     a = load(tmp_path / "local.parquet").articles.sort_values("article_id").reset_index(drop=True)
     b = load(tmp_path / "dask" / "e.parquet").articles.sort_values("article_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)  # mentions included: each article's analysis depends on it alone
@@ -57,6 +59,39 @@ def test_dask_engine_duplicates_across_partitions_and_incremental(tmp_path):
     shutil.copy(seeds[3], folder / "5_new.txt")
     again = build([folder], out, engine="dask", workers=2, progress=False)
     assert again.articles_new == 1 and again.already_stored == 4  # the copy is stored too
+
+
+@pytest.mark.parametrize("engine,workers", [("local", 1), ("local", 2), ("dask", 2)])
+def test_copies_in_one_partition_and_in_another_are_duplicates_of_the_first(tmp_path, engine, workers):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    for i, p in enumerate(seeds[:4]):
+        shutil.copy(p, folder / f"{i}_{p.name}")
+    shutil.copy(seeds[0], folder / "0_copy.txt")  # partition 1 of 2 inputs: with its original
+    shutil.copy(seeds[1], folder / "9_copy.txt")  # partition 3: after its original's
+    out = tmp_path / "e.parquet"
+    s = build([folder], out, engine=engine, workers=workers, partitions=2, progress=False)
+    assert s.error is None and (s.articles_read, s.articles_new, s.duplicates) == (6, 4, 2)
+    assert sorted(r.input for r in s.rejects if "duplicate" in r.reason) == ["0_copy.txt", "9_copy.txt"]
+    articles = load(out).articles
+    assert sorted(articles.doc) == sorted(f"{i}_{p.name}" for i, p in enumerate(seeds[:4]))
+    alone = build(seeds[:4], tmp_path / "alone.parquet", progress=False)
+    assert s.events_total == alone.events_total > 0
+
+
+def test_a_file_gone_before_a_worker_reads_it_is_a_reject(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    for p in seeds[:2]:
+        shutil.copy(p, folder / p.name)
+    rejects: list[Reject] = []
+    units = list(corpus.read_units([folder], rejects))
+    (folder / seeds[0].name).unlink()  # listed by the reader, removed before a worker reads it
+    made = [corpus.unit_article(u, rejects) for u in units]
+    assert made[0] is None and made[1] is not None and made[1].doc == seeds[1].name
+    assert [(r.input, r.reason) for r in rejects] == [(seeds[0].name, "unreadable: No such file or directory")]
 
 
 def test_partitioned_store_grows_by_part_files(tmp_path):

@@ -30,6 +30,7 @@ PLACES = {  # name: (id, kind, admin1, lat, lon)
     "حلب": ("C3", "city", "Aleppo", 36.20, 37.16),
     "سهل الغاب": ("R2", "region", "Hama", 35.65, 36.35),
     "ريف حماة الشمالي": ("SY05-N", "region", "Hama", 35.35, 36.65),
+    "الصالحين": ("N1", "neighbourhood", "Aleppo", 36.18, 37.15),
 }
 
 
@@ -53,6 +54,15 @@ NON_EVENTS = [
     # idioms: "snatched a prize / the spotlight"
     "خطف اللاعب جائزة أفضل هداف في بطولة حلب.",
     "خطفت الفرقة الأضواء في مهرجان دمشق.",
+    # plotted, prepared
+    "أعلنت قوات الأمن أنها كشفت خلية كانت تدبر لسلسلة من الهجمات في بلدة طفس.",
+    # released, not arrested
+    "أفرجت السلطات عن 20 معتقلا من سجن بلدة طفس.",
+    "طالب الأهالي بالإفراج عن المعتقلين في بلدة طفس.",
+    # about to happen
+    "باتت قوات النظام على وشك السيطرة على بلدة طفس.",
+    # aircraft dropping leaflets
+    "ألقت مروحيات حربية تابعة للنظام مناشير على بلدة طفس.",
     # threats, plans, demands, hypotheticals
     "هددت روسيا بشن غارات على بلدة كفرنبل إذا لم تنسحب الفصائل.",
     "طالبت المعارضة بوقف القصف على بلدة طفس.",
@@ -71,6 +81,10 @@ def test_no_event(text):
 
 
 BACKGROUND = [
+    # what happened again and again is the background of the news, not one incident
+    "واستهدفت مرات عدة مواقع قريبة من بلدة طفس.",
+    "أكثر من مرة كانت القذائف تنفجر قرب بلدة طفس.",
+    "ومنذ بدء قوات النظام حملتها على بلدة طفس قبل ثلاثة أسابيع، قتل أكثر من 630 مدنيا.",  # a campaign's total
     "يأتي ذلك في ظل معارك عنيفة تشهدها بلدة طفس.",  # the circumstance of what is reported
     "منذ سنوات يشن الطيران غارات على بلدة كفرنبل.",
     "انشق نحو 21 ألف عنصر عن قوات النظام منذ بداية الثورة.",
@@ -95,6 +109,9 @@ ONE_PLACE = [
     # "وسط سوريا" is central Syria, not "amid": no clause of its own to place at the last town named
     ("استهدفت قوات النظام بلدة كفرنبل، شمال غربي حماة وسط سوريا بأكثر من 100 صاروخ، مما تسبب بسقوط قتلى.",
      [("shelling", "كفرنبل", None)]),
+    ("تستمر حملة القصف على بلدة طفس والأحياء القريبة منها جنوب درعا.", [("shelling", "طفس", None)]),
+    # ... but not a near cue of its own in the list: `A وأطراف B` names two scenes
+    ("قصفت المدفعية بلدة طفس وأطراف مدينة درعا.", [("shelling", "طفس", None), ("shelling", "درعا", None)]),
     # ... also after an apposition that describes the place
     ("قتل ثمانية مدنيين بغارات جوية على بلدة عربين، أكبر مدن الغوطة قرب دمشق، يوم السبت.",
      [("airstrike", "عربين", 8)]),
@@ -136,6 +153,9 @@ TYPES = [
     ("طال القصف الجوي بلدة طفس صباح اليوم.", [("airstrike", "طفس", None)]),
     # "also targeted": the weapon named just before types it
     ("أغار الطيران على بلدة طفس، كما استهدف بلدة كفرنبل.", [("airstrike", "طفس", None), ("airstrike", "كفرنبل", None)]),
+    # ... but never a rebels' shelling: they have no aircraft
+    ("أغار الطيران الحربي على بلدة طفس صباح اليوم. وقتل مدنيان إثر قصف فصائل المعارضة على مدينة محردة.",
+     [("airstrike", "طفس", None), ("shelling", "محردة", 2)]),
     # ... but not across "whereas": another actor's targeting
     ("ألقى الطيران المروحي البراميل على بلدة طفس، في حين استهدفت الفصائل بلدة كفرنبل.",
      [("airstrike", "طفس", None), ("shelling", "كفرنبل", None)]),
@@ -151,6 +171,9 @@ TYPES = [
     ("احتجزت مجموعات محلية خمسة من عناصر الشرطة في بلدة طفس.", [("arrest", "طفس", 5)]),
     ("انفجرت عبوة ناسفة بسيارة في بلدة طفس ما أدى لمقتل شخصين.", [("bombing", "طفس", 2)]),
     ("داهمت قوات الأمن منازل في بلدة طفس دون أن تعتقل أحدا.", [("other", "طفس", None)]),
+    # destruction is what a raid or a strike caused, not a fight of its own
+    ("داهمت قوات الأمن منزلا في بلدة كفرنبل واعتقلت من فيه بعد تدمير محتوياته.", [("arrest", "كفرنبل", None)]),
+    ("دمرت الفصائل دبابة لقوات النظام على أطراف بلدة طفس.", [("clashes", "طفس", None)]),
     # a defection the arrest is about is not the news
     ("داهمت قوات الأمن منازل في بلدة طفس واعتقلت خمسة عناصر بتهمة التورط في عملية الانشقاق.", [("arrest", "طفس", 5)]),
 ]
@@ -180,6 +203,27 @@ COUNTS = [
     ("استهدف قصف صاروخي اللواء 47 قرب بلدة محردة.", [("shelling", "محردة", None)]),
     # a campaign's total told after a report is not that report's toll
     ("قتل 3 عناصر في اشتباكات في بلدة طفس اليوم.\nوقتل 40 عنصرا منذ بدء الهجوم.", [("clashes", "طفس", 3)]),
+    # a toll told for a list of places is no place's own (the map would add it up once per place)
+    ("قتل ستة مدنيين بغارات جوية على بلدات كفرنبل وخان شيخون.",
+     [("airstrike", "كفرنبل", None), ("airstrike", "خان شيخون", None)]),
+    # the number right after the cue of the event's type is its count ("others" count people)
+    # ... and killings told with an arrest, each with its own number, are a second incident
+    ("قالت قوات الأمن إنها قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين في بلدة طفس.",
+     [("arrest", "طفس", 5), ("killing", "طفس", 2)]),
+    # "death" (مصرع) counts the dead of the fight it is told with
+    ("جرت اشتباكات عنيفة في بلدة طفس، وسط توارد أنباء عن مصرع 3 عناصر من قوات النظام.", [("clashes", "طفس", 3)]),
+    ("لقي اثنان من قادة الجيش مصرعهما في المعارك الدائرة في بلدة طفس.", [("clashes", "طفس", 2)]),
+    # people named one by one after "each of" are counted
+    ("تم اعتقال كلٍّ من الشباب زياد مرداش، ومحمد الحو، وطاهر الدحلة، وإياد هيثم محمود، وضرار جنح، "
+     "والذين لا تتجاوز أعمارهم السابعة عشرة في بلدة طفس.", [("arrest", "طفس", 5)]),
+    ("اعتقلت قوات الأمن كلا من أحمد، وخالد في بلدة طفس.", [("arrest", "طفس", 2)]),
+    ("اعتقلت قوات الأمن كل من شارك في المظاهرة في بلدة طفس.", [("arrest", "طفس", None)]),
+    # the detainees counted after a campaign
+    ("قالت صفحة محلية إن عدد المعتقلين بلغ 12 شابًا، بعد حملة في بلدة طفس.", [("arrest", "طفس", 12)]),
+    # one named person killed
+    ("أقدم مجهولون على اغتيال “أحمد الزعبي” القيادي السابق في بلدة طفس.", [("killing", "طفس", 1)]),
+    # the wounded are no part of the toll told with them
+    ("سقطت قذائف على بلدة طفس، وسقط إثر ذلك ثمانية ضحايا وعشرة مصابين.", [("shelling", "طفس", 8)]),
     # people counted in parts are one number
     ("قضى ثلاثة أطفال وامرأتان بقصف على بلدة طفس.", [("shelling", "طفس", 5)]),
     # nobody hurt
@@ -263,6 +307,37 @@ def test_as_for_opens_another_incident_in_the_same_sentence():
 def test_the_circumstance_after_a_report_does_not_make_it_background():
     rows = run("تدور اشتباكات عنيفة في بلدة طفس، في ظل أنباء عن معركة كبرى في حلب.")
     assert [(r["location_ar"], r["background"]) for r in rows] == [("طفس", False), ("حلب", True)]
+
+
+def test_the_fiercest_since_the_start_of_a_campaign_is_news_not_history():
+    rows = run("كانت الليلة الأعنف قصفا على بلدة طفس منذ بدء الهجوم.")
+    assert [(r["location_ar"], r["background"]) for r in rows] == [("طفس", False)]
+
+
+def test_what_a_sentence_says_comes_amid_is_no_new_incident():
+    rows = run("قتل ثلاثة مدنيين بقصف على بلدة طفس اليوم.\nويأتي هروب عناصر النظام من بلدة كفرنبل بعد أيام من المعارك.")
+    assert shown(rows) == [("shelling", "طفس", 3)]
+
+
+def test_a_subheading_restates_and_is_not_read_for_events():
+    rows = run("قصفت المدفعية بلدة طفس صباح اليوم.\n\nقصف متواصل على كفرنبل\n\nوقال ناشطون إن القصف استمر حتى المساء.")
+    assert shown(rows) == [("shelling", "طفس", None)]
+
+
+def test_a_class_word_with_the_article_points_back_to_the_last_place_of_its_kind():
+    rows = run("استهدف الطيران الحربي حي الصالحين جنوب مدينة حلب صباح اليوم.\n"
+               "وأفاد مراسل في حلب أن خمسة مدنيين لقوا حتفهم إثر استهداف الحي بالصواريخ.")
+    assert [(r["location_ar"], r["count"]) for r in rows] == [("الصالحين", None), ("الصالحين", 5)]
+    assert rows[1]["explain"].startswith("«الصالحين» the place the class word refers to")
+
+
+def test_the_incident_told_at_a_town_then_at_a_site_in_it_is_one_event_at_the_site():
+    # with the real geoparser: `ساحة عربين` is composed as a site of Arbin
+    text = ("داهمت قوات النظام مدينة عربين في الغوطة الشرقية واعتقلت عددا من الشبان.\n"
+            "وقالت صفحة محلية إن عدد المعتقلين بلغ 12 شابا، بعد حملة تركزت في محيط ساحة عربين الرئيسة.")
+    rows = extract(Article("doc.txt", text, "", "Outlet", None, "2021-03-08", "day", article_id(text)))
+    assert [(r["event_type"], r["place_id"].split("-lm-")[0], r["kind"], r["count"]) for r in rows] == \
+        [("arrest", "C2321", "landmark", 12)]
 
 
 def test_a_cue_governs_only_its_own_sentence():

@@ -29,6 +29,13 @@ def test_registry_rows_are_complete():
     assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
 
 
+def test_every_actor_says_whether_it_flies_aircraft():
+    arms = lexicon_mod.read_tsv("actor_arms.tsv")
+    assert {r["aircraft"] for r in arms} <= {"yes", "no"}
+    assert [r["actor"] for r in arms if [a["actor"] for a in arms].count(r["actor"]) > 1] == []
+    assert {r["actor"] for r in arms} == {r["actor"] for r in lexicon_mod.read_tsv("actors.tsv")}
+
+
 def test_schema_is_the_design_table():
     assert EVENT_SCHEMA.names == COLUMNS
     assert {"count_of", "background", "event_type", "geo_precision", "time_precision"} <= set(COLUMNS)
