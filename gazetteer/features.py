@@ -175,7 +175,8 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
     """The fields `local_evidence` sets, as a tuple, so that the record is built once (see context_evidence)."""
     # Context words count only when spaces alone separate them from the name (`مدينة. حماة` does not).
     first, clitic = c.first, c.clitic
-    adjacent = first > 0 and text[tokens[first - 1].end:tokens[first].start].isspace()  # _spaces_between
+    # ... or spaces and an opening quote: `مدينة "دوما"` names the town as plainly as `مدينة دوما`
+    adjacent = first > 0 and text[tokens[first - 1].end:tokens[first].start].strip(_OPENING_QUOTES).isspace()
     facts, cue = _WORD_INFO[tokens[first - 1].text] if adjacent else _NO_INFO  # the word before
     prep_clitic = clitic in _PREP_CLITICS
     if prep_clitic:
@@ -206,6 +207,7 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
     return (cue, cue_kind, cue_clash, prep, vetoed, foreign)
 
 
+_OPENING_QUOTES = "\"“«'"
 _NO_FACTS = (False, False, False)
 _NO_INFO = (_NO_FACTS, None)
 

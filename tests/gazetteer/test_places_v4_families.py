@@ -92,3 +92,16 @@ def test_sites_are_found_in_their_town(text, surface, town):
 def test_not_sites(text, surface, own_id):
     found = dict(_ids(text))
     assert found.get(surface) == own_id, found
+
+
+# A town's class word, then its name in quotes: the name is the town (`دوما` is also "always").
+@pytest.mark.parametrize("text,surface,place", [
+    ('وكانت مدينة "دوما" شهدت ظهر اليوم قصفا بالصواريخ', "دوما", "C2338"),
+    ("وكانت مدينة «دوما» شهدت قصفا", "دوما", "C2338"),
+])
+def test_a_quoted_name_after_a_class_word_is_the_place(text, surface, place):
+    assert (surface, place) in _ids(text), _ids(text)
+
+
+def test_a_quoted_phrase_after_a_class_word_is_still_no_place():
+    assert _ids('قال سكان المدينة "نعيش في خوف دائم"') == []
