@@ -1,24 +1,27 @@
 """Streamlit entry point: `streamlit run dashboard/app.py -- --data STORE` (see README).
 
-Layout and wiring only: the filters (filters), the table's rules (data), the map and its layer
-(mapview), the detail HTML (detail), the session's view and its URL (session, urlstate) and adding
-articles (ingest) live in their own modules. The map is the page: a compact header and timeline,
-the map with its feed and the detail panel beside it, the table and downloads below.
+Layout and wiring only: the filters (filters), the figures over the rows they keep (query: DuckDB, one
+copy of the store per server), the table's rules (data), the map and its layer (mapview), the detail
+HTML (detail), the session's view and its URL (session, urlstate) and adding articles (ingest) live in
+their own modules. The map is the page: a compact header and timeline, the map with its feed and the
+detail panel beside it, a page of the table and the downloads below. No rerun holds the events in
+pandas: each part asks the query layer for what it draws (a page, a few thousand points at most).
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, detail, filters, ingest, mapview, reviewing, session, source
+from dashboard import data, detail, filters, ingest, mapview, query, reviewing, session, source
 from dashboard.escape import esc, markdown_text, plain
 from dashboard.filters import SPECS, Context, Filters
 from dashboard.theme import ARABIC_FONT, TITLE, TYPE_COLOURS, type_colour, type_label
@@ -28,7 +31,7 @@ from gazetteer import user_places
 
 PANEL_HEIGHT = 640  # the detail panel scrolls inside this
 TIMELINE_PX = 70  # the timeline is a strip: the map below it must start above the fold at 1280x720
-TABLE_ROWS = 1000  # rows shown in the page; the downloads always hold the whole view
+TABLE_ROWS = 100  # rows per page of the table; the downloads always hold the whole view
 TABLE_ROW_PX, TABLE_MAX_PX = 35, 420
 LIST_LIMIT = 50  # events listed per "same place" / "same article" list
 PAGE_CSS = f"""<style>
@@ -42,6 +45,7 @@ h1 {{ font-size: 1.5rem !important; padding: 0.2rem 0 !important; }}
 HEADLINE_LABELS = {"killed": "Killed", "defectors": "Defectors", "arrested": "Arrested"}
 REVIEWER_KEY = "reviewer"  # the reviewer's name, set once per session
 PICK_KEY = "rv-pick"  # a reviewer is placing the open event by clicking the map
+PAGE_KEY = "table_page"
 ss = st.session_state
 StoreKey = tuple[str | None, tuple | None]  # (the store's generation, the review log's mtime and size)
 
@@ -49,20 +53,17 @@ StoreKey = tuple[str | None, tuple | None]  # (the store's generation, the revie
 # ---------------------------------------------------------------- cached data (shared by sessions)
 
 @st.cache_resource(show_spinner="Loading events…", max_entries=2)
-def load_generation(path: str, generation: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One generation of the store as the build wrote it, prepared once per server (every session shares
-    it: `generation` changes with each commit, an upload or a rebuild). Treat as read-only."""
-    events, articles = data.load_machine(Path(path))
-    return events, articles.drop_duplicates("article_id").set_index("article_id", drop=False)
+def load_generation(path: str, generation: str | None) -> query.Generation:
+    """One generation of the store as the build wrote it, in DuckDB, once per server (every session shares
+    it: `generation` changes with each commit, an upload or a rebuild). Read-only."""
+    return query.Generation.load(Path(path))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def load_store(path: str, key: StoreKey) -> review.Reviewed:
+def load_store(path: str, key: StoreKey) -> query.Store:
     """The store with its review log applied, shared by every session; a review (one append to the log)
-    changes `key` and re-applies the log over the cached generation, never re-reading the store."""
-    events, articles = load_generation(path, key[0])
-    decisions, problems = review.read(review.log_path(path))
-    return review.Reviewed(data.with_review(events, decisions, problems), articles, decisions)
+    changes `key` and lays the log over the cached generation again, never re-reading the store."""
+    return query.Store.load(path, load_generation(path, key[0]))
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,19 +79,22 @@ def place_finder(path: str, places_version: tuple | None) -> reviewing.PlaceFind
     return reviewing.finder(user_places.load(user_places.path_for(path))[0])
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def options(path: str, key: StoreKey) -> dict[str, list[str]]:
-    """The choices of the filters that offer them."""
-    events = load_store(path, key).applied.events
-    return {s.column: data.choices(events, s.column) for s in SPECS if isinstance(s, filters.Choice)}
+def options(store: query.Store) -> dict[str, list[str]]:
+    """The choices of the filters that offer them (memoised by the store)."""
+    return {s.column: store.choices(s.column) for s in SPECS if isinstance(s, filters.Choice)}
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def sites_url(path: str, key: StoreKey) -> str:
+    """The map's sites (every point and place name of the store), published once per store version."""
+    return mapview.publish(mapview.sites(load_store(path, key)), "sites")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def layer_url(path: str, key: StoreKey, f: Filters, _view: pd.DataFrame) -> tuple[str, int]:
-    """The published map layer of a filter setting, and how many points it holds (`_view`, the events
-    those filters keep, is not part of the cache key)."""
-    layer = mapview.layer(_view)
-    return mapview.publish(layer, "layers"), len(layer["points"])
+def layer_url(path: str, key: StoreKey, f: Filters) -> tuple[str, int]:
+    """The published map layer of a filter setting, and how many markers it holds."""
+    layer = mapview.layer(load_store(path, key), f, sites_url(path, key))
+    return mapview.publish(layer, "layers"), len(layer["points"]["id"])
 
 
 def file_version(path: Path) -> tuple | None:
@@ -128,20 +132,21 @@ def add_with_progress(files: list[Path], store: Path, intro: str) -> ingest.Outc
 
 # ---------------------------------------------------------------- page parts
 
-def sidebar(ctx: Context, unfiltered_types: pd.Series) -> None:
-    """Every filter widget but the dates (under the timeline), from the specs, with the legend."""
+def sidebar(ctx: Context, type_counts: Mapping[str, int]) -> None:
+    """Every filter widget but the dates (under the timeline), from the specs, with the legend (events per
+    type under every filter but the types)."""
     st.sidebar.header("Filters")
     for spec in SPECS:
         if spec.in_sidebar:
             spec.draw(st.sidebar, ctx)
         if spec.key == "f_types":
-            st.sidebar.html(_legend(unfiltered_types.fillna("other").value_counts()))
+            st.sidebar.html(_legend(type_counts))
 
 
-def _legend(counts: pd.Series) -> str:
+def _legend(counts: Mapping[str, int]) -> str:
     """Colour chips with counts: the registry's types always (a zero says "none in view"), then any other
     type the store holds (its name is data, so escaped)."""
-    types = list(TYPE_COLOURS) + sorted(str(t) for t in counts.index if t not in TYPE_COLOURS)
+    types = list(TYPE_COLOURS) + sorted(str(t) for t in counts if t not in TYPE_COLOURS)
     chips = "".join(
         f'<span style="display:inline-block;margin:2px 6px 2px 0;white-space:nowrap">'
         f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{type_colour(t)}">'
@@ -150,9 +155,8 @@ def _legend(counts: pd.Series) -> str:
     return f'<div style="font-size:0.8rem">{chips}</div>'
 
 
-def header(view: pd.DataFrame, hidden_background: int) -> None:
+def header(h: data.Headline, hidden_background: int) -> None:
     """Title and the view's figures on one row; a line saying what the totals count and leave out."""
-    h = data.headline(view)
     cols = st.columns([3.2] + [1] * (3 + len(h.totals)))
     cols[0].title(TITLE)
     figures = [("Events", h.events)] + [(HEADLINE_LABELS[k], v) for k, v in h.totals.items()]
@@ -166,46 +170,66 @@ def header(view: pd.DataFrame, hidden_background: int) -> None:
                   if left_out else "background reports (history, cumulative totals) are never added."))
 
 
-def timeline(undated_view: pd.DataFrame, ctx: Context) -> None:
-    """Stacked bars per week/month by type (all filters but the dates), the date slider under it."""
+def timeline(store: query.Store, f: Filters, ctx: Context) -> None:
+    """Stacked bars per week/month by type (`f`: every filter but the dates), the date slider under it."""
     bounds = ctx.bounds
     if bounds is None:
         st.caption("No event in this store has a date: the timeline is empty.")
         return
-    freq = data.timeline_freq(bounds)
-    counts = data.timeline(undated_view, freq)
     lo, hi = ss[session.DATES_KEY]
-    bars = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("period:T", title=None, scale=alt.Scale(domain=[bounds[0].isoformat(), bounds[1].isoformat()]),
-                axis=alt.Axis(format=data.axis_format(bounds)[0], tickCount=data.axis_format(bounds)[1],
-                              labelOverlap=True)),
-        y=alt.Y("events:Q", stack=True, title=None, axis=None),  # a strip: the tooltip gives the counts
-        color=alt.Color("event_type:N", scale=alt.Scale(domain=list(TYPE_COLOURS), range=list(TYPE_COLOURS.values())),
-                        legend=None),
-        tooltip=[alt.Tooltip("period:T", format="%Y-%m-%d"), "event_type:N", "events:Q"],
-    )
-    window = alt.Chart(pd.DataFrame({"a": [lo.isoformat()], "b": [hi.isoformat()]})).mark_rect(
-        opacity=0.12, color="#1f77b4").encode(x="a:T", x2="b:T")
-    st.altair_chart((window + bars).properties(height=TIMELINE_PX), width="stretch")
+    st.vega_lite_chart(timeline_spec(store.timeline(f, data.timeline_freq(bounds)), bounds, (lo, hi)), width="stretch")
     next(s for s in SPECS if s.key == session.DATES_KEY).draw(st, ctx)
 
 
+def timeline_spec(counts: pd.DataFrame, bounds: tuple[dt.date, dt.date], window: tuple[dt.date, dt.date]) -> dict:
+    """The timeline as a Vega-Lite spec: one row per period with a count per type (folded back into bars
+    by Vega), so the page carries a few kilobytes however many events there are; the slider's window
+    shaded behind the bars."""
+    by_period: dict[str, dict[str, int]] = {}
+    for period, etype, n in zip(counts["period"], counts["event_type"], counts["events"]):
+        by_period.setdefault(period.strftime("%Y-%m-%d"), {})[str(etype)] = int(n)
+    names = sorted({t for row in by_period.values() for t in row})
+    rows = [{"p": p, **row} for p, row in by_period.items()]
+    fmt, ticks = data.axis_format(bounds)
+    x = {"field": "p", "type": "temporal", "title": None,
+         "scale": {"domain": [bounds[0].isoformat(), bounds[1].isoformat()]},
+         "axis": {"format": fmt, "tickCount": ticks, "labelOverlap": True}}
+    return {
+        "height": TIMELINE_PX,
+        "layer": [
+            {"data": {"values": [{"a": window[0].isoformat(), "b": window[1].isoformat()}]},
+             "mark": {"type": "rect", "opacity": 0.12, "color": "#1f77b4"},
+             "encoding": {"x": {"field": "a", "type": "temporal"}, "x2": {"field": "b"}}},
+            {"data": {"values": rows},
+             "transform": [{"fold": names, "as": ["event_type", "events"]}, {"filter": "datum.events > 0"}],
+             "mark": "bar",
+             "encoding": {
+                 "x": x,
+                 "y": {"field": "events", "type": "quantitative", "stack": True, "title": None, "axis": None},
+                 "color": {"field": "event_type", "type": "nominal", "legend": None,
+                           "scale": {"domain": list(TYPE_COLOURS), "range": list(TYPE_COLOURS.values())}},
+                 "tooltip": [{"field": "p", "type": "temporal", "format": "%Y-%m-%d", "title": "period"},
+                             {"field": "event_type", "type": "nominal"}, {"field": "events", "type": "quantitative"}]}},
+        ],
+    }
+
+
 @st.fragment
-def map_and_detail(path: str, key: StoreKey, f: Filters, view: pd.DataFrame) -> None:
-    """The map and the detail panel beside it: a map click or pan reruns only this part."""
+def map_and_detail(path: str, key: StoreKey, f: Filters) -> None:
+    """The map and the detail panel beside it: a map click or pan reruns only this part, and the map's
+    layer (a URL, fetched once per filter setting) is not sent again."""
     store = load_store(path, key)
-    events = store.applied.events
-    url, n_points = layer_url(path, key, f, view)
-    selected = data.event_by_id(events, ss.get("ev"))
-    in_view = selected is not None and bool((view["event_id"] == selected["event_id"]).any())
+    url, n_points = layer_url(path, key, f)
+    selected, in_view = store.event(ss.get("ev"), f)
     tiles = mapview.tile_setting(os.environ)
     picking = selected is not None and bool(ss.get(PICK_KEY))
     left, right = st.columns([2.7, 1], gap="small")
     with left:
-        mapview.event_map(layer_url=url, basemap_url=basemap_url(), tiles=tiles, origin=ss["map_origin"],
+        mapview.event_map(layer_url=url, sites_url=sites_url(path, key), basemap_url=basemap_url(), tiles=tiles,
+                          origin=ss["map_origin"],
                           selected=selected if in_view else None, key="map", on_change=session.take_map_output,
                           pick=picking, picked=ss.get(session.PICKED_KEY) if picking else None)
-        located = int(view[data.LOCATED].sum())
+        located = store.located(f)
         st.caption(f"{located:,} events on the map"
                    + (f" as {n_points:,} places (one bubble per place: many events in view)"
                       if n_points < located else "")
@@ -213,32 +237,30 @@ def map_and_detail(path: str, key: StoreKey, f: Filters, view: pd.DataFrame) -> 
                       if tiles and tiles.public else "")
                    + (" · **click the map where it happened**" if picking else ""))
     with right, st.container(height=PANEL_HEIGHT, border=False):
-        detail_panel(Path(path), selected, in_view, store, view)
+        detail_panel(Path(path), selected, in_view, store, f)
     session.write_url(f)
 
 
-def detail_panel(path: Path, event: pd.Series | None, in_view: bool, store: review.Reviewed,
-                 view: pd.DataFrame) -> None:
+def detail_panel(path: Path, event: dict | None, in_view: bool, store: query.Store, f: Filters) -> None:
     """The open event (from a marker, the feed, a list, the table or the URL): review buttons, its HTML,
     the correction form, the events around it, a close button."""
-    events, articles = store.applied.events, store.articles
     if event is None:
         if ss.get("ev"):
             st.warning(f"Event {markdown_text(repr(ss['ev']))} is not in this store.")
         else:
             st.info("Click a marker, an entry of the feed or a row of the table to read what was reported.")
-        next_button(view, None, "Review the next unreviewed event")
+        next_button(store, f, None, "Review the next unreviewed event")
         return
     who = reviewer()
-    review_buttons(path, event, view, events, who)
+    review_buttons(path, event, store, f, who)
     if not in_view:
         st.caption("This event is outside the current filters.")
-    article = articles.loc[event["article_id"]].to_dict() if event["article_id"] in articles.index else None
-    st.html(detail.event_html(event.to_dict(), article, review.history(store.decisions, event["event_id"])))
+    article = store.gen.article(event["article_id"])
+    st.html(detail.event_html(event, article, review.history(store.decisions, event["event_id"])))
     correction_form(path, event, who)
-    event_list("Events at this place", data.same_place(view if in_view else events, event), event["event_id"],
+    event_list("Events at this place", *store.same_place(event, f if in_view else None, LIST_LIMIT), event["event_id"],
                min_rows=2)
-    event_list("Other events in this article", data.same_article(events, event), event["event_id"])
+    event_list("Other events in this article", *store.same_article(event), event["event_id"])
 
 
 # ---------------------------------------------------------------- review (decisions: events.review)
@@ -258,14 +280,14 @@ def reviewer() -> str:
     return who
 
 
-def next_button(view: pd.DataFrame, current: str | None, label: str = "Next unreviewed") -> None:
+def next_button(store: query.Store, f: Filters, current: str | None, label: str = "Next unreviewed") -> None:
     """Open the next unreviewed event of the view (key n)."""
-    following = reviewing.next_unreviewed(view, current)
+    following = store.next_unreviewed(f, current)
     st.button(label, key="rv-next", shortcut="n", on_click=session.select, args=(following,),
               disabled=following is None, help=None if following else "Every event in view has been reviewed")
 
 
-def review_buttons(path: Path, event: pd.Series, view: pd.DataFrame, events: pd.DataFrame, who: str) -> None:
+def review_buttons(path: Path, event: dict, store: query.Store, f: Filters, who: str) -> None:
     """Confirm (a), reject (x) with the reason and comment below, next unreviewed (n), close. A duplicate
     is one of the article's other events (from the whole store: the view may hide the original)."""
     eid = event["event_id"]
@@ -273,21 +295,21 @@ def review_buttons(path: Path, event: pd.Series, view: pd.DataFrame, events: pd.
     confirm = c1.button("Confirm", key="rv-confirm", shortcut="a", disabled=not who, type="primary", width="stretch")
     reject = c2.button("Reject", key="rv-reject", shortcut="x", disabled=not who, width="stretch")
     with c3:
-        next_button(view, eid, "Next")
+        next_button(store, f, eid, "Next")
     with st.expander("Reject: reason, duplicate, comment"):
         reason = st.radio("Reason", review.REJECT_REASONS, key="rv-reason", format_func=reviewing.REASON_WORDS.get,
                           horizontal=True)
-        others = {row["event_id"]: detail.event_line(row) for row in data.same_article(events, event).to_dict("records")}
+        others = {row["event_id"]: detail.event_line(row) for row in store.same_article(event)[0].to_dict("records")}
         duplicate = st.selectbox("Duplicate of", list(others), index=None, key=f"rv-dup-{eid}", format_func=others.get,
                                  placeholder="one of this article's events") if reason == "duplicate" else None
         comment = st.text_input("Comment (optional; kept with confirm or reject)", key=f"rv-comment-{eid}")
     if confirm or reject:
         record(path, review.Decision(eid, "reject" if reject else "confirm", who, reason=reason if reject else None,
                                      duplicate_of=duplicate if reject else None, comment=comment or None),
-               following=reviewing.next_unreviewed(view, eid))
+               following=store.next_unreviewed(f, eid))
 
 
-def correction_form(path: Path, event: pd.Series, who: str) -> None:
+def correction_form(path: Path, event: dict, who: str) -> None:
     """Change type, count, date (and its precision) or place; a place from the gazetteer search or a point
     dropped on the map and named (a new user place, which later builds resolve)."""
     eid = event["event_id"]
@@ -360,16 +382,17 @@ def record(path: Path, decision: review.Decision, following: str | None) -> None
     st.rerun()
 
 
-def event_list(title: str, rows: pd.DataFrame, current: str, min_rows: int = 1) -> None:
-    """Buttons that open each listed event; nothing when fewer than `min_rows` (the open one alone)."""
-    if len(rows) < min_rows:
+def event_list(title: str, rows: pd.DataFrame, total: int, current: str, min_rows: int = 1) -> None:
+    """Buttons that open each listed event (the first LIST_LIMIT of `total`); nothing when fewer than
+    `min_rows` (the open one alone)."""
+    if total < min_rows:
         return
-    st.markdown(f"**{title}** ({len(rows)})")
+    st.markdown(f"**{title}** ({total})")
     for row in rows.head(LIST_LIMIT).to_dict("records"):
         st.button(detail.event_label(row), key=f"{title}-{row['event_id']}", on_click=session.select,
                   args=(row["event_id"],), disabled=row["event_id"] == current, type="tertiary")
-    if len(rows) > LIST_LIMIT:
-        st.caption(f"… and {len(rows) - LIST_LIMIT} more (see the table below)")
+    if total > LIST_LIMIT:
+        st.caption(f"… and {total - LIST_LIMIT} more (see the table below)")
 
 
 def open_table_row() -> None:
@@ -379,9 +402,16 @@ def open_table_row() -> None:
         session.select(ss["_table_ids"][rows[0]])
 
 
-def table(view: pd.DataFrame, f: Filters) -> None:
+def table(store: query.Store, f: Filters) -> None:
+    """A page of the view (TABLE_ROWS rows, in store order), the pager, the downloads of the whole view."""
     st.subheader("Events in view")
-    shown = data.table_frame(view.head(TABLE_ROWS))
+    total = store.count(f)
+    pages = max(1, math.ceil(total / TABLE_ROWS))
+    if ss.get("_table_filters") != f or not 1 <= ss.get(PAGE_KEY, 1) <= pages:
+        ss[PAGE_KEY] = 1  # new filters start at the first page
+    ss["_table_filters"] = f
+    first = (ss[PAGE_KEY] - 1) * TABLE_ROWS
+    shown = store.memo(("table", f, first), lambda: data.table_frame(store.page(f, first, TABLE_ROWS)))
     ss["_table_ids"] = shown["event_id"].tolist()
     st.dataframe(
         shown, hide_index=True, width="stretch", key="table", on_select=open_table_row,
@@ -400,14 +430,16 @@ def table(view: pd.DataFrame, f: Filters) -> None:
             "background": st.column_config.CheckboxColumn("Background"),
             "review_status": st.column_config.TextColumn("Review", width="small"),
         })
-    if len(view) > TABLE_ROWS:
-        st.caption(f"Showing {TABLE_ROWS:,} of {len(view):,} rows; the downloads hold them all.")
+    if pages > 1:
+        c1, c2 = st.columns([1, 5], vertical_alignment="bottom")
+        c1.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=PAGE_KEY)
+        c2.caption(f"Rows {first + 1:,}–{first + len(shown):,} of {total:,}; the downloads hold them all.")
     st.caption("Select a row to open its event above. Downloads: CSV (UTF-8 with BOM, opens in Excel) "
                "and GeoJSON (opens in QGIS), with the precision codes also in words.")
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("Download CSV", data=lambda: data.to_csv(view), file_name="events.csv", mime="text/csv",
-                       on_click="ignore", key="dl-csv")
-    c2.download_button("Download GeoJSON", data=lambda: data.to_geojson(view), file_name="events.geojson",
+    c1.download_button("Download CSV", data=lambda: data.csv_of(store.batches(f)), file_name="events.csv",
+                       mime="text/csv", on_click="ignore", key="dl-csv")
+    c2.download_button("Download GeoJSON", data=lambda: data.geojson_of(store.batches(f)), file_name="events.geojson",
                        mime="application/geo+json", on_click="ignore", key="dl-geojson")
     st.markdown("**Shareable URL of this view** (copy button on the right)")
     st.code(session.share_url(f), language=None, wrap_lines=True)
@@ -427,7 +459,7 @@ def process_uploads(path: Path) -> None:
     ss["upload_round"] += 1
 
 
-def add_articles(path: Path, view: pd.DataFrame, ctx: Context) -> None:
+def add_articles(path: Path, store: query.Store, f: Filters, ctx: Context) -> None:
     """Uploader: dropped files go through the events build into this store; what came of it is said,
     with the new events the filters hide and a button that shows them, and every reject in full."""
     with st.sidebar.expander("Add articles", expanded=bool(ss.get("upload_outcome"))):
@@ -444,7 +476,7 @@ def add_articles(path: Path, view: pd.DataFrame, ctx: Context) -> None:
             return
         st.success(f"{outcome.events_new} new events from {outcome.articles_new} new articles"
                    f" ({outcome.already_stored} already stored).")
-        hidden = len(set(outcome.event_ids) - set(view["event_id"])) if outcome.event_ids else 0
+        hidden = store.missing(f, outcome.event_ids)
         if hidden:
             st.warning(f"{hidden} of the new events are outside the current filters.")
             st.button("Show them (clear the filters)", key="show-new", on_click=session.show_everything, args=(ctx,))
@@ -465,31 +497,22 @@ def main() -> None:
     mapview.install_assets()
     key = store_key(path)
     store = load_store(str(path), key)
-    events = store.applied.events
-    bounds = data.date_bounds(events)
-    ctx = Context(options(str(path), key), bounds)
+    bounds = store.bounds()
+    ctx = Context(options(store), bounds)
     session.seed_from_url(ctx)
     session.fit_dates(bounds)
     f = session.current_filters(ctx)
-    view = filters.apply(events, f)
-
-    def view_with(**changes: object) -> pd.DataFrame:
-        """The view under changed filters, without filtering again when nothing changes."""
-        changed = replace(f, **changes)
-        return view if changed == f else filters.apply(events, changed)
-
-    all_toggles = view_with(**filters.TOGGLES_ON)
-    ctx = replace(ctx, hidden=filters.hidden_by_toggles(all_toggles))
-    header(view, 0 if f.include_background else int(all_toggles[data.BACKGROUND].sum()))
+    hidden = store.toggle_counts(f)
+    ctx = replace(ctx, hidden=hidden)
+    header(store.headline(f), 0 if f.include_background else hidden[data.CURRENT])
     for problem in ss.get("url_problems", []):
         st.warning(f"URL: {markdown_text(problem)}")
     if note := reviewing.log_note(store.applied):
         st.caption(markdown_text(note))
-    timeline(view_with(start=None, end=None), ctx)
-    map_and_detail(str(path), key, f, view)
-    table(view, f)
-    sidebar(ctx, view_with(types=())["event_type"])
-    add_articles(path, view, ctx)
-
+    timeline(store, replace(f, start=None, end=None), ctx)
+    map_and_detail(str(path), key, f)
+    table(store, f)
+    sidebar(ctx, store.type_counts(replace(f, types=())))
+    add_articles(path, store, f, ctx)
 
 main()

@@ -1,13 +1,19 @@
 """The events table as the dashboard sees it: load, prepare, summarise, export.
 
 Pure pandas and no Streamlit, so every rule the user relies on (what the headline figures count,
-what the table and the downloads hold) is unit-tested without a browser. The columns, the event
-types and the precision codes are the events package's (`events.schema`); the search key is
-`events.search`'s: the dashboard never parses Arabic itself. Filtering is `dashboard.filters`.
+what the table and the downloads hold) is unit-tested without a browser. The page itself asks the
+query layer (`dashboard.query`, DuckDB), which computes the same rules in SQL over a whole store;
+here they are written for a pandas table: what the tests compare the query layer with, what shapes
+the bounded results it returns (a page of the table, the downloads' chunks) and small tables. The
+columns, the event types and the precision codes are the events package's (`events.schema`); the
+search key is `events.search`'s: the dashboard never parses Arabic itself. Filtering is
+`dashboard.filters`.
 """
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from events import review
-from events.schema import COLUMNS, GeoPrecision, TimePrecision, event_types
+from events.schema import COLUMNS, NUMERIC_COLUMNS, GeoPrecision, TimePrecision, event_types
 from events.search import search_key
 from events.tables import csv_safe
 
@@ -64,7 +70,7 @@ def load_machine(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     from events.store import read_store
 
     events, articles = read_store(path)
-    return prepare(events), _complete(articles, ARTICLE_COLUMNS)
+    return prepare(events), complete(articles, ARTICLE_COLUMNS)
 
 
 def prepare(events: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +79,7 @@ def prepare(events: pd.DataFrame) -> pd.DataFrame:
     Stores written before `count_of` / `background` existed get them from the type registry / False;
     a table without its review log applied reads as unreviewed.
     """
-    df = _complete(events, COLUMNS + review.REVIEW_COLUMNS)
+    df = complete(events, COLUMNS + review.REVIEW_COLUMNS)
     df["review_status"] = df["review_status"].fillna("unreviewed")
     registry = event_types()
     by_type = df["event_type"].map(lambda t: registry[t].count_of if t in registry else None)
@@ -109,7 +115,7 @@ def with_review(events: pd.DataFrame, decisions: list[review.Decision], problems
     return applied
 
 
-def _complete(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def complete(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Missing columns become all-null (csv/jsonl stores may omit some); extra columns are kept."""
     df = df.copy()
     for col in columns:
@@ -219,7 +225,12 @@ def export_frame(view: pd.DataFrame) -> pd.DataFrame:
     """What the downloads hold: the schema's columns in its order (corrected values where an analyst
     corrected them), the review status, reviewer and time, the machine's values of corrected fields
     (`machine_<field>`), and the precision codes in words as companion columns."""
-    out = _complete(view, MACHINE_COLUMNS)[COLUMNS + review.REVIEW_COLUMNS + MACHINE_COLUMNS]
+    out = complete(view, MACHINE_COLUMNS)[COLUMNS + review.REVIEW_COLUMNS + MACHINE_COLUMNS].copy()
+    for col in (c for c, kind in NUMERIC_COLUMNS.items() if kind is int):
+        try:  # whole numbers written as such (`3`, not `3.0`), however a chunk of the view was typed
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
+        except (TypeError, ValueError):
+            pass
     out.insert(out.columns.get_loc("time_precision") + 1, "time_precision_words",
                [precision_word(c, TIME_WORDS) for c in out["time_precision"]])
     out.insert(out.columns.get_loc("geo_precision") + 1, "geo_precision_words",
@@ -240,17 +251,35 @@ def table_frame(view: pd.DataFrame) -> pd.DataFrame:
 def to_csv(view: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with a byte-order mark (Excel then reads the Arabic as Arabic), its cells neutralised
     against formula injection (an article's text may start with `=`)."""
-    return csv_safe(export_frame(view)).to_csv(index=False).encode("utf-8-sig")
+    return csv_of([view])
+
+
+def csv_of(chunks: Iterable[pd.DataFrame]) -> bytes:
+    """`to_csv` of a view that arrives in chunks (the query layer streams large views): one header."""
+    out = io.StringIO()
+    header = True
+    for chunk in chunks:
+        csv_safe(export_frame(chunk)).to_csv(out, index=False, header=header)
+        header = False
+    if header:  # an empty view still gets its header
+        csv_safe(export_frame(complete(pd.DataFrame(), COLUMNS + review.REVIEW_COLUMNS))).to_csv(out, index=False)
+    return out.getvalue().encode("utf-8-sig")
 
 
 def to_geojson(view: pd.DataFrame) -> bytes:
     """A GeoJSON FeatureCollection of the view; unlocated events get a null geometry (kept, not dropped)."""
+    return geojson_of([view])
+
+
+def geojson_of(chunks: Iterable[pd.DataFrame]) -> bytes:
+    """`to_geojson` of a view that arrives in chunks."""
     features = []
-    for row in export_frame(view).to_dict("records"):
-        props = {k: _json_value(v) for k, v in row.items()}
-        lat, lon = props["latitude"], props["longitude"]
-        geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
-        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    for chunk in chunks:
+        for row in export_frame(chunk).to_dict("records"):
+            props = {k: _json_value(v) for k, v in row.items()}
+            lat, lon = props["latitude"], props["longitude"]
+            geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
+            features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
 
 

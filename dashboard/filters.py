@@ -1,9 +1,14 @@
 """The dashboard's filters as one declarative list: what each keeps, its URL parameters, its widget.
 
-`SPECS` is iterated by everything that touches a filter: `apply` (which rows it keeps), `urlstate`
-(query parameters both ways), `session` (the widgets' state, seeded from the URL) and the page (the
-widgets). Adding a filter is one field of `Filters` and one entry in `SPECS`; a test round-trips every
-spec through a URL. Pure pandas: the widgets are drawn into a container the page passes in.
+`SPECS` is iterated by everything that touches a filter: `where` (which rows it keeps, as a SQL predicate
+for the query layer, `dashboard.query`), `apply` (the same rows of a pandas table: small tables and the
+tests' reference), `urlstate` (query parameters both ways), `session` (the widgets' state, seeded from the
+URL) and the page (the widgets). Adding a filter is one field of `Filters` and one entry in `SPECS` with
+its `sql` and `mask`; a test round-trips every spec through a URL and checks that both keep the same rows.
+No Streamlit here: the widgets are drawn into a container the page passes in.
+
+The SQL never holds a value from the user: every value is a bound parameter (`?`), and the columns are
+the specs' own names (`ident` quotes them).
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from events.review import STATUSES
 from events.search import search_key
 
 Bounds = tuple[date, date]
+Predicate = tuple[str, list]  # SQL with `?` placeholders, and their values in order
 # Review statuses shown unless asked otherwise: a rejected event is off the map until someone looks for it.
 SHOWN_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s != "rejected")
 
@@ -86,9 +92,15 @@ class Spec:
 
     key: str
     in_sidebar = True
+    costly = False  # its predicate is slow to evaluate (text search): the query layer keeps its rows per value
+
+    def sql(self, f: Filters) -> Predicate | None:
+        """The rows it keeps as a SQL predicate over the query layer's columns (values bound, never
+        formatted into the text), or None when it keeps everything."""
+        raise NotImplementedError
 
     def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
-        """The rows it keeps, or None when it keeps everything."""
+        """The rows of a pandas table it keeps, or None when it keeps everything (same rows as `sql`)."""
         raise NotImplementedError
 
     def to_query(self, f: Filters) -> dict[str, str | list[str]]:
@@ -116,6 +128,13 @@ class DateRange(Spec):
 
     key: str = "f_dates"
     in_sidebar = False
+
+    def sql(self, f: Filters) -> Predicate | None:
+        if f.start is None and f.end is None:
+            return None
+        bounds = [(">=", f.start), ("<=", f.end)]
+        inside = " AND ".join(f"{ident(DATE)} {op} ?" for op, d in bounds if d is not None)
+        return f"({ident(DATE)} IS NULL OR ({inside}))", [d for _, d in bounds if d is not None]
 
     def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
         if f.start is None and f.end is None:
@@ -167,6 +186,10 @@ class Choice(Spec):
     placeholder: str
     key: str
 
+    def sql(self, f: Filters) -> Predicate | None:
+        chosen = getattr(f, self.name)
+        return (f"{ident(self.column)} IN ({', '.join('?' * len(chosen))})", list(chosen)) if chosen else None
+
     def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
         chosen = getattr(f, self.name)
         return events[self.column].isin(chosen) if chosen else None
@@ -205,8 +228,15 @@ class ReviewStatus(Choice):
     key: str = "f_status"
     ALL = "all"
 
+    def sql(self, f: Filters) -> Predicate | None:
+        return super().sql(f) if self._restricts(f) else None
+
     def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
-        return events[self.column].isin(f.statuses) if f.statuses and set(f.statuses) != set(STATUSES) else None
+        return events[self.column].isin(f.statuses) if self._restricts(f) else None
+
+    @staticmethod
+    def _restricts(f: Filters) -> bool:
+        return bool(f.statuses) and set(f.statuses) != set(STATUSES)
 
     def to_query(self, f: Filters) -> dict[str, str | list[str]]:
         if set(f.statuses) == set(DEFAULT.statuses):
@@ -238,9 +268,19 @@ class Search(Spec):
     """Rows whose evidence or place names contain the query, both keyed by `events.search.search_key`."""
 
     key: str = "f_q"
+    costly = True
+
+    @staticmethod
+    def query(f: Filters) -> str:
+        """The search key of what was typed ("" when nothing is searched for)."""
+        return search_key(f.search.strip()) if f.search.strip() else ""
+
+    def sql(self, f: Filters) -> Predicate | None:
+        query = self.query(f)
+        return (f"contains({ident(HAYSTACK)}, ?)", [query]) if query else None
 
     def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
-        query = search_key(f.search.strip()) if f.search.strip() else ""
+        query = self.query(f)
         return events[HAYSTACK].str.contains(query, regex=False) if query else None
 
     def to_query(self, f: Filters) -> dict[str, str | list[str]]:
@@ -264,6 +304,9 @@ class MinCount(Spec):
     """Rows whose stated count is at least the minimum (0: every row, with or without a count)."""
 
     key: str = "f_min"
+
+    def sql(self, f: Filters) -> Predicate | None:
+        return (f"coalesce({ident('count')}, -1) >= ?", [f.min_count]) if f.min_count > 0 else None
 
     def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
         return events["count"].fillna(-1) >= f.min_count if f.min_count > 0 else None
@@ -296,6 +339,9 @@ class Toggle(Spec):
     label: str  # with {n}: how many rows switching it off hides
     key: str
     help: str = ""
+
+    def sql(self, f: Filters) -> Predicate | None:
+        return None if getattr(f, self.name) else (ident(self.column), [])
 
     def mask(self, events: pd.DataFrame, f: Filters) -> pd.Series | None:
         return None if getattr(f, self.name) else events[self.column]
@@ -338,8 +384,26 @@ TOGGLE_COLUMNS = tuple(s.column for s in SPECS if isinstance(s, Toggle))
 TOGGLES_ON: dict[str, bool] = {s.name: True for s in SPECS if isinstance(s, Toggle)}
 
 
+def ident(column: str) -> str:
+    """A column name quoted for SQL (the specs' own names; never user input)."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+def where(f: Filters, costly: Callable[[Predicate], Predicate] | None = None) -> Predicate:
+    """The predicate of every spec's filter, ANDed ("TRUE" when none restricts), and its values. A costly
+    spec's predicate goes through `costly` (the query layer swaps it for a table of the rows it keeps)."""
+    parts, params = [], []
+    for spec in SPECS:
+        clause = spec.sql(f)
+        if clause is not None:
+            clause = costly(clause) if spec.costly and costly is not None else clause
+            parts.append(f"({clause[0]})")
+            params += clause[1]
+    return " AND ".join(parts) or "TRUE", params
+
+
 def apply(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """The rows of a prepared table that every filter keeps."""
+    """The rows of a prepared pandas table that every filter keeps (the query layer's reference)."""
     keep = pd.Series(True, index=events.index)
     for spec in SPECS:
         mask = spec.mask(events, f)

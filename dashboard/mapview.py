@@ -8,7 +8,12 @@ served from the same folder: no request leaves the machine. A tile server is opt
 The events layer is not sent in the component's arguments but published as a JSON file named by its
 content hash (`publish`) that the browser fetches once per filter setting: a pan or a click reruns
 the page with a few hundred bytes of arguments, and the same view is never re-sent (browser cache).
-The browser draws every string with textContent, so nothing from an article is parsed as HTML there.
+The layer is computed by the query layer (`dashboard.query`: one marker per event up to
+AGGREGATE_ABOVE located events in view, one bubble per place beyond, grouped by the query) and kept
+compact: columns of numbers that point into small tables (types, counts, statuses) and into the
+store's sites (`sites`: every distinct point and place name, published once per store version), from
+which the browser builds the markers, tooltips and feed lines. The browser draws every string with
+textContent, so nothing from an article is parsed as HTML there.
 """
 from __future__ import annotations
 
@@ -21,12 +26,18 @@ import re
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dashboard.data import DATE, LOCATED, area_counts
 from dashboard.theme import type_colour, type_label
+from events.review import STATUSES
+
+if TYPE_CHECKING:
+    from dashboard.filters import Filters
+    from dashboard.query import Store
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -38,6 +49,7 @@ AGGREGATE_ABOVE = 5000  # located events in view beyond which the layer holds on
 FEED_LIMIT = 300  # newest events the feed beside the map can list
 EVIDENCE_CHARS = 140  # of evidence per feed line
 KEEP_PUBLISHED = 200  # published layer files kept per folder (older ones are removed)
+EPOCH = date(1970, 1, 1)  # days in the layer count from here (the browser's Date does the same)
 TILES_ENV, TILES_ATTRIBUTION_ENV = "EVENTS_MAP_TILES", "EVENTS_MAP_TILES_ATTRIBUTION"
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -174,93 +186,88 @@ def load_basemap() -> dict | None:
 
 # ---------------------------------------------------------------- the events layer
 
-def layer(view: pd.DataFrame) -> dict:
-    """What the map draws for a view: its points (one per located event, or one per place beyond
-    AGGREGATE_ABOVE), the feed (newest located events first) and the events per area."""
-    located = view[view[LOCATED]]
-    aggregated = len(located) > AGGREGATE_ABOVE
-    points = _place_points(located) if aggregated else [_event_point(e) for e in located.to_dict("records")]
-    newest = located.sort_values(DATE, ascending=False, na_position="last").head(FEED_LIMIT)
-    return {"mode": "places" if aggregated else "events", "points": points,
-            "feed": [_feed_item(e) for e in newest.to_dict("records")], "areas": area_counts(view),
-            "located": len(located)}
+def sites(store: Store) -> dict:
+    """Every distinct point of the store's located events with its place names: [lat, lon, en, ar],
+    in the order the layer's `site` numbers point into."""
+    return {"sites": [[round(lat, 5), round(lon, 5), _text(en), _text(ar)] for _, lat, lon, en, ar in store.sites()]}
+
+
+def site_numbers(store: Store) -> dict[int, int]:
+    """The query layer's site keys -> their place in `sites`."""
+    return store.memo("site-numbers", lambda: {site[0]: i for i, site in enumerate(store.sites())})
+
+
+class _Table(dict):
+    """Strings numbered in order of first use: the layer's small tables (types, what counts count)."""
+
+    def __call__(self, value: object) -> int:
+        return self.setdefault(value, len(self))
+
+
+def layer(store: Store, f: Filters, sites_url: str) -> dict:
+    """What the map draws for the view `f`, as columns: one marker per located event (`mode` events) or,
+    beyond AGGREGATE_ABOVE of them, one bubble per place, opening its newest event (`mode` places); the
+    feed (the newest located events); the events per area; and the tables the columns point into."""
+    located = store.located(f)
+    number = site_numbers(store)
+    types, counts = _Table(), _Table()
+    status = {s: i for i, s in enumerate(STATUSES)}
+
+    def site(e: dict) -> int:
+        return number[e["_site"]]
+
+    def etype(e: dict) -> int:
+        return types(_text(e["event_type"]) or "other")
+
+    def count_of(e: dict) -> int:
+        return -1 if e["count_of"] is None else counts(str(e["count_of"]))
+
+    if located > AGGREGATE_ABOVE:
+        rows = store.places(f)
+        points = {"id": [str(p["event_id"]) for p in rows], "site": [site(p) for p in rows],
+                  "n": [int(p["n"]) for p in rows], "t": [types(p["event_type"]) for p in rows],
+                  "d0": [_days(p["first"]) for p in rows], "d1": [_days(p["last"]) for p in rows]}
+    else:
+        rows = store.points(f)
+        points = _event_columns(rows, site, etype, count_of, status)
+    rows = store.feed(f, FEED_LIMIT)
+    feed = _event_columns(rows, site, etype, count_of, status) | {"line": [_line(e["evidence"]) for e in rows]}
+    return {"mode": "places" if located > AGGREGATE_ABOVE else "events", "located": located, "sites": sites_url,
+            "types": [[type_label(t), type_colour(t)] for t in types], "counts": list(counts),  # complete by now
+            "statuses": list(STATUSES), "points": points, "feed": feed, "areas": store.areas(f)}
+
+
+def _event_columns(rows: list[dict], site, etype, count_of, status: dict[str, int]) -> dict[str, list]:
+    return {"id": [str(e["event_id"]) for e in rows], "site": [site(e) for e in rows], "t": [etype(e) for e in rows],
+            "c": [None if e["count"] is None else int(e["count"]) for e in rows], "k": [count_of(e) for e in rows],
+            "d": [_days(e["_date"]) for e in rows], "s": [status.get(e["review_status"], 0) for e in rows]}
+
+
+def _days(day: date | None) -> int | None:
+    return None if day is None else (day - EPOCH).days
+
+
+def _line(evidence: object) -> str:
+    """One line of evidence for the feed, cut at EVIDENCE_CHARS."""
+    line = " ".join(_text(evidence).split())
+    return line[:EVIDENCE_CHARS] + ("…" if len(line) > EVIDENCE_CHARS else "")
 
 
 def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _day(value: object) -> str:
-    return "" if value is None or pd.isna(value) else value.date().isoformat()
-
-
-def count_phrase(count: object, count_of: object) -> str:
-    """`3 killed`, `700 defectors`; empty when no count was stated."""
-    if count is None or pd.isna(count):
-        return ""
-    return f"{int(count):,} {_text(count_of)}".strip()
-
-
-def _event_point(e: dict) -> dict:
-    etype = _text(e["event_type"]) or "other"
-    return {"id": str(e["event_id"]), "lat": round(e["latitude"], 5), "lon": round(e["longitude"], 5),
-            "c": type_colour(etype), "r": radius(e["count"]), "t": type_label(etype), "d": _day(e[DATE]),
-            "p": _text(e["location_en"]), "a": _text(e["location_ar"]), "n": count_phrase(e["count"], e["count_of"]),
-            "cls": f'{marker_class(str(e["event_id"]))} {status_class(e)}', "s": reviewed_word(e)}
-
-
-def _feed_item(e: dict) -> dict:
-    etype = _text(e["event_type"]) or "other"
-    line = " ".join(_text(e["evidence"]).split())
-    return {"id": str(e["event_id"]), "lat": round(e["latitude"], 5), "lon": round(e["longitude"], 5),
-            "c": type_colour(etype), "t": type_label(etype), "d": _day(e[DATE]) or "undated",
-            "p": _text(e["location_en"]) or _text(e["location_ar"]), "n": count_phrase(e["count"], e["count_of"]),
-            "line": line[:EVIDENCE_CHARS] + ("…" if len(line) > EVIDENCE_CHARS else ""), "s": reviewed_word(e)}
-
-
-def _place_points(located: pd.DataFrame) -> list[dict]:
-    """One bubble per place: size by number of events, colour of its most frequent type (vectorised);
-    a click opens the place's newest event, whose panel lists the others."""
-    key = located["place_id"].fillna(located["latitude"].astype(str) + "," + located["longitude"].astype(str))
-    etype = located["event_type"].fillna("other").astype(str)
-    dominant = (pd.DataFrame({"key": key, "type": etype}).groupby(["key", "type"]).size().rename("n")
-                .reset_index().sort_values(["key", "n"], ascending=[True, False]).drop_duplicates("key")
-                .set_index("key")["type"])
-    newest = located.assign(key=key).sort_values(DATE, ascending=False, na_position="last")
-    places = newest.groupby("key", sort=False).agg(
-        lat=("latitude", "first"), lon=("longitude", "first"), ar=("location_ar", "first"),
-        en=("location_en", "first"), first=(DATE, "min"), last=(DATE, "max"), n=("event_id", "size"),
-        ev=("event_id", "first"))
-    points = []
-    for k, row in zip(places.index.tolist(), places.to_dict("records")):
-        d0, d1 = _day(row["first"]), _day(row["last"])
-        points.append({"id": str(row["ev"]), "lat": round(row["lat"], 5), "lon": round(row["lon"], 5),
-                       "c": type_colour(dominant[k]), "r": round(min(6 + 3 * math.log2(row["n"]), 26), 1),
-                       "t": f"{row['n']:,} events", "d": f"{d0} – {d1}" if d0 else "undated",
-                       "p": _text(row["en"]), "a": _text(row["ar"]), "n": "", "cls": "place-marker"})
-    return points
-
-
 def radius(count: object) -> float:
-    """5 px for an event without a count, growing with log2(count) to 18 px (700 defectors ~ 17 px)."""
+    """5 px for an event without a count, growing with log2(count) to 18 px (700 defectors ~ 17 px); the
+    ring of the open event. The browser sizes markers with the same formula (eventmap.js `radius`)."""
     if count is None or pd.isna(count):
         return 5.0
     return round(min(5 + 1.3 * math.log2(1 + float(count)), 18), 1)
 
 
-def reviewed_word(e: Mapping) -> str:
-    """The review status shown beside an event (nothing for the unreviewed majority)."""
-    status = _text(e.get("review_status"))
-    return "" if status in ("", "unreviewed") else status
-
-
-def status_class(e: Mapping) -> str:
-    """CSS class of a marker's review status: a corrected or confirmed event is drawn with a ring."""
-    return "rv-" + (_text(e.get("review_status")) or "unreviewed")
-
-
 def marker_class(event_id: str) -> str:
-    """CSS class of an event's marker (ids reduced to CSS-safe characters): lets tests find a marker."""
+    """CSS class of an event's marker (ids reduced to CSS-safe characters): lets tests find a marker. The
+    browser gives markers the same class (eventmap.js `markerClass`)."""
     return "ev-" + re.sub(r"[^A-Za-z0-9_-]", "_", event_id)
 
 
@@ -282,11 +289,12 @@ _component: Callable[..., object] | None = None
 
 def event_map(*, layer_url: str, basemap_url: str | None, tiles: Tiles | None, origin: tuple[tuple[float, float], int],
               selected: Mapping | None, key: str, on_change: Callable[[], None], pick: bool = False,
-              picked: tuple[float, float] | None = None) -> object:
+              picked: tuple[float, float] | None = None, sites_url: str | None = None) -> object:
     """Draw the map; its value is {open, n, centre, zoom, pick} (the last click, the current view and,
     in `pick` mode, the point a click on the map dropped; `picked` is drawn as a pin).
 
     `origin` (centre, zoom) is used when the map is first drawn; after that the reader's pans stay.
+    `sites_url` (the layer's sites) lets the browser fetch them beside the first layer, not after it.
     """
     global _component
     if _component is None:
@@ -298,7 +306,7 @@ def event_map(*, layer_url: str, basemap_url: str | None, tiles: Tiles | None, o
         ring = {"id": str(selected["event_id"]), "lat": float(selected["latitude"]),
                 "lon": float(selected["longitude"]), "r": radius(selected.get("count"))}
     return _component(
-        layer_url=layer_url, basemap_url=basemap_url, static_url=STATIC_URL,
+        layer_url=layer_url, sites_url=sites_url, basemap_url=basemap_url, static_url=STATIC_URL,
         tiles=None if tiles is None else {"url": tiles.url, "attribution": tiles.attribution},
         centre=list(origin[0]), zoom=origin[1], selected=ring, key=key, on_change=on_change, default=None,
         pick=pick, picked=list(picked) if picked else None)

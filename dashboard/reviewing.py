@@ -141,7 +141,8 @@ def _json(v: object) -> object:
 
 def next_unreviewed(view: pd.DataFrame, current: str | None) -> str | None:
     """The next unreviewed event after `current` in the view's order (newest first), wrapping round;
-    None when every event in view has been reviewed."""
+    None when every event in view has been reviewed. (The page asks query.Store.next_unreviewed, the
+    same rule in SQL.)"""
     order = view.sort_values(DATE, ascending=False, na_position="last", kind="stable")
     ids = order["event_id"].tolist()
     unreviewed = set(order.loc[order["review_status"] == "unreviewed", "event_id"])

@@ -1,5 +1,6 @@
 // The events map as a Streamlit component (protocol v1, no build step). Arguments: see
-// dashboard/mapview.py event_map(). Every string from the data is set with textContent.
+// dashboard/mapview.py event_map(); the layer's columns: mapview.layer(). Markers, tooltips and feed
+// lines are built here from those columns. Every string from the data is set with textContent.
 "use strict";
 
 const send = (type, data) => window.parent.postMessage(Object.assign({isStreamlitMessage: true, type}, data), "*");
@@ -8,7 +9,8 @@ const LABEL_LIMIT = 160;
 const FEED_SHOWN = 100;
 
 const state = {map: null, args: {}, layer: null, cluster: null, markers: new Map(), ring: null,
-               basemap: null, labels: null, areas: null, mode: "points", view: {open: null, n: null}};
+               basemap: null, labels: null, areas: null, mode: "points", view: {open: null, n: null},
+               sites: Promise.resolve([]), sitesUrl: null};
 window.eventMap = state;  // for the browser tests and the console
 
 function el(tag, cls, text) {
@@ -19,6 +21,36 @@ function el(tag, cls, text) {
 }
 
 function colour(c) { return COLOUR.test(c || "") ? c : "#444444"; }
+
+// As mapview.radius and mapview.marker_class.
+function radius(count) { return count === null ? 5 : Math.round(Math.min(5 + 1.3 * Math.log2(1 + count), 18) * 10) / 10; }
+function markerClass(id) { return "ev-" + id.replace(/[^A-Za-z0-9_-]/g, "_"); }
+function day(d) { return d === null || d === undefined ? "" : new Date(d * 864e5).toISOString().slice(0, 10); }
+
+function expand(layer, sites) {
+  // The layer's columns (mapview.layer) as the objects markers, tooltips and the feed are drawn from.
+  const site = i => sites[i] || [0, 0, "", ""];
+  const type = i => layer.types[i] || ["Other", "#444444"];
+  const phrase = (c, k) => c === null ? "" : (c.toLocaleString("en-US") + " " + (k >= 0 ? layer.counts[k] : "")).trim();
+  const events = (cols, i) => {
+    const [lat, lon, en, ar] = site(cols.site[i]), [label, c] = type(cols.t[i]), status = layer.statuses[cols.s[i]];
+    return {id: cols.id[i], lat, lon, c, t: label, d: day(cols.d[i]), p: en, a: ar, n: phrase(cols.c[i], cols.k[i]),
+            r: radius(cols.c[i]), cls: markerClass(cols.id[i]) + " rv-" + status, s: status === "unreviewed" ? "" : status};
+  };
+  const P = layer.points, points = [];
+  for (let i = 0; i < P.id.length; i++) {
+    if (layer.mode === "events") { points.push(events(P, i)); continue; }
+    const [lat, lon, en, ar] = site(P.site[i]), n = P.n[i], d0 = day(P.d0[i]), d1 = day(P.d1[i]);
+    points.push({id: P.id[i], lat, lon, c: type(P.t[i])[1], r: Math.round(Math.min(6 + 3 * Math.log2(n), 26) * 10) / 10,
+                 t: n.toLocaleString("en-US") + " events", d: d0 ? d0 + " – " + d1 : "undated", p: en, a: ar, n: "",
+                 cls: "place-marker"});
+  }
+  const feed = layer.feed.id.map((_, i) => {
+    const e = events(layer.feed, i);
+    return Object.assign(e, {d: e.d || "undated", p: e.p || e.a, line: layer.feed.line[i]});
+  });
+  return {mode: layer.mode, located: layer.located, points, feed, areas: layer.areas};
+}
 
 function frameHeight() {
   let h = 640;
@@ -234,9 +266,18 @@ function render(args) {
   state.args = args;
   if (first) createMap(args);
   drawPicked();
+  const json = url => fetch(url).then(r => r.json());
+  if (args.sites_url && args.sites_url !== state.sitesUrl) {
+    // the sites change only with the store: fetched once (beside the first layer), not per filter setting
+    state.sitesUrl = args.sites_url;
+    state.sites = json(args.sites_url).then(s => s.sites);
+  }
   if (args.layer_url !== state.layerUrl) {
     state.layerUrl = args.layer_url;
-    fetch(args.layer_url).then(r => r.json()).then(layer => { if (state.layerUrl === args.layer_url) drawLayer(layer); });
+    json(args.layer_url).then(layer => {
+      const sites = layer.sites === state.sitesUrl ? state.sites : json(layer.sites).then(s => s.sites);
+      return sites.then(s => { if (state.layerUrl === args.layer_url) drawLayer(expand(layer, s)); });
+    });
   } else if (state.layer) {
     drawSelection();
   }

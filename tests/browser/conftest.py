@@ -70,6 +70,13 @@ def free_port() -> int:
 @contextlib.contextmanager
 def streamlit_app(store: Path | None, log_name: str) -> Iterator[str]:
     """Run the dashboard on a free port (cwd = repo root, so .streamlit/config.toml applies); yield its URL."""
+    with streamlit_server(store, log_name) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_server(store: Path | None, log_name: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit_app`, yielding the server's process too (the benchmark reads its memory)."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
            "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -82,7 +89,7 @@ def streamlit_app(store: Path | None, log_name: str) -> Iterator[str]:
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_healthy(url, proc)
-            yield url
+            yield url, proc
         finally:
             proc.terminate()
             try:

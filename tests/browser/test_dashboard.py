@@ -354,3 +354,21 @@ def test_p8_headline_says_what_counts_count(seeds_app, seeds_store, new_page) ->
     expect(page.get_by_text(re.compile("background reports .* (never|not) added"))
            ).to_be_visible()
     expect(page.get_by_text("Defectors reported")).to_have_count(0)  # no single cumulative claim as a total
+
+
+def test_opening_an_event_sends_no_map_again(seeds_app, seeds_store, new_page) -> None:
+    """Issue 15: a marker click reruns the map's part of the page with a few hundred bytes of arguments;
+    the layer (fetched by URL once per filter setting) is not fetched again, and the tooltip is built in
+    the browser from the layer's compact columns."""
+    page = new_page()
+    page.goto(seeds_app)
+    wait_for_markers(page, expected_ids(seeds_store, seeds_app))
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    chosen = located_event(seeds_store)
+    click_marker(page, chosen["event_id"])
+    expect(evidence(page)).to_have_text(chosen["evidence"], timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    assert not [u for u in fetched if "/layers/" in u or "/sites/" in u], fetched
+    point = map_frame(page).evaluate("id => window.eventMap.layer.points.find(p => p.id === id)", chosen["event_id"])
+    assert point["t"] and point["d"] == chosen["event_date"] and point["p"] == (chosen["location_en"] or "")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import data
+from dashboard import data, query
 from events.schema import COLUMNS
 from tests.dashboard.synthetic import make_store, places, write_store
 
@@ -26,6 +26,14 @@ def table(*rows: dict) -> pd.DataFrame:
     for col in ("count", "latitude", "longitude"):
         df[col] = df[col].astype(float)
     return data.prepare(df)
+
+
+def store(*rows: dict, decisions: tuple = ()) -> query.Store:
+    """The query layer over event() rows, as a store holding them reads (with these review decisions)."""
+    df = pd.DataFrame(list(rows), columns=COLUMNS)
+    for col in ("count", "latitude", "longitude"):
+        df[col] = df[col].astype(float)
+    return query.Store(query.Generation.from_table(df), list(decisions), [])
 
 
 @pytest.fixture(scope="session")

@@ -50,12 +50,13 @@ def make_store(n: int, seed: int = 0, undated: float = 0.03, unlocated: float = 
     counts = np.where(rng.random(n) < 0.35, np.nan, rng.integers(1, 800, size=n).astype(float))
     no_date = rng.random(n) < undated
     no_place = rng.random(n) < unlocated
+    cols = {c: picks[c].tolist() for c in ("place_id", "name_ar", "name_en", "kind", "admin1_en", "admin2_en", "lat", "lon")}
     events, articles = [], []
     for a0 in range(0, n, EVENTS_PER_ARTICLE):
         article_id = f"A{seed}-{a0 // EVENTS_PER_ARTICLE:06d}"
         text, mentions, rows = "", [], []
         for i in range(a0, min(a0 + EVENTS_PER_ARTICLE, n)):
-            p = picks.iloc[i]
+            p = {c: values[i] for c, values in cols.items()}
             n_txt = "" if np.isnan(counts[i]) else str(int(counts[i]))
             sentence = SENTENCES[types[i]].format(n=n_txt or "عدد من", place=p["name_ar"]) + ". "
             start = len(text)
@@ -71,7 +72,7 @@ def make_store(n: int, seed: int = 0, undated: float = 0.03, unlocated: float = 
                 "title": f"Report {article_id}", "source": SOURCES[i % len(SOURCES)],
                 "url": f"https://example.org/{article_id}",
                 "event_date": None if no_date[i] else (FIRST_DAY + timedelta(days=int(days[i]))).isoformat(),
-                "time_precision": None if no_date[i] else 1, "event_type": types[i],
+                "time_precision": None if no_date[i] else 1, "event_type": str(types[i]),
                 "count": counts[i], "count_text": n_txt or None, "actors": "قوات النظام",
                 "place_id": p["place_id"] if located else None, "location_ar": p["name_ar"] if located else None,
                 "location_en": p["name_en"] if located else None, "kind": p["kind"] if located else None,

@@ -255,3 +255,33 @@ def test_background_reports_are_hidden_by_default_and_the_headline_says_so(tmp_p
     prepared = data.prepare(events)
     assert metric(at, "Defectors") == data.headline(prepared[~prepared["background"]]).totals["defectors"]
 
+
+
+def test_sessions_share_one_copy_of_the_store(tmp_path, monkeypatch) -> None:
+    """Every session reads the store the server loaded once (DuckDB, one copy), each on a cursor of its own."""
+    from dashboard import query
+    from tests.dashboard.synthetic import make_store, write_store
+
+    store = write_store(tmp_path / "events.parquet", *make_store(30, seed=13))
+    monkeypatch.setenv("EVENTS_STORE", str(store))
+    loads, real = [], query.Generation.load
+    monkeypatch.setattr(query.Generation, "load", classmethod(lambda cls, path: loads.append(path) or real(path)))
+    sessions = [run_app() for _ in range(3)]
+    assert len(loads) == 1 and all(metric(at, "Events") == 30 for at in sessions)
+
+
+def test_the_table_shows_a_page_of_the_view_and_turns_pages(tmp_path, monkeypatch) -> None:
+    """100 rows a page (app.TABLE_ROWS), in store order; new filters start at the first page."""
+    from tests.dashboard.synthetic import make_store, write_store
+
+    store = write_store(tmp_path / "events.parquet", *make_store(250, seed=17))
+    monkeypatch.setenv("EVENTS_STORE", str(store))
+    events, _ = data.load_store(store)
+    view = apply(events, Filters())
+    at = run_app()
+    assert at.dataframe[0].value["event_id"].tolist() == view["event_id"].iloc[:100].tolist()
+    at.number_input(key="table_page").set_value(2).run()
+    assert at.dataframe[0].value["event_id"].tolist() == view["event_id"].iloc[100:200].tolist()
+    assert any("Rows 101–200 of" in c.value for c in at.caption)
+    at.multiselect(key="f_types").set_value(["shelling", "airstrike", "defection", "desertion", "clashes"]).run()
+    assert at.number_input(key="table_page").value == 1

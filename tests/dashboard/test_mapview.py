@@ -5,11 +5,14 @@ import json
 import re
 from pathlib import Path
 
+from datetime import timedelta
+
 import pandas as pd
 import pytest
 
 from dashboard import mapview
-from tests.dashboard.conftest import event, table
+from dashboard.filters import Filters
+from tests.dashboard.conftest import event, store
 
 EVIL = '<img src=x onerror="alert(1)">'
 COMPONENT = Path(mapview.__file__).parent / "eventmap"
@@ -23,50 +26,94 @@ def located(n: int, places: int) -> list[dict]:
             for i in range(n)]
 
 
+def decoded(layer: dict, s, part: str = "points") -> dict[str, dict]:
+    """The layer's columns back as one dict per marker (or feed line), by id, as the browser reads them."""
+    cols, sites = layer[part], mapview.sites(s)["sites"]
+    out = {}
+    for i, eid in enumerate(cols["id"]):
+        lat, lon, en, ar = sites[cols["site"][i]]
+        label, colour = layer["types"][cols["t"][i]]
+        row = {"lat": lat, "lon": lon, "en": en, "ar": ar, "type": label, "colour": colour}
+        if "n" in cols:  # a place
+            row |= {"n": cols["n"][i], "first": _day(cols["d0"][i]), "last": _day(cols["d1"][i])}
+        else:
+            row |= {"day": _day(cols["d"][i]), "count": cols["c"][i], "status": layer["statuses"][cols["s"][i]],
+                    "count_of": layer["counts"][cols["k"][i]] if cols["k"][i] >= 0 else None}
+        out[eid] = row
+    return out
+
+
+def _day(days: int | None) -> str | None:
+    return None if days is None else (mapview.EPOCH + timedelta(days=days)).isoformat()
+
+
 def test_one_point_per_located_event_below_the_threshold() -> None:
-    layer = mapview.layer(table(*located(12, places=4), event(event_id="nowhere")))
-    assert layer["mode"] == "events" and layer["located"] == 12
-    assert sorted(p["id"] for p in layer["points"]) == sorted(f"e{i}" for i in range(12))
-    e4 = next(p for p in layer["points"] if p["id"] == "e4")
-    assert (e4["lat"], e4["lon"], e4["cls"], e4["s"]) == (33.0, 36.0, "ev-e4 rv-unreviewed", "")
-    assert e4["n"] == "4 killed" and e4["t"] == "Shelling" and e4["d"] == "2015-06-05"
+    s = store(*located(12, places=4), event(event_id="nowhere"))
+    layer = mapview.layer(s, Filters(), "/sites.json")
+    assert layer["mode"] == "events" and layer["located"] == 12 and layer["sites"] == "/sites.json"
+    points = decoded(layer, s)
+    assert sorted(points) == sorted(f"e{i}" for i in range(12))
+    e4 = points["e4"]
+    assert (e4["lat"], e4["lon"], e4["status"], e4["en"]) == (33.0, 36.0, "unreviewed", "Village 0")
+    assert (e4["count"], e4["count_of"], e4["type"], e4["day"]) == (4, "killed", "Shelling", "2015-06-05")
+    assert e4["colour"] == mapview.type_colour("shelling")
 
 
 def test_one_bubble_per_place_above_the_threshold_opening_its_newest_event(monkeypatch) -> None:
     monkeypatch.setattr(mapview, "AGGREGATE_ABOVE", 10)
-    layer = mapview.layer(table(*located(30, places=4)))
-    assert layer["mode"] == "places" and len(layer["points"]) == 4
-    p0 = next(p for p in layer["points"] if p["p"] == "Village 0")
+    s = store(*located(30, places=4))
+    layer = mapview.layer(s, Filters(), "/sites.json")
+    assert layer["mode"] == "places" and len(layer["points"]["id"]) == 4
+    (p0_id, p0), = [(k, p) for k, p in decoded(layer, s).items() if p["en"] == "Village 0"]
     # P0 holds e0, e4, ... e28: i % 3 == 0 -> airstrike for e0, e12, e24 (3 of 8): shelling dominates
-    assert p0["c"] == mapview.type_colour("shelling") and p0["t"] == "8 events"
-    assert p0["id"] == "e24"  # 2015-06-25, the newest at P0
+    assert p0["colour"] == mapview.type_colour("shelling") and p0["n"] == 8
+    assert p0_id == "e24"  # 2015-06-25, the newest at P0
+    assert (p0["first"], p0["last"]) == ("2015-06-01", "2015-06-25")
+    feed = decoded(layer, s, "feed")  # the feed's types and counts are in the tables too
+    assert feed["e29"]["type"] == "Shelling" and feed["e29"]["count_of"] == "killed"
+    assert {f["type"] for f in feed.values()} == {"Shelling", "Airstrike"}
 
 
 def test_feed_is_newest_first_with_one_line_of_evidence() -> None:
     long = "قصف " * 100
     rows = located(5, places=5) + [event(event_id="late", latitude=34.0, longitude=37.0, evidence=long,
                                          event_date="2020-01-01", count=None)]
-    feed = mapview.layer(table(*rows))["feed"]
-    assert [f["id"] for f in feed] == ["late", "e4", "e3", "e2", "e1", "e0"]
-    assert len(feed[0]["line"]) == mapview.EVIDENCE_CHARS + 1 and feed[0]["line"].endswith("…")
-    assert feed[0]["n"] == "" and feed[1]["n"] == "4 killed"
+    s = store(*rows)
+    layer = mapview.layer(s, Filters(), "/sites.json")
+    feed = layer["feed"]
+    assert feed["id"] == ["late", "e4", "e3", "e2", "e1", "e0"]
+    assert len(feed["line"][0]) == mapview.EVIDENCE_CHARS + 1 and feed["line"][0].endswith("…")
+    lines = decoded(layer, s, "feed")
+    assert lines["late"]["count"] is None and (lines["e4"]["count"], lines["e4"]["count_of"]) == (4, "killed")
 
 
 def test_layer_has_no_null_words_and_keeps_untrusted_text_as_data() -> None:
     rows = [event(event_id="x", latitude=33.0, longitude=36.0, location_ar=EVIL, location_en=None,
                   event_type="other", event_date=None, evidence=EVIL)]
-    layer = mapview.layer(table(*rows))
-    text = json.dumps(layer, ensure_ascii=False)
+    s = store(*rows)
+    layer = mapview.layer(s, Filters(), "/sites.json")
+    text = json.dumps([layer, mapview.sites(s)], ensure_ascii=False)
     assert not re.search(r"\b(nan|NaN|None|NaT)\b", text)
-    assert layer["points"][0]["a"] == EVIL and layer["feed"][0]["d"] == "undated"
+    assert decoded(layer, s)["x"]["ar"] == EVIL and layer["feed"]["d"] == [None]  # the browser writes "undated"
     # the browser sets these with textContent: the component never assigns data to innerHTML
     script = (COMPONENT / "eventmap.js").read_text()
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
 
 
 def test_area_counts_per_governorate_and_district() -> None:
-    areas = mapview.layer(table(*located(3, places=3), event(event_id="u", admin1="Idleb")))["areas"]
+    s = store(*located(3, places=3), event(event_id="u", admin1="Idleb"))
+    areas = mapview.layer(s, Filters(), "/sites.json")["areas"]
     assert areas == {"admin1": {"Hama": 3, "Idleb": 1}, "admin2": {"Masyaf": 3}}
+
+
+def test_a_layer_of_many_places_is_compact(monkeypatch) -> None:
+    """About 30 bytes a marker: the browser builds tooltips and colours from small tables."""
+    monkeypatch.setattr(mapview, "AGGREGATE_ABOVE", 100)
+    s = store(*located(2000, places=500))
+    layer = mapview.layer(s, Filters(), "/sites.json")
+    assert layer["mode"] == "places" and len(layer["points"]["id"]) == 500
+    points = json.dumps(layer["points"], separators=(",", ":"))
+    assert len(points) < 40 * 500, len(points)
 
 
 def test_publish_names_files_by_content_and_prunes_old_ones(tmp_path, monkeypatch) -> None:
