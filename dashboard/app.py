@@ -14,9 +14,10 @@ import math
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -47,6 +48,7 @@ REVIEWER_KEY = "reviewer"  # the reviewer's name, set once per session
 PICK_KEY = "rv-pick"  # a reviewer is placing the open event by clicking the map
 PAGE_KEY = "table_page"
 ss = st.session_state
+T = TypeVar("T")
 StoreKey = tuple[str | None, tuple | None]  # (the store's generation, the review log's mtime and size)
 
 
@@ -95,6 +97,18 @@ def layer_url(path: str, key: StoreKey, f: Filters) -> tuple[str, int]:
     """The published map layer of a filter setting, and how many markers it holds."""
     layer = mapview.layer(load_store(path, key), f, sites_url(path, key))
     return mapview.publish(layer, "layers"), len(layer["points"]["id"])
+
+
+def published(cached: Callable[..., T], *args: object) -> T:
+    """A cached function's result whose URL names a published file, published again when another session's
+    pruning removed the file meanwhile (a URL cached by the server outlives files that many later filter
+    settings push out)."""
+    result = cached(*args)
+    url = result[0] if isinstance(result, tuple) else result
+    if url is not None and not mapview.keep(url):
+        cached.clear()
+        result = cached(*args)
+    return result
 
 
 def file_version(path: Path) -> tuple | None:
@@ -219,13 +233,14 @@ def map_and_detail(path: str, key: StoreKey, f: Filters) -> None:
     """The map and the detail panel beside it: a map click or pan reruns only this part, and the map's
     layer (a URL, fetched once per filter setting) is not sent again."""
     store = load_store(path, key)
-    url, n_points = layer_url(path, key, f)
+    url, n_points = published(layer_url, path, key, f)
     selected, in_view = store.event(ss.get("ev"), f)
     tiles = mapview.tile_setting(os.environ)
     picking = selected is not None and bool(ss.get(PICK_KEY))
     left, right = st.columns([2.7, 1], gap="small")
     with left:
-        mapview.event_map(layer_url=url, sites_url=sites_url(path, key), basemap_url=basemap_url(), tiles=tiles,
+        mapview.event_map(layer_url=url, sites_url=published(sites_url, path, key), basemap_url=published(basemap_url),
+                          tiles=tiles,
                           origin=ss["map_origin"],
                           selected=selected if in_view else None, key="map", on_change=session.take_map_output,
                           pick=picking, picked=ss.get(session.PICKED_KEY) if picking else None)

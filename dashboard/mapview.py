@@ -22,6 +22,7 @@ import html
 import importlib
 import json
 import math
+import os
 import re
 import tempfile
 from collections.abc import Callable, Mapping
@@ -113,10 +114,29 @@ def publish(payload: dict, folder: str, static_dir: Path = STATIC_DIR) -> str:
     path = static_dir / folder / name
     if not path.exists():
         _atomic_write(path, text)
-        old = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_PUBLISHED:]
+        old = sorted(path.parent.glob("*.json"), key=_mtime, reverse=True)[KEEP_PUBLISHED:]
         for stale in old:
             stale.unlink(missing_ok=True)
     return f"{STATIC_URL}/{folder}/{name}"
+
+
+def _mtime(path: Path) -> float:
+    """A published file's time; 0 for one another session's pruning removed meanwhile (sessions share
+    the folder, so a file may vanish between the listing and its stat)."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def keep(url: str, static_dir: Path = STATIC_DIR) -> bool:
+    """Mark a published file as in use (its time now, so pruning keeps it); whether it still exists.
+    A URL cached by the server can outlive its file when others publish many more."""
+    try:
+        os.utime(static_dir / url.removeprefix(STATIC_URL + "/"))
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def tile_setting(environ: Mapping[str, str]) -> Tiles | None:

@@ -85,7 +85,9 @@ def streamlit_server(store: Path | None, log_name: str) -> Iterator[tuple[str, s
         cmd += ["--", "--data", str(store)]
     ARTIFACTS.mkdir(exist_ok=True)
     with open(ARTIFACTS / f"{log_name}.server.log", "w") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        # this checkout's packages, whatever checkout an editable install of the venv points at
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_healthy(url, proc)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -126,6 +127,33 @@ def test_publish_names_files_by_content_and_prunes_old_ones(tmp_path, monkeypatc
     for i in range(5):
         mapview.publish({"i": i}, "layers", tmp_path)
     assert len(list((tmp_path / "layers").glob("*.json"))) == 3
+
+
+def test_a_file_in_use_outlives_pruning_and_a_pruned_one_is_known_gone(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(mapview, "KEEP_PUBLISHED", 3)
+    first = mapview.publish({"view": "default"}, "layers", tmp_path)
+    for i in range(5):  # other sessions publish more; the default view's file is kept in use meanwhile
+        os.utime(tmp_path / first.removeprefix(mapview.STATIC_URL + "/"), (1, 1))  # made the oldest
+        assert mapview.keep(first, tmp_path)
+        mapview.publish({"i": i}, "layers", tmp_path)
+    assert mapview.keep(first, tmp_path)
+    gone = mapview.publish({"i": 0}, "layers", tmp_path)
+    (tmp_path / gone.removeprefix(mapview.STATIC_URL + "/")).unlink()
+    assert not mapview.keep(gone, tmp_path)
+
+
+def test_pruning_survives_a_file_another_session_removed(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(mapview, "KEEP_PUBLISHED", 1)
+    mapview.publish({"i": 0}, "layers", tmp_path)
+    real_stat = Path.stat
+
+    def vanishing(self, *args, **kwargs):  # the other session's prune lands between listing and stat
+        if self.suffix == ".json" and self.parent.name == "layers" and "vanished" not in str(self):
+            self.unlink(missing_ok=True)
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", vanishing)
+    mapview.publish({"i": 1}, "layers", tmp_path)  # raised FileNotFoundError before
 
 
 @pytest.mark.parametrize("environ, expected", [
