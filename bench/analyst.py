@@ -104,8 +104,9 @@ class Visit:
 
     async def open_event(self) -> None:
         layer = await self.analyst.fetch(self.map_args["layer_url"])
-        check(bool(layer["feed"]), "open event: the map's feed is empty")
-        self.opened = layer["feed"][self.number % len(layer["feed"])]["id"]
+        feed = layer["feed"]["id"]  # the layer is columns (dashboard.mapview.layer): the feed's event ids
+        check(bool(feed), "open event: the map's feed is empty")
+        self.opened = feed[self.number % len(feed)]
         lat, lon = self.map_args["centre"]
         run = await self.tab.set("map", component({"open": self.opened, "pick": None, "n": self.number + 0.5,
                                                     "centre": [lat, lon], "zoom": self.map_args["zoom"]}))
