@@ -8,12 +8,12 @@ report at a town right after one at its countryside locate it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from events.places import CONTAINERS, PLACE_FIELDS, row_contains
 from events.schema import event_types
+from gazetteer.mention import anchor_of
 
 
 
@@ -117,7 +117,7 @@ def merge(drafts: list[Draft]) -> list[Draft]:
         same = next((k for k in by_place.get(d.row["place_id"], ()) if _same_incident(k, d)), None)
         wider = next((k for k in by_sentence.get(d.sentence - 1, ())
                       if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None) or \
-            next((k for k in by_place.get(_town_of(d.row["place_id"]) or "", ())
+            next((k for k in by_place.get(anchor_of(d.row["place_id"]) or "", ())
                   if _same_incident(k, d) and not _other_figures(k, d)), None)
         if same is not None:
             _absorb(same, d)
@@ -132,15 +132,6 @@ def merge(drafts: list[Draft]) -> list[Draft]:
             by_sentence.setdefault(d.sentence, []).append(d)
             by_family.setdefault(d.family, []).append(d)
     return kept
-
-
-_COMPOSED = re.compile(r"(.+)-(?:lm|nb)-[0-9a-f]+")  # gazetteer.compose: a quarter or site id is its town's + a hash
-
-
-def _town_of(place_id: str | None) -> str | None:
-    """The town of a quarter or site the geoparser composed (`C2321-lm-6b80c3eb` is in C2321), else None."""
-    m = _COMPOSED.fullmatch(place_id or "")
-    return m.group(1) if m else None
 
 
 def _recalls(d: Draft, family: list[Draft]) -> bool:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
+from gazetteer.admin import PART_CODES
 from gazetteer.mention import Mention
 
 CONTAINERS = {"country": 0, "governorate": 1, "district": 2, "region": 3, "subdistrict": 3}
 COUNTRYSIDE_RANK = 2  # a directional countryside (`ريف حمص الشمالي`) holds the named regions of its part
-_COUNTRYSIDE_ID = re.compile(r"SY\d\d-(?:N|S|E|W|C|NE|NW|SE|SW)")  # DESIGN.md: `SYxx-D`
+_COUNTRYSIDE_ID = re.compile(rf"SY\d\d-(?:{'|'.join(PART_CODES.values())})")  # DESIGN.md: `SYxx-D`
 PRECISION = {"country": 3, "governorate": 3, "district": 3, "subdistrict": 2, "region": 2}
 PLACE_FIELDS = ["place_id", "location_ar", "location_en", "kind", "admin1", "admin2", "latitude", "longitude",
                 "geo_precision"]

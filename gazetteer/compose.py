@@ -23,6 +23,7 @@ from gazetteer.features import Scored
 from gazetteer.foreign import foreign_keys
 from gazetteer.index import NameIndex
 from gazetteer.lexicon import PREPOSITIONS, _lines, cue_of, cues, directions, name_heads
+from gazetteer.mention import COMPOSED_TAGS
 from gazetteer.scan import CUE, FACILITY, KNOWN, having
 
 TOWN_KINDS = frozenset({"city", "town"})
@@ -503,4 +504,4 @@ def _km(idx: NameIndex, a: int, b: int) -> float:
 def composed_id(c: Composed, idx: NameIndex) -> str:
     """`C2528-nb-3f2a91c0`: the anchor town's id, the kind, and a digest of the normalised phrase."""
     digest = hashlib.sha1(c.key.encode("utf-8")).hexdigest()[:8]
-    return f"{idx.place_id[c.anchor]}-{'nb' if c.kind == 'neighbourhood' else 'lm'}-{digest}"
+    return f"{idx.place_id[c.anchor]}-{COMPOSED_TAGS.get(c.kind, COMPOSED_TAGS['landmark'])}-{digest}"

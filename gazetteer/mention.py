@@ -5,11 +5,24 @@ other tools read, so field names and meanings must not drift.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 
 
 JSON_FIELDS = ("start", "end", "text", "place_id", "name_ar", "name_en", "kind", "admin1", "lat", "lon", "score",
                "admin2", "admin1_ar", "admin2_ar", "geo_precision")
+
+
+# A quarter or landmark the geoparser composes inside a town has the town's id, a tag and a digest
+# (`C2528-nb-3f2a91c0`, gazetteer.compose.composed_id): its town can be read back from the id.
+COMPOSED_TAGS = {"neighbourhood": "nb", "landmark": "lm"}
+_COMPOSED = re.compile(rf"(.+)-(?:{'|'.join(COMPOSED_TAGS.values())})-[0-9a-f]+")
+
+
+def anchor_of(place_id: str | None) -> str | None:
+    """The town of a composed quarter or landmark (`C2321-lm-6b80c3eb` is in C2321), else None."""
+    m = _COMPOSED.fullmatch(place_id or "")
+    return m.group(1) if m else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ rows that must not."""
 import pytest
 
 from gazetteer import geoparse
+from gazetteer.mention import anchor_of
 
 HOMS, ALEPPO, HAMA, DEIR, AFRIN, IDLEB, QAMISHLI = "C2528", "C1007", "C2987", "C5086", "C1366", "C3871", "C4564"
 
@@ -105,3 +106,8 @@ def test_a_quoted_name_after_a_class_word_is_the_place(text, surface, place):
 
 def test_a_quoted_phrase_after_a_class_word_is_still_no_place():
     assert _ids('قال سكان المدينة "نعيش في خوف دائم"') == []
+
+
+def test_a_composed_site_names_its_town_in_its_id():
+    site = next(m for m in geoparse("اعتقلت قوات الأمن خمسة شبان في محيط ساحة عربين الرئيسة") if m.kind == "landmark")
+    assert anchor_of(site.place_id) == "C2321" and anchor_of("C2321") is None and anchor_of(None) is None
