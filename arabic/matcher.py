@@ -91,8 +91,11 @@ class PhraseMatcher(Generic[P]):
         for i in [i for i, t in enumerate(toks) if seen[t.text]]:  # the few tokens that may start a phrase
             tok = toks[i]
             done: set[str] = set()
+            # the next token's forms, to drop most longer phrases before a full check
+            second = _last_forms(toks[i + 1].text) if i + 1 < len(toks) else frozenset()
             for words, category, payload in seen[tok.text]:  # longest first
-                if category in done or free.get(category, 0) > i or len(words) > 1 and not self._fits(words, toks, i):
+                if category in done or free.get(category, 0) > i or len(words) > 1 and (
+                        words[1] not in second or not self._fits(words, toks, i)):
                     continue
                 done.add(category)
                 last = i + len(words) - 1
