@@ -5,7 +5,9 @@ Rows, by id:
   2015 (what the communities reference), every OpenSyria name and alias as a variant.
 - `C####`: the 5,251 OCHA 2015 communities, six truncated Arabic names repaired from the
   reviewed table data/ocha_name_fixes.csv, misspelt ones given their correct spelling as a variant
-  (data/ocha_variants.csv); GeoNames cities500 names merged in by name AND distance.
+  (data/ocha_variants.csv); GeoNames cities500 names merged in by name AND distance; a name
+  qualified against its twin (`الباغوز فوقاني`, `عرب حسن كبير`) also answers to its bare form
+  (`الباغوز`, as the news writes it) unless another place has that name.
 - `G<geonameid>`: GeoNames places that match no community and have none within GEONAMES_ALONE_KM.
 - curated ids (`X-...`): data/curated_places.csv, validated, admin1/admin2 from the polygons.
 
@@ -144,6 +146,41 @@ def _bare(name: str) -> str:
     if k.isascii() and k[:2] in ("el", "al") and len(k) > 4 and " " not in k:
         k = k[2:]
     return k
+
+
+# Words that tell one of a pair of communities from the other ('الباغوز فوقاني', 'Big Arab Hasan').
+_LATIN_QUALIFIERS = frozenset({"upper", "lower", "big", "little", "great", "small", "eastern", "western",
+                               "northern", "southern", "east", "west", "north", "south", "middle"})
+
+
+def unqualified(name: str) -> str | None:
+    """A community's name without the words that tell it from its twin ('الباغوز فوقاني' -> 'الباغوز',
+    'زور الحيصة الشرقية' -> 'زور الحيصة', 'Upper Baguz' -> 'Baguz'), or None when it has none."""
+    if any(sep in name for sep in "_-/"):
+        return None  # a compound of two names: its parts are variants already
+    words = name.split()
+    core = list(words)
+    if _is_latin(name):
+        while len(core) > 1 and core[0].lower() in _LATIN_QUALIFIERS:
+            core.pop(0)
+        generic = {"and", *_LATIN_QUALIFIERS}
+    else:
+        generic = _GENERIC_WORDS
+    while len(core) > 1 and strip_articles(key(core[-1])) in generic:
+        core.pop()
+    bare = strip_articles(key(" ".join(core)))
+    if len(core) == len(words) or len(bare.replace(" ", "")) < 4 or set(bare.split()) & generic:
+        return None
+    return " ".join(core)
+
+
+def add_unqualified_names(communities: list[dict], rows: list[dict]) -> None:
+    """Give each qualified community its bare name as a variant (news writes `الباغوز` for OCHA's
+    `الباغوز فوقاني`), unless some place is already called that: then the bare name is that place's."""
+    taken = {strip_articles(k) for r in rows for n in r["variants"] for k in keys(n)}
+    for c in communities:
+        bare = [b for n in c["variants"] if (b := unqualified(n)) and strip_articles(key(b)) not in taken]
+        c["variants"] = _unique([*c["variants"], *bare])
 
 
 def read_name_fixes(path: Path = NAME_FIXES) -> dict[str, tuple[str, str]]:
@@ -483,6 +520,7 @@ def build_table(curated: Path | None = CURATED) -> tuple[pd.DataFrame, dict]:
     extra, merge = merge_geonames(communities)
     for c in communities + extra:
         c["kind"] = community_kind(c["capital_level"] if c["capital_level"] != 0 else None, c["population"])
+    add_unqualified_names(communities + extra, units + communities + extra)
     rows = units + communities + extra
     if curated is not None and curated.exists():
         rows += read_curated(curated, {r["place_id"]: r for r in rows})

@@ -57,3 +57,40 @@ def idx_key(name: str) -> str:
     from arabic.normalize import name_key
 
     return name_key(name)
+
+
+@pytest.mark.parametrize("name, bare", [
+    ("الباغوز فوقاني", "الباغوز"),
+    ("زور الحيصة الشرقية", "زور الحيصة"),
+    ("حصوية فوقاني صغير", "حصوية"),  # two qualifiers
+    ("Upper Baguz", "Baguz"),
+    ("Big Arab Hasan", "Arab Hasan"),
+    ("عرب حسن", None),  # nothing to drop
+    ("دير شرقي", None),  # too short alone: a common word
+    ("تب عيسى_شرقية وغربية", None),  # a compound: its parts are variants already
+    ("Tab Issa - Eastern and Western", None),
+])
+def test_a_qualified_community_name_and_its_bare_form(name, bare):
+    from gazetteer import build
+
+    assert build.unqualified(name) == bare
+
+
+def test_the_bare_name_goes_to_the_twins_unless_a_place_is_called_that():
+    from gazetteer import build
+
+    twins = [{"variants": ["عرب حسن كبير"]}, {"variants": ["عرب حسن صغير"]}]
+    own = [{"variants": ["الحيصة"]}, {"variants": ["الحيصة الشرقية"]}]
+    build.add_unqualified_names(twins + own[1:], twins + own)
+    assert [t["variants"][-1] for t in twins] == ["عرب حسن", "عرب حسن"]
+    assert own[1]["variants"] == ["الحيصة الشرقية"]  # `الحيصة` is another village's name
+
+
+@pytest.mark.parametrize("text, pcodes", [
+    ("اشتباكات عنيفة في بلدة الباغوز آخر معاقل التنظيم شرق دير الزور.", {"C5184"}),  # Upper Baguz
+    ("قصف الطيران الحربي قرية زور الحيصة بريف حماة.", {"C3023"}),  # Eastern Zor Elheisa
+    ("انشق ثلاثة عناصر من قرية عرب حسن قرب منبج.", {"C1683", "C2256"}),  # Big or Little Arab Hasan
+])
+def test_news_names_a_community_without_its_qualifier(text, pcodes):
+    found = [m for m in geoparse(text) if m.kind != "governorate" and m.place_id in pcodes]
+    assert len(found) == 1
