@@ -37,7 +37,7 @@ from events.dates import DateHit
 from events.lexicon import Trigger, flies
 from events.merge import Draft, merge
 from events.places import PRECISION, geo_precision
-from events.reading import WORD_RUN, Place, Reading, between
+from events.reading import WORD_RUN, Place, Reading, between, definite
 from events.scene import (article_focus, clause_scopes, drop_fronts, drop_near, drop_references, is_origin,
                           is_subheading, is_topic, most_specific, place_groups, referred_place, title_span)
 from events.schema import event_types, types_with
@@ -69,7 +69,7 @@ def _event_type(trigs: list[Match[Trigger]], doc: Reading | None = None) -> tupl
     if doc is not None:  # `واعتقلت سبعة … بصلتهم بعملية الانشقاق`: the news is the arrest, not the defection it recalls
         recalled = {t.payload.event_type for t in trigs if t.payload.strength == "strong"
                     and getattr(event_types().get(t.payload.event_type), "family", None) == "defection"
-                    and _definite(doc.toks[t.first].text)}
+                    and definite(doc.toks[t.first].text)}
         fresh = {t.payload.event_type for t in trigs if t.payload.strength == "strong"} - recalled
         if recalled and any(event_types()[t].family != "defection" for t in fresh & {*specific, "arrest"}):
             strong = fresh
@@ -99,11 +99,6 @@ def _soldiers_flee(doc: Reading, trigs: list[Match[Trigger]]) -> bool:
     """Whether a soldier is named within a few words of a flight cue (`فر 30 عنصرا`, `هروب مجندين`)."""
     flights = [t for t in trigs if t.payload.event_type == "desertion"]
     return any(abs(m.first - t.first) <= SOLDIER_WINDOW for t in flights for m in doc.military)
-
-
-def _definite(word: str) -> bool:
-    """Whether a word carries the article (الانشقاقات، بالانشقاق، للانشقاق)."""
-    return word.startswith(("ال", "لل")) or word[:1] in "وفبلك" and word[1:].startswith(("ال", "لل"))
 
 
 def _bare_ok(doc: Reading, c: Count) -> bool:
@@ -291,7 +286,7 @@ def _clause_drafts(doc: Reading, sent: _Sentence, cs: int, ce: int, anchor: tupl
     clause_counts = _valid_counts(doc, cs, ce, trigs)
     clause_dates = [d for d in between(doc.dates, cs, ce) if not d.since]
     if not trigs or not any(t.payload.strong for t in trigs) and not clause_dates and \
-            not any(c.value is not None for c in clause_counts):
+            not any(c.value is not None for c in clause_counts) and not _outcome_after(doc, sent, ce):
         return []  # nothing, or only background words ("the defectors", "battles") with nothing new
     date = next(iter(clause_dates), None) or next((d for d in sent.dates if not d.since), None) or \
         next(iter(sent.dates), None)
@@ -348,7 +343,7 @@ def _clause_drafts(doc: Reading, sent: _Sentence, cs: int, ce: int, anchor: tupl
         if stated and count.value and len(group) > 1:
             count = replace(count, value=None)  # `ستة مدنيين … في احسم ونقير وبليون`: a total of the list, no place's own
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
-        anaphoric = all(not t.payload.strong or _definite(doc.toks[t.first].text)
+        anaphoric = all(not t.payload.strong or definite(doc.toks[t.first].text)
                         for t in own if t.payload.event_type == etype)
         typing = [t.first for t in own if t.payload.event_type == etype]
         context = background or bool(typing) and all(k in doc.amid for k in typing)
@@ -362,6 +357,14 @@ def _clause_drafts(doc: Reading, sent: _Sentence, cs: int, ce: int, anchor: tupl
             row["explain"] = _explain(doc, p, how, own, near, context)
             drafts.append(Draft(row, sent.index, weight, dated, vague, anaphoric, cs, borrowed=not places))
     return drafts
+
+
+def _outcome_after(doc: Reading, sent: _Sentence, ce: int) -> bool:
+    """Whether the next clause of the sentence, with no cue of its own, numbers the people it reached
+    (`الحملة … تركزت في بلدات A وB، وطالت أكثر من 15 مدنيا`): the outcome of the clause's report."""
+    nxt = next(((s, e) for s, e in clauses(doc.connectives, sent.start, sent.end) if s == ce), None)
+    return nxt is not None and not _live_triggers(doc, *nxt) and \
+        any(c.value is not None for c in _valid_counts(doc, *nxt, []))
 
 
 def _second_outcome(etype: str, trigs: list[Match[Trigger]], counts: list[Count]) -> tuple[str, Count] | None:

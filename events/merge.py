@@ -124,7 +124,7 @@ def merge(drafts: list[Draft]) -> list[Draft]:
         elif wider is not None:  # the incident told at a town, then at a place in it: one event, at the latter
             _absorb(wider, d)
             by_place[wider.row["place_id"]].remove(wider)
-            wider.row.update({f: d.row[f] for f in PLACE_FIELDS})
+            wider.row.update({f: d.row[f] for f in (*PLACE_FIELDS, "explain")})
             by_place.setdefault(wider.row["place_id"], []).append(wider)
         else:
             kept.append(d)

@@ -61,7 +61,8 @@ class Reading:
         self.pub = dt.date.fromisoformat(article.published) if article.published else None
         self.toks: list[Token] = doc.tokens
         found = lexicon().find(self.toks)
-        self.triggers: list[Match[Trigger]] = found.get("trigger", [])
+        self.triggers: list[Match[Trigger]] = _with_recalled_campaigns(
+            found.get("trigger", []), found.get("campaign", []), self.toks, doc.sentence_of)
         self.actors: list[Match[str]] = found.get("actor", [])
         # Token positions that a context cue governs (the few tokens right after it).
         # A trigger after a negation, a plan, threat or fear, or before "stopped", reports no event.
@@ -149,6 +150,37 @@ class Reading:
     def orig(self, start: int, end: int) -> tuple[int, int]:
         """A normalised span -> the span of the original text it came from."""
         return self.norm.span(start, end)
+
+
+def definite(word: str) -> bool:
+    """Whether a word carries the article (الانشقاقات، بالانشقاق، للانشقاق)."""
+    return word.startswith(("ال", "لل")) or word[:1] in "وفبلك" and word[1:].startswith(("ال", "لل"))
+
+
+RECALL_SENTENCES = 2  # how far back `الحملة` looks for the campaign it names again
+
+
+def _with_recalled_campaigns(triggers: list[Match[Trigger]], campaigns: list[Match], toks: list[Token],
+                             sentence_of: list[int]) -> list[Match[Trigger]]:
+    """The triggers, and a campaign word with the article that names again a campaign an earlier trigger
+    opened (`حملة اعتقالات … الحملة تركزت في بلدات A وB وطالت 15 مدنيا`): a weak cue of that trigger's
+    type there, so it is an event only with a number or a day of its own, at the places it names."""
+    if not campaigns or not triggers:
+        return triggers
+    opened: list[tuple[frozenset[str], Match[Trigger]]] = []  # (the campaign word's stems, the trigger it opens)
+    added: list[Match[Trigger]] = []
+    for c in campaigns:
+        here = next((t for t in triggers if t.first <= c.first <= t.last or t.first == c.last + 1), None)
+        word = stems(toks[c.first].text)
+        if here is not None:
+            opened.append((word, here))
+            continue
+        earlier = [t for w, t in opened if w & word and t.last < c.first
+                   and sentence_of[c.first] - sentence_of[t.first] <= RECALL_SENTENCES]
+        if earlier and definite(toks[c.first].text) and sentence_of[c.first] > sentence_of[earlier[-1].first]:
+            t = earlier[-1]
+            added.append(Match(c.first, c.last, c.start, c.end, Trigger(t.payload.event_type, "weak")))
+    return sorted(triggers + added, key=START) if added else triggers
 
 
 def _window(sentence_of: list[int], cues: list[Match], after: tuple[int, int] = (1, 0),

@@ -34,7 +34,7 @@ from gazetteer.lexicon import (FUNCTION_WORDS, PREPOSITIONS, Cue, cue_of, cues, 
                                name_heads, not_places, person_titles)
 from gazetteer.weights import Weights
 
-_LIST_GAP = re.compile(r"\s*\)?\s*[,،\-/:؛(]?\s*(?:و\s+)?")  # `أ، ب`, `أ و ب`, `عين العرب (كوباني)`
+_LIST_GAP = re.compile(r"\s*\)?\s*[,،\-–—/:؛(]?\s*(?:و\s+)?")  # `أ، ب`, `أ و ب`, `أ – ب`, `عين العرب (كوباني)`
 _PREP_CLITICS = {"ب", "وب", "فب", "ل", "ول", "فل"}
 _CONNECTORS = frozenset({"في", "من", "ب"})
 
@@ -207,7 +207,7 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
     return (cue, cue_kind, cue_clash, prep, vetoed, foreign)
 
 
-_OPENING_QUOTES = "\"“«'"
+_OPENING_QUOTES = "\"“«'(["  # and brackets: `بلدات (جملة – الشجرة)`
 _NO_FACTS = (False, False, False)
 _NO_INFO = (_NO_FACTS, None)
 

@@ -343,3 +343,25 @@ def test_the_incident_told_at_a_town_then_at_a_site_in_it_is_one_event_at_the_si
 def test_a_cue_governs_only_its_own_sentence():
     rows = run("لم يعرف سبب الحادث.\nأغار الطيران على بلدة طفس.")
     assert shown(rows) == [("airstrike", "طفس", None)]
+
+
+def test_the_campaign_named_again_with_the_article_is_located_by_the_places_it_names():
+    # the campaign is reported at a countryside, then named again (`الحملة`) with its towns and a number
+    rows = run("شنت قوات الأمن يوم أمس حملة اعتقالات في ريف إدلب الجنوبي.\n"
+               "وقال ناشطون إن الحملة تركزت في بلدتي كفرنبل وخان شيخون، وطالت أكثر من 20 شابا.")
+    assert shown(rows) == [("arrest", "كفرنبل", None), ("arrest", "خان شيخون", None)]  # 20: the list's total
+    assert rows[0]["explain"].startswith("«كفرنبل»")  # why it is where it now is, not the countryside's words
+
+
+@pytest.mark.parametrize("text", [
+    # no number or day of its own: the campaign is only talked about
+    "شنت قوات الأمن يوم أمس حملة اعتقالات في بلدة طفس.\nوتعد الحملة الأولى من نوعها في بلدة كفرنبل.",
+    # a campaign word without the article is no reference back
+    "شنت قوات الأمن يوم أمس حملة اعتقالات في بلدة طفس.\nوأعلن ناشطون عن حملة تبرعات طالت 20 متطوعا في كفرنبل.",
+])
+def test_a_campaign_word_alone_is_no_new_incident(text):
+    assert [r["location_ar"] for r in shown_rows(run(text))] == ["طفس"]
+
+
+def shown_rows(rows):
+    return [r for r in rows if not r["background"]]

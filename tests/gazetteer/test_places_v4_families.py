@@ -111,3 +111,16 @@ def test_a_quoted_phrase_after_a_class_word_is_still_no_place():
 def test_a_composed_site_names_its_town_in_its_id():
     site = next(m for m in geoparse("اعتقلت قوات الأمن خمسة شبان في محيط ساحة عربين الرئيسة") if m.kind == "landmark")
     assert anchor_of(site.place_id) == "C2321" and anchor_of("C2321") is None and anchor_of(None) is None
+
+
+# A plural cue before a bracket, and a list whose names are parted by dashes, are a cue and a list
+# like `بلدات الشجرة وعابدين`.
+BRACKETED_LISTS = [
+    ("تركزت حملة الدهم في بلدات (الشجرة – عابدين) غرب درعا", {"C6021", "C6023"}),
+    ("قصفت المدفعية قرى (كفرنبل — حاس) جنوب إدلب", {"C4068", "C4058"}),
+]
+
+
+@pytest.mark.parametrize("text,ids", BRACKETED_LISTS)
+def test_a_bracketed_or_dashed_list_after_a_plural_cue(text, ids):
+    assert ids <= {pid for _, pid in _ids(text)}, _ids(text)
