@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from arabic.clitics import readings
 from arabic.normalize import name_key
 from arabic.tokens import Token
@@ -357,9 +359,24 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
     _short_region_names(chosen, idx)
     # `جبهة الحردانة في ريف حماة الشمالي`: a place said to lie in the north of a governorate
     # but found well in its south is some other place of that name, missing from the gazetteer.
+    # `قرية هداج في ريف الحسكة`: a minor place said to lie in a governorate, found far outside it, likewise
+    # (a well-known one, `مطار الثعلة العسكري في محافظة القنيطرة`, is the writer's slip).
     for s in chosen:
-        if s.f.gov_part and idx.admin1[s.row] == s.f.gov_after and not _in_part(s.row, s.f.gov_part, idx, w):
+        if s.f.gov_part and idx.admin1[s.row] == s.f.gov_after and not _in_part(s.row, s.f.gov_part, idx, w) or \
+                s.f.gov_after and idx.admin1[s.row] != s.f.gov_after and idx.kind[s.row] not in _AREA_KINDS \
+                and idx.prominence[s.row] < w.isolated_prominence \
+                and _km_outside(s.row, s.f.gov_after, idx) > w.gov_slack_km:
             s.score = 0.0
+
+
+def _km_outside(r: int, admin1: str, idx: NameIndex) -> float:
+    """How far row r lies from the nearest community of a governorate (0 for a row in it)."""
+    if idx.admin1[r] == admin1:
+        return 0.0
+    inside = np.fromiter((a == admin1 for a in idx.admin1), bool, len(idx.admin1))
+    lat, lon = idx.lat[inside], idx.lon[inside]
+    dy, dx = lat - idx.lat[r], (lon - idx.lon[r]) * math.cos(math.radians(idx.lat[r]))
+    return float(np.sqrt(dy * dy + dx * dx).min() * 111.32) if len(lat) else math.inf
 
 
 _AREA_KINDS = frozenset({"region", "mountain", "valley"})
