@@ -287,7 +287,11 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     """Why a span cannot be a place whatever the weights say, or "". `facts`: `_word_facts` of the word
     before (if only spaces separate it); `cue`, `cue_kind`: the cue before it and whether its kind fits.
 
-    - a function word (`على`, `إن`) is a place only after a singular cue word of its kind (`قرية على`);
+    - a function word (`على`, `إن`) is a place only after a singular cue word of its kind and with no word
+      of a phrase of its own after it (`قرية على،`; `بلدة على الأقل` is a preposition);
+    - a definite word after `عدد`/`أعداد` (`عدد العالقين`) is the noun counted, not a place;
+    - a common definite word after a cue of areas (`مناطق الصراع`, `منطقة الاشتباك`) is the noun of the
+      phrase, not a minor place's name;
     - a word written with tanween (`دوماً`) is an adverb or an indefinite noun, never a name;
     - after a generic head word (`خربة المليحة`, `زور الحيصة`, `باب السباع`) the span is the tail of a
       longer name the gazetteer lacks, not the place of the short name;
@@ -298,7 +302,7 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     nxt = tokens[k].text if k < len(tokens) and text[tokens[k - 1].end:tokens[k].start].isspace() else ""
     if c.last == c.first:
         flags = _KEY_FLAGS[c.key]
-        if flags & _FUNCTION and not (cue and not cue.plural and cue_kind):
+        if flags & _FUNCTION and not (cue and not cue.plural and cue_kind and not nxt):
             return "function word"
         if flags & _COMPASS and not (cue and not cue.plural and cue_kind and "region" not in cue.kinds):
             return "function word"
@@ -311,6 +315,12 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
         if cue and cue.plural and not c.clitic and not c.key.startswith("ال") and idx.commonness(c.key) >= 4.0 \
                 and rows_info(idx)[c.rows][1]:
             return "adjective"  # `مناطق هامة`: an indefinite common word after a plural noun describes it
+        if c.key.startswith("ال") and not c.clitic and c.first > 0 and tokens[c.first - 1].text in _COUNT_NOUNS \
+                and _spaces_between(text, tokens, c.first):
+            return "common noun"  # `عدد العالقين`: the number of the stranded
+        if cue and "region" in cue.kinds and c.key.startswith("ال") and idx.commonness(c.key) >= AREA_NOUN_ZIPF \
+                and rows_info(idx)[c.rows][1]:
+            return "common noun"  # `مناطق الصراع`: the areas of the conflict
         if flags & _VERB_SHAPE and not cue and not facts[0] and c.clitic not in _PREP_CLITICS \
                 and _verb_reading(c, text, tokens, nxt, idx):
             return "verb"
@@ -340,6 +350,8 @@ _OUTLET_WORDS = frozenset(name_key(w) for w in ("الإعلامي", "الإعل�
 _NUMBER_WORDS = frozenset(name_key(w) for w in (
     "اثنين", "اثنتين", "ثلاث", "ثلاثة", "أربع", "أربعة", "خمس", "خمسة", "ست", "ستة", "سبع", "سبعة", "ثماني",
     "ثمانية", "تسع", "تسعة", "عشر", "عشرة", "عشرات", "مئات", "آلاف", "عدة", "عددا", "معظم"))
+_COUNT_NOUNS = frozenset(name_key(w) for w in ("عدد", "أعداد", "حصيلة"))  # `عدد العالقين`: a noun is counted
+AREA_NOUN_ZIPF = 4.5  # from this commonness a definite word after `منطقة`/`مناطق` reads as a noun (`الصراع` 4.8)
 _IMPERFECT = ("ت", "ي", "ن")  # prefixes of the present tense (`تدمر` destroys, `تسيل` flows)
 
 

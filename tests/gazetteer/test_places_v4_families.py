@@ -139,3 +139,22 @@ ELSEWHERE = [
 @pytest.mark.parametrize("text,pid,kept", ELSEWHERE)
 def test_a_minor_place_far_outside_the_governorate_it_is_said_to_lie_in(text, pid, kept):
     assert (pid in [p for _, p in _ids(text)]) == kept, _ids(text)
+
+
+# Common words after a cue that are the phrase's own noun, not a village's name; and a cue word of towns
+# (`بلدة`) said of a city: no marker at a small namesake.
+COMMON_NOUNS = [
+    ("وطالب بإيصال المساعدات إلى مناطق الصراع في البلاد", "C4022", False),  # the conflict
+    ("سمع إطلاق نار متفرق في عدد من مناطق المدينة ليلا", "C4337", False),  # the city
+    ("انضمت 13 بلدة على الأقل إلى اتفاقات التسوية", "C5097", False),  # at least
+    ("ويبلغ عدد العالقين في المنطقة نحو ألف شخص", "C6084", False),  # the stranded
+    ("اختتمت القمة التي استضافتها مدينة الظهران في المملكة العربية السعودية", "C4645", False),
+    ("وصل المفتشون إلى بلدة دوما صباح اليوم", "C2338", True),  # Douma near Damascus, not a village of Hama
+    ("تقدمت القوات في منطقة اللجاة شمال شرق درعا", "X-region-lajat", True),
+    ("اعتقلت دورية عشرة شبان في بلدة الشجرة غرب درعا", "C6021", True),
+]
+
+
+@pytest.mark.parametrize("text,pid,found", COMMON_NOUNS)
+def test_a_common_noun_after_a_cue_is_no_place(text, pid, found):
+    assert (pid in [p for _, p in _ids(text)]) == found, _ids(text)
