@@ -296,7 +296,8 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     - after a generic head word (`خربة المليحة`, `زور الحيصة`, `باب السباع`) the span is the tail of a
       longer name the gazetteer lacks, not the place of the short name;
     - a country's adjective right after (`سنجار العراقية`, `الدوما الروسي`) or `في`/`ب` + a foreign
-      country (`سنجار في العراق`) places a minor namesake abroad.
+      country (`سنجار في العراق`) places a minor namesake abroad (not a base or site: `قاعدة حميميم
+      الروسية` is run by Russians in Syria).
     """
     k = c.last + 1
     nxt = tokens[k].text if k < len(tokens) and text[tokens[k - 1].end:tokens[k].start].isspace() else ""
@@ -336,8 +337,8 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
         # `X الغربية` that the gazetteer lacks while it knows a twin `X الشرقية`: a place of its own, not X
         # (the known forms are longer candidates, chosen first; `الكرك الشرقي` with no twin stays `الكرك`).
         return "partial name"
-    if nxt in foreign_adjectives():
-        return "abroad"
+    if nxt in foreign_adjectives() and not (cue and "airbase" in cue.kinds or rows_info(idx)[c.rows][0] & _SITE_KINDS):
+        return "abroad"  # but `قاعدة حميميم الروسية`: the base's operator, not its country
     after = tokens[k + 1].text if nxt == "في" and k + 1 < len(tokens) else (nxt[1:] if nxt.startswith("ب") else "")
     if after and after in foreign_countries() and rows_info(idx)[c.rows][1]:  # a minor place
         return "abroad"
@@ -351,6 +352,7 @@ _NUMBER_WORDS = frozenset(name_key(w) for w in (
     "اثنين", "اثنتين", "ثلاث", "ثلاثة", "أربع", "أربعة", "خمس", "خمسة", "ست", "ستة", "سبع", "سبعة", "ثماني",
     "ثمانية", "تسع", "تسعة", "عشر", "عشرة", "عشرات", "مئات", "آلاف", "عدة", "عددا", "معظم"))
 _COUNT_NOUNS = frozenset(name_key(w) for w in ("عدد", "أعداد", "حصيلة"))  # `عدد العالقين`: a noun is counted
+_SITE_KINDS = frozenset({"airbase", "landmark"})  # a nationality after them names who runs them
 AREA_NOUN_ZIPF = 4.5  # from this commonness a definite word after `منطقة`/`مناطق` reads as a noun (`الصراع` 4.8)
 _IMPERFECT = ("ت", "ي", "ن")  # prefixes of the present tense (`تدمر` destroys, `تسيل` flows)
 

@@ -158,3 +158,30 @@ COMMON_NOUNS = [
 @pytest.mark.parametrize("text,pid,found", COMMON_NOUNS)
 def test_a_common_noun_after_a_cue_is_no_place(text, pid, found):
     assert (pid in [p for _, p in _ids(text)]) == found, _ids(text)
+
+
+# A nationality after a base names who runs it; after a town, the country it lies in.
+OPERATED_OR_ABROAD = [
+    ("تحطمت طائرة نقل عند الهبوط في قاعدة حميميم الروسية غرب سوريا", "X-airbase-hmeimim", True),
+    ("أطلقت صواريخ على مطار حميميم الروسي قرب جبلة", "X-airbase-hmeimim", True),
+    ("زار الوفد مدينة سنجار العراقية أمس", "C4024", False),
+]
+
+
+@pytest.mark.parametrize("text,pid,found", OPERATED_OR_ABROAD)
+def test_a_nationality_after_a_base_is_its_operator(text, pid, found):
+    assert (pid in [p for _, p in _ids(text)]) == found, _ids(text)
+
+
+# Words of ordinary phrases that are also small villages' names: no marker.
+ORDINARY_PHRASES = [
+    ("نجحت الصحوات في طرد التنظيم من الأنبار قبل سنوات", "C1549"),  # Iraq's Anbar, not a village of Afrin
+    ("البلاد التي كانت في طليعة مصدري النفط في العالم", "C4826"),  # in the vanguard
+    ("بنى التنظيم مستشفى في قرية صغيرة قرب الرقة", "C1735"),  # a small village
+    ("تضم الغوطة بلدات ومزارع على أطراف دمشق", "C5366"),  # farms
+]
+
+
+@pytest.mark.parametrize("text,pid", ORDINARY_PHRASES)
+def test_a_word_of_an_ordinary_phrase_is_no_village(text, pid):
+    assert pid not in [p for _, p in _ids(text)], _ids(text)
