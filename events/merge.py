@@ -48,7 +48,7 @@ def _absorb(into: Draft, other: Draft, dates: bool = True) -> None:
     if dates and other.dated and not into.dated:
         into.row["event_date"], into.row["time_precision"] = other.row["event_date"], other.row["time_precision"]
         into.dated = True
-    if into.generic and not other.generic or into.row["event_type"] == "killing" and _is_attack(other.row["event_type"]):
+    if into.generic and not other.generic or into.row["event_type"] == "killing" and _names_the_attack(other.row["event_type"]):
         into.row["event_type"], into.generic = other.row["event_type"], other.generic
     names = [n for n in (into.row["actors"] or "").split(";") if n]
     names += [n for n in (other.row["actors"] or "").split(";") if n and n not in names]
@@ -61,6 +61,13 @@ def _is_attack(etype: str) -> bool:
     """Whether deaths reported at the place of this type of event are its toll."""
     t = event_types().get(etype)
     return bool(t and t.attack)
+
+
+def _names_the_attack(etype: str) -> bool:
+    """Whether a report of this type names what deaths told at its place came of (a strike, a blast), so
+    that it types them: not `other` (`قتلت اثنين … أثناء مداهمة`: the raid's deaths are a killing)."""
+    t = event_types().get(etype)
+    return bool(t and t.attack and t.role == "specific")
 
 
 def _same_incident(a: Draft, b: Draft) -> bool:

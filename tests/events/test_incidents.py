@@ -365,3 +365,9 @@ def test_a_campaign_word_alone_is_no_new_incident(text):
 
 def shown_rows(rows):
     return [r for r in rows if not r["background"]]
+
+
+def test_deaths_told_with_a_raid_are_a_killing_not_the_raid():
+    rows = run("قتلت قوات الأمن اثنين من أعضاء الخلية في بلدة طفس يوم أمس.\n"
+               "وقال المتحدث إن القوات داهمت منزلين في بلدة طفس وصادرت أسلحة.")
+    assert shown(rows) == [("killing", "طفس", 2)]
