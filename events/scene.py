@@ -21,6 +21,9 @@ from events.reading import FIRST, LAST, WORD_RUN, Place, Reading, between
 # "B شرقي A": after a place, a direction makes the next place a reference point, not a location.
 _DIRECTIONS = {f"{a} {b}".strip() for a in ("شمال", "جنوب", "شمالي", "جنوبي", "")
                for b in ("", "شرق", "غرب", "شرقي", "غربي")} - {""} | {"شرق", "غرب", "شرقي", "غربي"}
+# "… الواقعة جنوب (العاصمة السورية) دمشق": the place after lies-to-the-south-of is where something else is.
+_LIES = re.compile(r"(?<!\w)[وف]?(?:الواقعه|الواقع|تقع|يقع)\s+(?:الي\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)\w*(?:\s+\w+){0,3}\s*$")
+LIES_REACH = 60  # characters before a place where `الواقعة جنوب` may stand
 # Words that may stand between the places of one list ("A وبلدتي B وC"), also after و.
 _LIST_WORDS = {"و", "في", "من", "مدن", "بلدات", "قري", "مدينه", "بلده", "قريه", "بلدتي", "قريتي", "مدينتي",
                "اطراف", "حي", "احياء", "حيي", "منطقه", "مناطق", "كل", "مخيم", "مخيمات"}
@@ -69,9 +72,16 @@ def _listed_together(doc: Reading, a: Place, b: Place) -> bool:
 
 
 def drop_references(doc: Reading, places: list[Place]) -> list[Place]:
-    """Without the reference points of "B شرقي A" (B lies east of A; the event is at B)."""
-    return [q for i, q in enumerate(places)
-            if not (i and " ".join(re.findall(r"\w+", doc.text[places[i - 1][1]:q[0]])) in _DIRECTIONS)]
+    """Without the reference points of "B شرقي A" (B lies east of A; the event is at B) and of "…،
+    الواقعة جنوب العاصمة دمشق" (where the place the clause speaks of lies)."""
+    return [q for i, q in enumerate(places) if not _is_reference(doc, places[i - 1] if i else None, q)]
+
+
+def _is_reference(doc: Reading, before: Place | None, q: Place) -> bool:
+    """Whether place q, after place `before` (None: the first), is a reference point: `B شرقي A`, `الواقعة جنوب A`."""
+    if before is not None and " ".join(re.findall(r"\w+", doc.text[before[1]:q[0]])) in _DIRECTIONS:
+        return True
+    return bool(_LIES.search(doc.text, max(before[1] if before else 0, q[0] - LIES_REACH), q[0]))
 
 
 def drop_fronts(doc: Reading, places: list[Place]) -> list[Place]:
@@ -173,4 +183,6 @@ def referred_place(doc: Reading, start: int, end: int) -> Place | None:
     kinds = next((_CLASS_KINDS[w] for w in WORD_RUN.findall(doc.text, start, end) if w in _CLASS_KINDS), None)
     if kinds is None:
         return None
-    return next((p for p in reversed(between(doc.places, 0, start)) if p[2].kind in kinds), None)
+    earlier = between(doc.places, 0, start)
+    return next((p for i, p in reversed(list(enumerate(earlier))) if p[2].kind in kinds
+                 and not _is_reference(doc, earlier[i - 1] if i else None, p)), None)

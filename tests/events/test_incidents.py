@@ -371,3 +371,10 @@ def test_deaths_told_with_a_raid_are_a_killing_not_the_raid():
     rows = run("قتلت قوات الأمن اثنين من أعضاء الخلية في بلدة طفس يوم أمس.\n"
                "وقال المتحدث إن القوات داهمت منزلين في بلدة طفس وصادرت أسلحة.")
     assert shown(rows) == [("killing", "طفس", 2)]
+
+
+def test_the_place_a_town_is_said_to_lie_south_of_is_no_scene():
+    rows = run("انفجرت سيارة مفخخة وسط مدينة درعا صباح اليوم.\n"
+               "وأفاد ناشطون بوقوع سلسلة هجمات أخرى في المدينة، الواقعة جنوب العاصمة السورية دمشق.\n"
+               "وقال مصدر إن مسلحين هاجموا قرى إلى الشمال من المدينة.")
+    assert "دمشق" not in [r["location_ar"] for r in rows]
