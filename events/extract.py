@@ -431,7 +431,8 @@ CONTEXT_SENTENCES = 2  # how far back a report's weapon types a later unspecific
 def _weapons_from_context(drafts: list[Draft]) -> list[Draft]:
     """An unspecific strike (`كما استهدف …`, `واستهدفت اليوم أحياء أخرى`) is of the weapon the report
     named just before (`وأغار الطيران على …`): the latest specific strike of its clause or of the previous
-    sentences types it (not of another clause: `… في حين استهدفت الفصائل …` is another actor's)."""
+    sentences types it (not when it is of another clause of the same sentence: `… في حين استهدفت الفصائل …` is
+    another actor's, and so are the reports before it)."""
     for i, d in enumerate(drafts):
         if not d.generic:
             continue
@@ -440,9 +441,8 @@ def _weapons_from_context(drafts: list[Draft]) -> list[Draft]:
             continue  # `قصف فصائل المعارضة`: rebels have no aircraft, the raids before were someone else's
         family = event_types()[d.row["event_type"]].family
         prior = next((k for k in reversed(drafts[:i]) if not k.generic
-                      and (k.sentence < d.sentence or k.clause == d.clause)
                       and d.sentence - k.sentence <= CONTEXT_SENTENCES
                       and event_types()[k.row["event_type"]].family == family), None)
-        if prior is not None:
+        if prior is not None and (prior.sentence < d.sentence or prior.clause == d.clause):
             d.row["event_type"], d.generic = prior.row["event_type"], False
     return drafts

@@ -176,6 +176,16 @@ TYPES = [
     ("دمرت الفصائل دبابة لقوات النظام على أطراف بلدة طفس.", [("clashes", "طفس", None)]),
     # a defection the arrest is about is not the news
     ("داهمت قوات الأمن منازل في بلدة طفس واعتقلت خمسة عناصر بتهمة التورط في عملية الانشقاق.", [("arrest", "طفس", 5)]),
+    # the words of suicide bombings, ambushes, snipers and barrels in their plural and verb forms
+    ("فجر انتحاريون أنفسهم في بلدة طفس صباح اليوم.", [("bombing", "طفس", None)]),
+    ("فجرت امرأة نفسها بحزام ناسف في بلدة طفس.", [("bombing", "طفس", None)]),
+    ("نصبت الفصائل كمينا لرتل من قوات النظام في بلدة طفس.", [("clashes", "طفس", None)]),
+    ("قتل شاب برصاص قناص في مدينة محردة.", [("killing", "محردة", 1)]),
+    ("قوات الأمن تعتقل عشرة شبان في بلدة طفس.", [("arrest", "طفس", 10)]),
+    ("استهدفت قوات النظام بلدة كفرنبل بالبراميل المتفجرة.", [("airstrike", "كفرنبل", None)]),
+    # an unspecific strike after "whereas" is another actor's: neither its sentence's nor earlier raids type it
+    ("أغار الطيران الحربي على بلدة كفرنبل.\nوألقى الطيران المروحي البراميل على بلدة طفس، في حين استهدفت الفصائل مدينة محردة.",
+     [("airstrike", "كفرنبل", None), ("airstrike", "طفس", None), ("shelling", "محردة", None)]),
 ]
 
 
