@@ -198,6 +198,8 @@ def find_counts(toks: list[Token]) -> list[Count]:
         number = next((nouns[s] for s in forms if s in nouns), None)
         if number == 2:
             out.append(Count(2, toks[i].start, toks[i].end, i, i, True))
+        elif number == 1 and forms & _ONE_DEAD:
+            out.append(Count(1, toks[i].start, toks[i].end, i, i, True))  # `سقوط قتيل وعدة جرحى`: one dead
         elif number == 1 and i + 1 < len(toks) and toks[i + 1].text in _ANOTHER:
             out.append(Count(1, toks[i].start, toks[i + 1].end, i, i + 1, True))
             i += 1
@@ -205,6 +207,7 @@ def find_counts(toks: list[Token]) -> list[Count]:
     return _summed(toks, out)
 
 
+_ONE_DEAD = frozenset({"قتيل", "قتيلا", "شهيد", "شهيدا"})  # a singular that is itself one death
 _WOUNDED = frozenset({"مصاب", "مصابا", "مصابين", "مصابون", "جريح", "جريحا", "جرحي"})
 
 

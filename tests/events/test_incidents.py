@@ -249,6 +249,10 @@ COUNTS = [
      [("shelling", "ريف إدلب الجنوبي", 36), ("airstrike", "كفرنبل", 13)]),
     # a toll too large for one incident keeps its phrase but not its number
     ("قتل أكثر من 500 ألف شخص في المعارك في حلب.", [("clashes", "حلب", None)]),
+    # a singular or dual that is itself a death: one, two
+    ("أكد ناشطون سقوط قتيل وعدة جرحى جراء قصف مدفعي على بلدة طفس.", [("shelling", "طفس", 1)]),
+    ("سقط قتيلان جراء قصف مدفعي على بلدة طفس.", [("shelling", "طفس", 2)]),
+    ("ارتقى شهيد جراء قصف على بلدة طفس.", [("shelling", "طفس", 1)]),
 ]
 
 
