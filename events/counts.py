@@ -12,26 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from arabic.clitics import loose_forms, stems, strip_article
+from arabic.numbers import number_word
 from arabic.tokens import Token
 from events.lexicon import person_nouns
 
-UNITS = {  # number words 1-10, also used for durations in events.dates
-    "واحد": 1, "احد": 1, "احدي": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "اثنا": 2, "اثني": 2,
-    "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6,
-    "سبع": 7, "سبعه": 7, "ثمان": 8, "ثماني": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9,
-    "عشر": 10, "عشره": 10,
-}
-_TENS = {
-    "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
-    "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
-    "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90,
-}
-_HUNDREDS = {"ميه": 100, "مايه": 100, "ميتان": 200, "ميتين": 200, "مايتان": 200, "مايتين": 200,
-             "ميتي": 200, "مايتا": 200, "مايتي": 200}  # the last three: before a noun (مائتا جندي); not
-# ميتا, which is also "dead" (عثر عليه ميتا)
-_HUNDREDS.update({u + h: v * 100 for u, v in UNITS.items() if 3 <= v <= 9 for h in ("ميه", "مايه")})
-_SCALES = {"الف": 1000, "الفا": 1000, "الاف": 1000, "الفان": 2000, "الفين": 2000,
-           "مليون": 1_000_000, "ملايين": 1_000_000}
 _VAGUE = [("عشرات",), ("ميات",), ("الاف",), ("الوف",), ("اعداد", "كبيره"), ("اعدادا", "كبيره"),
           ("اعداد", "ضخمه"), ("اعدادا", "ضخمه"), ("عدد", "كبير"), ("عددا", "كبيرا"), ("عدد", "من"),
           ("عددا", "من"), ("العديد",), ("عده",), ("مجموعه", "من"), ("بعض",), ("دفعه",)]
@@ -67,15 +51,6 @@ def _forms(word: str) -> frozenset[str]:
     return stems(word) | {word}
 
 
-@lru_cache(maxsize=1 << 16)
-def _number_word(word: str) -> tuple[str, int] | None:
-    for s in _forms(word):
-        for cls, table in (("unit", UNITS), ("ten", _TENS), ("hundred", _HUNDREDS), ("scale", _SCALES)):
-            if s in table:
-                return cls, table[s]
-    return None
-
-
 def _parse_number(toks: list[Token], i: int) -> tuple[int, int] | None:
     """The value of the number starting at token i and the index of its last token."""
     t = toks[i].text
@@ -84,15 +59,15 @@ def _parse_number(toks: list[Token], i: int) -> tuple[int, int] | None:
         if number is None:
             return None
         last = i
-        if i + 1 < len(toks) and (w := _number_word(toks[i + 1].text)) and w[0] == "scale":
+        if i + 1 < len(toks) and (w := number_word(toks[i + 1].text)) and w[0] == "scale":
             number, last = number * w[1], i + 1
         return round(number), last
-    first = _number_word(t)
+    first = number_word(t)
     if first is None or first[0] == "scale" and t in ("الاف", "الوف", "ملايين"):
         return None
     total, cur, last, j = 0, 0, i, i
     while j < len(toks):
-        w = _number_word(toks[j].text)
+        w = number_word(toks[j].text)
         if w is None:
             break
         cls, v = w
@@ -159,7 +134,7 @@ def _may_start(word: str) -> bool:
     """Whether an amount can start at a token spelled `word` (a digit, number word, vague amount or
     people noun); most words cannot, and skipping them keeps the scan cheap."""
     forms = _forms(word)
-    return word[0].isdigit() or _number_word(word) is not None or not forms.isdisjoint(_VAGUE_BY_HEAD) \
+    return word[0].isdigit() or number_word(word) is not None or not forms.isdisjoint(_VAGUE_BY_HEAD) \
         or not forms.isdisjoint(person_nouns())
 
 

@@ -174,13 +174,35 @@ def unqualified(name: str) -> str | None:
     return " ".join(core)
 
 
+# A bare name this common as an ordinary word (wordfreq Zipf; one word, several words) stays unsaid:
+# `أربعة كبيرة` is not `أربعة` (four), `عبد السلام غربي` not a man's name.
+BARE_MAX_ZIPF = (4.0, 5.0)
+
+
 def add_unqualified_names(communities: list[dict], rows: list[dict]) -> None:
     """Give each qualified community its bare name as a variant (news writes `الباغوز` for OCHA's
-    `الباغوز فوقاني`), unless some place is already called that: then the bare name is that place's."""
+    `الباغوز فوقاني`), unless some place is already called that (then the bare name is that place's),
+    or it is a number, a place abroad (`فلسطين الشرقية`) or a common word."""
     taken = {strip_articles(k) for r in rows for n in r["variants"] for k in keys(n)}
     for c in communities:
-        bare = [b for n in c["variants"] if (b := unqualified(n)) and strip_articles(key(b)) not in taken]
+        bare = [b for n in c["variants"] if (b := unqualified(n)) and strip_articles(key(b)) not in taken
+                and _sayable(b)]
         c["variants"] = _unique([*c["variants"], *bare])
+
+
+def _sayable(name: str) -> bool:
+    """Whether a bare name is safe to look up: no number word, no place abroad, not a common word."""
+    from wordfreq import zipf_frequency
+
+    from arabic.numbers import number_word
+    from gazetteer.foreign import foreign_keys
+
+    k = key(name)
+    if _is_latin(name):
+        return True
+    if any(number_word(w) for w in k.split()) or k in foreign_keys() or strip_articles(k) in foreign_keys():
+        return False
+    return zipf_frequency(name, "ar") < BARE_MAX_ZIPF[" " in k]  # as written: wordfreq knows `فاطمة`, not `فاطمه`
 
 
 def read_name_fixes(path: Path = NAME_FIXES) -> dict[str, tuple[str, str]]:

@@ -225,9 +225,11 @@ def _known(i: int, known: dict[int, tuple[int, int, str, int, bool]], cue, out: 
     at token i, at its town's point: when the article names that town (or names it right after), and, for a
     risky name (`القصور`, a common word or another town's name too), only with a cue word before it (`حي`,
     `منطقة`) or next to a neighbourhood in a list, before it or after it (`القصور والعرضي`: two quarters
-    of one town side by side name each other's town)."""
+    of one town side by side name each other's town). Never after a cue of another kind (`قرية X`)."""
     off, last, kind, town, risky = known[i]
-    after = _anchor_after(last, words, at, idx)
+    if cue is not None and off == 0 and not {"neighbourhood", "landmark", "region"} & set(cue.kinds):
+        return None  # `قرية الأربعين`: the text calls it a village, not the quarter of that name
+    after = _anchor_after(last, words, at, idx, towns_only=True)  # `في ريف حماة` is not the town
     if town not in town_rows and not (after and after[1] == town):
         return None
     if risky:

@@ -23,6 +23,7 @@ import numpy as np
 
 from arabic.clitics import readings
 from arabic.normalize import name_key
+from arabic.numbers import number_word
 from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS, Candidate
 from gazetteer.index import NameIndex
@@ -61,7 +62,8 @@ class SpanFeatures(NamedTuple):
     gov_part: str | None = None  # compass part of that region (`X بريف حماة الشمالي`)
     gov_after_fit: bool = False  # one of the span's places lies in that governorate
     in_list: bool = False  # member of an enumeration with a confident place, or after a plural cue
-    vetoed: str = ""  # "person", "expression", "cue word", "function word", "tanween", "partial name", "abroad"
+    vetoed: str = ""  # "person", "expression", "cue word", "function word", "number", "tanween", "partial name",
+    # "abroad", "common noun", "adjective", "verb", "organisation"
     foreign: bool = False  # also the name of a place abroad: needs a cue or a governorate beside it
 
 
@@ -292,6 +294,7 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     - a definite word after `عدد`/`أعداد` (`عدد العالقين`) is the noun counted, not a place;
     - a common definite word after a cue of areas (`مناطق الصراع`, `منطقة الاشتباك`) is the noun of the
       phrase, not a minor place's name;
+    - a number word without the article (`أربعين`) counts, unless a singular cue of its kind names it;
     - a word written with tanween (`دوماً`) is an adverb or an indefinite noun, never a name;
     - after a generic head word (`خربة المليحة`, `زور الحيصة`, `باب السباع`) the span is the tail of a
       longer name the gazetteer lacks, not the place of the short name;
@@ -307,6 +310,8 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
             return "function word"
         if flags & _COMPASS and not (cue and not cue.plural and cue_kind and "region" not in cue.kinds):
             return "function word"
+        if not c.key.startswith("ال") and number_word(c.key) and not (cue and not cue.plural and cue_kind):
+            return "number"  # `أكثر من أربعين شخصا`: forty, not the village `الأربعين`
         if c.first in tanween:
             return "tanween"
         if flags & _DUAL:

@@ -76,6 +76,18 @@ def test_a_qualified_community_name_and_its_bare_form(name, bare):
     assert build.unqualified(name) == bare
 
 
+@pytest.mark.parametrize("name, sayable", [
+    ("الباغوز", True),
+    ("أربعة", False),  # four (OCHA أربعة كبيرة / صغيرة)
+    ("فلسطين", False),  # abroad (OCHA فلسطين الشرقية)
+    ("عبد السلام", False),  # a man's name, far too common
+])
+def test_a_bare_name_that_is_a_number_abroad_or_a_common_word_is_not_added(name, sayable):
+    from gazetteer import build
+
+    assert build._sayable(name) == sayable
+
+
 def test_the_bare_name_goes_to_the_twins_unless_a_place_is_called_that():
     from gazetteer import build
 

@@ -147,6 +147,9 @@ COMMON_NOUNS = [
     ("وصل المفتشون إلى بلدة دوما صباح اليوم", "C2338", True),  # Douma near Damascus, not a village of Hama
     ("تقدمت القوات في منطقة اللجاة شمال شرق درعا", "X-region-lajat", True),
     ("اعتقلت دورية عشرة شبان في بلدة الشجرة غرب درعا", "C6021", True),
+    ("قتل أكثر من أربعين شخصا في حلب أمس", "C3462", False),  # forty, not the village الأربعين
+    ("سقطت قذائف على قرية الأربعين في ريف حماة", "C3462", True),  # a village, not Hama's quarter of that name
+    ("سقطت قذائف على حي الأربعين في مدينة حماة", "C2987-nb-e0b08dea", True),
 ]
 
 
