@@ -203,7 +203,7 @@ async def run(url: str, pid: int, args: argparse.Namespace) -> None:
 
 
 def report(alone: Phase, drift: list[float], after_one: int, loads: list[Phase]) -> None:
-    print(f"the analyst alone, sum of the step medians per round (the machine's drift): "
+    print("the analyst alone, sum of the step medians per round (the machine's drift): "
           + ", ".join(f"{x:.2f} s" for x in drift))
     n = loads[0].sessions
     head = f"{'step':<17} {'alone':>15}" + "".join(f" {f'{p.name} ({n})':>24}" for p in loads)

@@ -51,11 +51,9 @@ import pyarrow.parquet as pq
 
 from events import dataset
 from events.plausible import clean_table
-from events.tables import (  # noqa: F401 - the store's public names, as before the formats had a module
-    ARTICLE_SCHEMA,
+from events.tables import (  # noqa: F401 - also the store's public names (FORMATS, events_table...)
     FORMATS,
     articles_table,
-    csv_safe,
     events_table,
     format_of,
     read_articles_file,

@@ -69,7 +69,7 @@ def test_a_kill_at_every_step_of_a_commit_leaves_a_store_that_opens_and_a_re_run
             build([inputs], out)
             os._exit(0)
         _, status = os.waitpid(pid, 0)
-        stored = stored_docs(out)  # whatever the moment of the kill, the store opens and is consistent
+        stored_docs(out)  # whatever the moment of the kill, the store opens and is consistent
         assert not list(tmp_path.glob(".*.tmp"))
         if os.waitstatus_to_exitcode(status) == 0:
             break  # k passed the last file operation: the whole commit was tried
