@@ -16,7 +16,6 @@ import events.pipeline as pipeline
 from events.pipeline import build
 from events.schema import COLUMNS, EVENT_SCHEMA, NUMERIC_COLUMNS
 from events.store import (
-    ARTICLE_SCHEMA,
     MANIFEST,
     copy_store,
     events_table,
@@ -29,6 +28,7 @@ from events.store import (
     write_articles,
     write_events,
 )
+from events.tables import ARTICLE_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = {
