@@ -28,6 +28,7 @@ from gazetteer.scan import CUE, FACILITY, KNOWN, having
 
 TOWN_KINDS = frozenset({"city", "town"})
 SITE_KINDS = frozenset({"neighbourhood", "landmark", "airbase", "crossing", "camp"})
+LIST_SIBLING_WORDS = 3  # a village at most this many words before a phrase joined to it by و is its list sibling
 NEAR_TOWN_KM = 15.0  # a curated neighbourhood this close to the anchor town is that town's
 NAME_MAX_ZIPF = 3.5  # a word without the article names something only when it is this rare
 _PUNCT_STOP = set(".:؛;!?؟()[]\"«»“”")
@@ -366,16 +367,20 @@ def _flat_km(lat: float, lon: float, ref_lat: float, ref_lon: float) -> float:
     return 6371.0 * math.hypot(dlat, dlon)
 
 
-def _anchor_before(i: int, places: list[tuple[int, int, bool]], sentence_of: list[int]) -> int | None:
+def _anchor_before(i: int, places: list[tuple[int, int, bool]], sentence_of: list[int],
+                   listed: bool = False) -> int | None:
     """The town a phrase at token i lies in when the phrase names none: the nearest town (or village)
     named before it in its sentence, else the first town named after it in its sentence, else the town
     the article names most (first named on a tie), not merely the last one named somewhere before.
-    `places`: (first token, row, a town rather than a village), in text order."""
+    `places`: (first token, row, a town rather than a village), in text order. `listed`: the phrase is
+    joined by و to what precedes it; a village just before it is then a sibling of the list (`تل ملح
+    والجبين ومدرسة الضهرة`), not its town: none is guessed (None)."""
     sent = sentence_of[i]
     same = [(k, r, t) for k, r, t in places if sentence_of[k] == sent]
-    before = [r for k, r, _ in same if k < i]
+    before = [(k, r, t) for k, r, t in same if k < i]
     if before:
-        return before[-1]
+        k, r, town = before[-1]
+        return None if listed and not town and k >= i - LIST_SIBLING_WORDS else r
     after = [r for k, r, t in same if k > i and t]
     if after:
         return after[0]
@@ -486,7 +491,7 @@ def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Sc
                 idx.kind[at[k].row] in ("village",) for k in range(i + 1, last + 1) if k in at):
             return []
     after = _anchor_after(last, words, at, idx)
-    anchor = after[1] if after else _anchor_before(i, places, sentence_of)
+    anchor = after[1] if after else _anchor_before(i, places, sentence_of, listed=off > 0 and tok.text.startswith("و"))
     if anchor is None or anchor < 0:
         return []
     start = tok.start + off

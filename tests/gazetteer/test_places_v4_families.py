@@ -181,3 +181,14 @@ ORDINARY_PHRASES = [
 @pytest.mark.parametrize("text,pid", ORDINARY_PHRASES)
 def test_a_word_of_an_ordinary_phrase_is_no_village(text, pid):
     assert pid not in [p for _, p in _ids(text)], _ids(text)
+
+
+# A site joined by و right after a village is the village's sibling in a list, not a building in it: its
+# town is not guessed. After a town it is that town's (`مدينة كفرنبل ومشفى الأمل`).
+@pytest.mark.parametrize("text,anchored", [
+    ("استعادت القوات قريتي تل ملح والجبين ومدرسة الحي", None),
+    ("قصفت الطائرات مدينة كفرنبل ومشفى الأمل صباح اليوم", "C4068"),
+])
+def test_a_site_listed_after_a_village_is_not_put_in_it(text, anchored):
+    sites = [pid for _, pid in _ids(text) if "-lm-" in pid]
+    assert [anchor_of(pid) for pid in sites] == ([anchored] if anchored else []), _ids(text)
