@@ -103,7 +103,8 @@ def _refines(k: Draft, d: Draft, alone: bool) -> bool:
 def merge(drafts: list[Draft]) -> list[Draft]:
     """One event per incident and place: repeated reports are folded into the first one, a report
     at a town right after one at its countryside locates it (so does a report at a quarter or site of
-    a town where the incident was told before), and a placeless follow-up completes
+    a town where the incident was told before, and the only report of a sentence shortly after a lead
+    that named no place: `قتل 12 مدنيا في قصف استهدف قرية …` then `… قرية هداج في ريف الحسكة`), and a placeless follow-up completes
     the report of the same kind just before it (unless it contradicts its count: another figure).
     `drafts` come in sentence order; lookups are indexed, so long texts stay linear."""
     per_sentence: dict[int, int] = {}
@@ -125,10 +126,13 @@ def merge(drafts: list[Draft]) -> list[Draft]:
         wider = next((k for k in by_sentence.get(d.sentence - 1, ())
                       if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None) or \
             next((k for k in by_place.get(anchor_of(d.row["place_id"]) or "", ())
-                  if _same_incident(k, d) and not _other_figures(k, d)), None)
+                  if _same_incident(k, d) and not _other_figures(k, d)), None) or \
+            next((k for k in by_place.get(None, ()) if d.row["place_id"] is not None and per_sentence[d.sentence] == 1
+                  and 0 < d.sentence - k.sentence <= NUMBER_REACH and _same_incident(k, d)
+                  and not _other_figures(k, d)), None)
         if same is not None:
             _absorb(same, d)
-        elif wider is not None:  # the incident told at a town, then at a place in it: one event, at the latter
+        elif wider is not None:  # the incident told at a town (or nowhere), then at a place in it: one event, there
             _absorb(wider, d)
             by_place[wider.row["place_id"]].remove(wider)
             wider.row.update({f: d.row[f] for f in (*PLACE_FIELDS, "explain")})

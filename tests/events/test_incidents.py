@@ -392,3 +392,14 @@ def test_the_place_a_town_is_said_to_lie_south_of_is_no_scene():
                "وأفاد ناشطون بوقوع سلسلة هجمات أخرى في المدينة، الواقعة جنوب العاصمة السورية دمشق.\n"
                "وقال مصدر إن مسلحين هاجموا قرى إلى الشمال من المدينة.")
     assert "دمشق" not in [r["location_ar"] for r in rows]
+
+
+def test_a_lead_that_names_no_place_is_located_by_the_next_report_of_it():
+    rows = run("قتل 12 مدنيا على الأقل في قصف جوي استهدف قرية يسيطر عليها التنظيم شرقي البلاد.\n"
+               "وقال المرصد إن الغارة استهدفت قرية في ريف إدلب الجنوبي ما أدى لمقتل 12 مدنيا.")
+    assert shown(rows) == [("airstrike", "ريف إدلب الجنوبي", 12)]
+
+
+def test_a_total_since_its_outbreak_is_background():
+    rows = run("أغار الطيران على بلدة طفس.\nوتشهد البلاد نزاعا تسبب منذ اندلاعه بمقتل أكثر من 350 ألف شخص.")
+    assert shown(rows) == [("airstrike", "طفس", None)]
