@@ -85,6 +85,8 @@ _WORDS = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
 _PART_DAY = {"اواخر": 25, "نهايه": 25, "اخر": 25, "اواسط": 15, "منتصف": 15, "اوايل": 5, "مطلع": 5, "بدايه": 5, "اول": 5}
 _SINCE = re.compile(r"(?:منذ|حتي|لغايه)\s+(?:\S+\s+){0,3}$")
+# `المعارك المستمرة منذ 19 نيسان`, `معركته المستمرة منذ أيام`: when a going-on began, not what a clause tells
+_ONGOING = re.compile(r"(?<!\w)(?:ال)?(?:مستمره?|متواصله?|دايره?)\s+(?:منذ\s+(?:\S+\s+){0,3})?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ class DateHit:
     precision: int
     since: bool = False
     explicit: bool = True
+    ongoing: bool = False  # the start of a going-on the clause speaks of (`المستمرة منذ`): no date of its own
 
 
 def _month_day(year: int, month: int, day: int) -> dt.date | None:
@@ -217,9 +220,11 @@ def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
             resolved = _resolve(kind, m, published)
             if resolved is None:
                 continue
-            since = bool(_SINCE.search(text[max(0, m.start() - 40):m.start()])) and kind != "days_ago"
+            before = text[max(0, m.start() - 40):m.start()]
+            ongoing = bool(_ONGOING.search(before))
+            since = bool(_SINCE.search(before)) and kind != "days_ago" or ongoing
             explicit = kind in ("dmy", "my", "ymd", "dmy_num", "year")
-            found.append(DateHit(m.start(), m.end(), resolved[0], resolved[1], since, explicit))
+            found.append(DateHit(m.start(), m.end(), resolved[0], resolved[1], since, explicit, ongoing))
             taken.append((m.start(), m.end()))
     return sorted(found, key=lambda h: h.start)
 

@@ -307,7 +307,7 @@ def _clause_drafts(doc: Reading, sent: _Sentence, cs: int, ce: int, anchor: tupl
         how = "the place the class word refers to, for" if referred else "the last place named before" if before \
             else anchor[1] if anchor else ""
         scopes = [([fallback] if fallback else [], cs, ce)]
-    background = bool(between(doc.background_cues, cs, ce))
+    background = bool(between(doc.background_cues, cs, ce)) or _running_since(doc, between(doc.dates, cs, ce) or sent.dates)
     # `هذه الغارات … استهدفت سقبا`: the weapon named in passing types an unspecific cue or a death toll
     weapon = _event_type([t for t in between(doc.triggers, cs, ce) if t.first in doc.referring])
     drafts: list[Draft] = []
@@ -357,6 +357,17 @@ def _clause_drafts(doc: Reading, sent: _Sentence, cs: int, ce: int, anchor: tupl
             row["explain"] = _explain(doc, p, how, own, near, context)
             drafts.append(Draft(row, sent.index, weight, dated, vague, anaphoric, cs, borrowed=not places))
     return drafts
+
+
+RUNNING_DAYS = 2  # `منذ الأحد` this many days or more before publication: a running total, not the day's news
+
+
+def _running_since(doc: Reading, dates: list[DateHit]) -> bool:
+    """Whether a clause's dates (its own, else its sentence's) are only a day well before publication it
+    runs from (`ومنذ الأحد، أدت الغارات إلى مقتل أكثر من 50 مدنيا`, `تتعرض إدلب منذ يونيو لقصف متكرر`):
+    what it tells has run since then, a total or a going-on, not the day's news."""
+    return bool(dates) and doc.pub is not None and all(
+        d.since and not d.ongoing and (doc.pub - d.date).days >= RUNNING_DAYS for d in dates)
 
 
 def _outcome_after(doc: Reading, sent: _Sentence, ce: int) -> bool:

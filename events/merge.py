@@ -74,6 +74,8 @@ def _same_incident(a: Draft, b: Draft) -> bool:
     """Same kind of incident (an unspecific "shelling" may be the airstrike another report names;
     fleeing the ranks is defecting; deaths at the place of an attack are its toll) and dates that do
     not contradict each other."""
+    if a.row["background"] != b.row["background"]:
+        return False  # a total or a going-on told as history is never the day's incident
     ta, tb = a.row["event_type"], b.row["event_type"]
     if ta != tb and not (a.family == b.family and (a.generic or b.generic or a.family == "defection")) and \
             not ("killing" in (ta, tb) and (_is_attack(ta) or _is_attack(tb))):

@@ -403,3 +403,17 @@ def test_a_lead_that_names_no_place_is_located_by_the_next_report_of_it():
 def test_a_total_since_its_outbreak_is_background():
     rows = run("أغار الطيران على بلدة طفس.\nوتشهد البلاد نزاعا تسبب منذ اندلاعه بمقتل أكثر من 350 ألف شخص.")
     assert shown(rows) == [("airstrike", "طفس", None)]
+
+
+def test_what_has_run_since_a_day_well_before_is_background():
+    # published on Thursday 12 March 2020: "since Sunday" runs over days, a total
+    rows = run("أغار الطيران على بلدة كفرنبل صباح اليوم.\n"
+               "ومنذ الأحد، أدت الغارات على بلدة طفس إلى مقتل أكثر من 50 مدنيا.")
+    assert shown(rows) == [("airstrike", "كفرنبل", None)]
+    assert [(r["location_ar"], r["count"], r["background"]) for r in rows][1:] == [("طفس", 50, True)]
+
+
+def test_deaths_in_a_battle_going_on_since_a_day_are_the_days_news():
+    rows = run("قتل 19 جنديا في المعارك المستمرة منذ 19 شباط للسيطرة على بلدة طفس.")
+    assert shown(rows) == [("clashes", "طفس", 19)]
+    assert rows[0]["event_date"] == "2020-03-12"  # the report's day, not the battle's first
