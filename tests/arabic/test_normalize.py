@@ -1,8 +1,10 @@
 """Arabic normalisation: what it folds, what it removes, and that offsets lead back to the original."""
+import re
+
 import pytest
 from hypothesis import given, strategies as st
 
-from arabic.normalize import _ONE_TO_ONE, name_key, normalize
+from arabic.normalize import _DROP, _DROP_RULES, _ONE_TO_ONE, name_key, normalize
 
 CASES = [
     # (original, normalised): one behaviour per row
@@ -72,3 +74,8 @@ def test_offsets_of_a_text_longer_than_the_precomputed_ones():
     start = n.text.rindex("كفرنبل")
     s, e = n.span(start, start + len("كفرنبل"))
     assert original[s:e] == "كفرنـ.ـبل" and len(n.index) == len(n.text)
+
+
+@given(st.text(st.sampled_from(list("بحل ـ.,،*_ًٌa1\u200f"))))
+def test_the_lookahead_of_first_characters_changes_no_match(text):
+    assert [m.span() for m in _DROP.finditer(text)] == [m.span() for m in re.finditer(_DROP_RULES, text)]
