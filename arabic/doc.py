@@ -51,6 +51,12 @@ class Doc:
         return tokenize(self.norm.text)
 
     @cached_property
+    def starts(self) -> list[int]:
+        """Where each token starts: what `tok_index` and `tok_at` bisect (in C, where a key function
+        would be called at every step)."""
+        return [t.start for t in self.tokens]
+
+    @cached_property
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.norm.text)
 
@@ -76,12 +82,12 @@ class Doc:
 
     def tok_index(self, char: int) -> int:
         """Index of the first token that starts at or after normalised offset `char`."""
-        return bisect_left(self.tokens, char, key=_start)
+        return bisect_left(self.starts, char)
 
     def tok_at(self, char: int) -> int:
         """Index of the token that holds normalised offset `char` (a name after its clitic, `لدمشق`,
         is in the token that starts with the clitic)."""
-        return bisect_right(self.tokens, char, key=_start) - 1
+        return bisect_right(self.starts, char) - 1
 
     def orig(self, start: int, end: int) -> tuple[int, int]:
         """A non-empty normalised span -> the span of the original text it came from."""
@@ -90,10 +96,6 @@ class Doc:
     def to_norm(self, offset: int) -> int:
         """An original offset -> the offset of the same character (or the next kept one) in the normalised text."""
         return bisect_left(self.norm.index, offset)
-
-
-def _start(t: Token) -> int:
-    return t.start
 
 
 def analyse(text: str) -> Doc:

@@ -23,7 +23,6 @@ _ONE_TO_ONE = {
 }
 _ONE_TO_ONE.update({chr(0x0660 + i): str(i) for i in range(10)})  # Arabic-Indic digits
 _ONE_TO_ONE.update({chr(0x06F0 + i): str(i) for i in range(10)})  # Persian digits
-_TABLE = str.maketrans(_ONE_TO_ONE)
 
 _DIACRITICS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
 _TATWEEL = "\u0640"
@@ -32,13 +31,17 @@ _LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
 # Dots and commas wedged into a word next to a tatweel to break it (`خسـ.ائر`, `قتـ.لا`). Without a
 # tatweel a dot or comma between letters is real punctuation missing its space (`إدلب،حلب`).
 _BREAKERS = re.escape(".,،*_")
-_DROP = re.compile(
-    rf"[{_DIACRITICS}{_TATWEEL}{_INVISIBLE}]"
+_DROP_RULES = (
+    rf"[{_DIACRITICS}{_TATWEEL}{_INVISIBLE}]+"
     rf"|(?<={_TATWEEL})[{_BREAKERS}]+(?=[{_TATWEEL}{_DIACRITICS}]*[{_LETTER}])"
     rf"|(?<=[{_LETTER}{_DIACRITICS}])[{_BREAKERS}]+(?={_TATWEEL})"
 )
+# The lookahead first names every character a match starts with: the regex engine then passes over the
+# other characters quickly instead of trying each alternative at every one (3x faster on news text).
+_DROP = re.compile(rf"(?=[{_DIACRITICS}{_TATWEEL}{_INVISIBLE}{_BREAKERS}])(?:{_DROP_RULES})")
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]")
 _SPACES = re.compile(r"\s+")
+_IDENTITY = array("i", range(1 << 16))  # offsets 0, 1, 2 ...: sliced (a copy of memory) for any text up to 64K
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +59,10 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Normalise `text` for matching; idempotent, and every output char maps to an input char."""
-    pieces: list[str] = []
-    index: array | range = array("i")
     if _PRESENTATION.search(text):
         # Presentation forms (e.g. the ligature ﻻ) decompose into several letters: map each back.
+        pieces: list[str] = []
+        index = array("i")
         for i, ch in enumerate(text):
             if _PRESENTATION.match(ch):
                 ch = unicodedata.normalize("NFKC", ch)
@@ -68,18 +71,29 @@ def normalize(text: str) -> Normalized:
         expanded = "".join(pieces)
     else:
         expanded = text
-        index = range(len(text))
-    translated = expanded.translate(_TABLE)
+        index = _IDENTITY[:len(text)] if len(text) <= len(_IDENTITY) else array("i", range(len(text)))
+    translated = _one_to_one(expanded)
     out: list[str] = []
     out_index = array("i")
     pos = 0
     for m in _DROP.finditer(translated):
-        out.append(translated[pos:m.start()])
-        out_index.extend(index[pos:m.start()])
-        pos = m.end()
+        start, end = m.span()
+        out.append(translated[pos:start])
+        out_index.extend(index[pos:start])
+        pos = end
     out.append(translated[pos:])
     out_index.extend(index[pos:])
     return Normalized("".join(out), text, out_index)
+
+
+def _one_to_one(text: str) -> str:
+    """`text` with the _ONE_TO_ONE replacements: one str.replace a character present, many times faster than
+    str.translate, which looks every character of non-ASCII text up in a dict. The same as one
+    translation because no replacement is itself replaced (tests/arabic/test_normalize.py)."""
+    for old, new in _ONE_TO_ONE.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def name_key(name: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,6 +20,7 @@ from arabic.tokens import Token
 # regex engine skip to the next stop character instead of trying a match at every position.
 _STOPS = re.compile(r"[.!?؟؛;][.!?؟؛;]*(?=\s|$)")
 _RUN = re.compile(r"\w+")
+_end = itemgetter(1)  # a Token's end
 DATA = Path(__file__).parent / "data"
 
 
@@ -65,9 +67,18 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def sentence_of_tokens(tokens: list[Token], sentences: list[Sentence]) -> list[int]:
-    """For each token, the number of the sentence it lies in (or the next one, between sentences)."""
-    ends = [s.end for s in sentences]
-    return [bisect_left(ends, t.end) for t in tokens]
+    """For each token, the number of the sentence it lies in (or the next one, between sentences): the
+    first sentence ending at or after the token's end. Work a sentence, not a token: sentence k gets
+    the tokens ending after sentence k - 1 and up to its own end."""
+    ends = list(map(_end, tokens))
+    out: list[int] = []
+    lo = 0
+    for k, sentence in enumerate(sentences):
+        hi = bisect_right(ends, sentence.end, lo)
+        out += [k] * (hi - lo)
+        lo = hi
+    out += [len(sentences)] * (len(tokens) - lo)
+    return out
 
 
 @cache

@@ -6,9 +6,11 @@ thousands separators, `25,4`), and `%`. Offsets index the normalised text.
 from __future__ import annotations
 
 import re
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 _WORD = re.compile(r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]+|[A-Za-z]+|\d+(?:[.,]\d+)*|%")
+_SPLIT = re.compile(f"({_WORD.pattern})")  # gap, word, gap, word, ..., gap
 
 
 class Token(NamedTuple):
@@ -20,9 +22,14 @@ class Token(NamedTuple):
 
 
 def tokenize(text: str) -> list[Token]:
-    """The words of a normalised text, in order."""
-    make = Token._make  # a third faster than Token(...): this runs over every article
-    return [make((m.start(), m.end(), m.group())) for m in _WORD.finditer(text)]
+    """The words of a normalised text, in order.
+
+    Runs over every article, so no Python code runs per word: the regex splits the text into gaps
+    and words, the running sum of their lengths gives the words' offsets, and the tuples are made
+    in C (as `Token._make` does, without its call per word)."""
+    parts = _SPLIT.split(text)
+    bounds = list(accumulate(map(len, parts)))  # bounds[2k] is where word k starts, bounds[2k + 1] where it ends
+    return list(map(tuple.__new__, repeat(Token), zip(bounds[0::2], bounds[1::2], parts[1::2])))
 
 
 def gap_is_space(text: str, end: int, start: int) -> bool:

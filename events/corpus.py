@@ -99,7 +99,7 @@ def article_id(text: str | Doc) -> str:
     """Hash of the normalised text with whitespace collapsed: the same article re-scraped or
     re-encoded gets the same id."""
     ntext = text.ntext if isinstance(text, Doc) else analyse(text).ntext
-    key = _SPACE.sub(" ", ntext).strip()
+    key = " ".join(ntext.split())  # str.split's whitespace is the regex's \s
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 

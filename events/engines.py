@@ -46,10 +46,10 @@ class Part:
 def run_part(units: list[Unit], stored, max_bytes: int) -> Part:
     """Read, geoparse, extract and convert one partition (runs on a worker). `stored`: the ids already
     in the store, skipped."""
-    from events.pipeline import _process, stored_rows
+    from events.pipeline import _process, stored_rows, to_tables
 
     rejects: list[Reject] = []
-    evs, arts, new = [], [], []
+    rows, new = [], []
     ids: set[str] = set()
     read = stored_n = 0
     for unit in units:
@@ -65,14 +65,12 @@ def run_part(units: list[Unit], stored, max_bytes: int) -> Part:
         if article.article_id in ids:
             continue  # a copy of an article of this partition: a duplicate (judged by the caller), no rows
         ids.add(article.article_id)
-        ev, art, notes = stored_rows(article, *_process(article)[1:])
+        events, record, notes = stored_rows(article, *_process(article)[1:])
         own += notes
-        if art is not None:
-            evs.append(ev)
-            arts.append(art)
+        if record is not None:
+            rows.append((article, events, record, own))
     # one chunk a column: cheaper to send back and to merge than a chunk an article
-    return Part(pa.concat_tables([events_table([]), *evs]).combine_chunks(),
-                pa.concat_tables([articles_table([]), *arts]).combine_chunks(), rejects, new, read, stored_n)
+    return Part(*to_tables(rows), rejects, new, read, stored_n)
 
 
 def failed_part(units: list[Unit], reason: str) -> Part:

@@ -1,8 +1,10 @@
 """Arabic normalisation: what it folds, what it removes, and that offsets lead back to the original."""
+import re
+
 import pytest
 from hypothesis import given, strategies as st
 
-from arabic.normalize import name_key, normalize
+from arabic.normalize import _DROP, _DROP_RULES, _ONE_TO_ONE, name_key, normalize
 
 CASES = [
     # (original, normalised): one behaviour per row
@@ -56,3 +58,24 @@ def test_idempotent_and_offsets_valid_for_any_text(text):
     assert len(n.index) == len(n.text)
     assert all(0 <= i < len(text) for i in n.index)
     assert list(n.index) == sorted(n.index)
+
+
+def test_the_one_to_one_replacements_are_one_translation():
+    # normalize replaces them one after the other: that is one translation only while no
+    # replacement is itself a character to replace
+    assert not set(_ONE_TO_ONE.values()) & set(_ONE_TO_ONE)
+    mixed = "".join(_ONE_TO_ONE) + " حلب"
+    assert normalize(mixed).text == mixed.translate(str.maketrans(_ONE_TO_ONE))
+
+
+def test_offsets_of_a_text_longer_than_the_precomputed_ones():
+    original = "قصف على بلدة كفرنـ.ـبل " * 5000  # 115,000 characters
+    n = normalize(original)
+    start = n.text.rindex("كفرنبل")
+    s, e = n.span(start, start + len("كفرنبل"))
+    assert original[s:e] == "كفرنـ.ـبل" and len(n.index) == len(n.text)
+
+
+@given(st.text(st.sampled_from(list("بحل ـ.,،*_ًٌa1\u200f"))))
+def test_the_lookahead_of_first_characters_changes_no_match(text):
+    assert [m.span() for m in _DROP.finditer(text)] == [m.span() for m in re.finditer(_DROP_RULES, text)]

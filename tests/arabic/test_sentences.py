@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arabic.sentences import Sentence, split_sentences
+from arabic.sentences import Sentence, sentence_of_tokens, split_sentences
+from arabic.tokens import tokenize
 
 _STOP_RUN = re.compile(r"[.!?؟؛;]+(?=\s|$)")
 
@@ -40,3 +42,11 @@ def test_sentences_of_a_text_with_paragraphs():
 def test_split_equals_the_per_line_definition(pieces):
     text = "".join(pieces)
     assert split_sentences(text) == per_line(text)
+
+
+@given(st.lists(st.sampled_from(list(".!? \nحلب") + ["...", "\n\n", " 1 "]), max_size=30))
+def test_each_token_gets_the_first_sentence_ending_at_or_after_it(pieces):
+    text = "".join(pieces)
+    tokens, sentences = tokenize(text), split_sentences(text)
+    ends = [s.end for s in sentences]
+    assert sentence_of_tokens(tokens, sentences) == [bisect_left(ends, t.end) for t in tokens]
