@@ -203,12 +203,19 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date | None) -> tuple[dt.date,
     return None
 
 
-def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
-    """Every date expression in normalised `text`, left to right, longest first, no overlaps."""
+def long_cues(text: str) -> frozenset[str]:
+    """The longer cue words of dates found anywhere in `text`: an article is scanned for them once, and
+    `find_dates` looks for only these in each of its sentences."""
+    return frozenset(w for w in _LONG if w in text)
+
+
+def find_dates(text: str, published: dt.date | None, present: frozenset[str] | None = None) -> list[DateHit]:
+    """Every date expression in normalised `text`, left to right, longest first, no overlaps. `present`:
+    `long_cues` of a text `text` is part of (by default all)."""
     found: list[DateHit] = []
     taken: list[tuple[int, int]] = []
     words = set(_WORDS.findall(text))
-    cues = (words & _SHORT) | {w for w in _LONG if w in text}
+    cues = (words & _SHORT) | {w for w in (_LONG if present is None else present) if w in text}
     if _NUMERIC_CUE.search(text):
         cues.add(_NUMERIC)
     for kind, pattern in _PATTERNS:

@@ -77,8 +77,8 @@ def _event_type(trigs: list[Match[Trigger]], doc: Reading | None = None) -> tupl
     weak = {t.event_type for t in cues_ if t.strength == "weak"}
     if aircraft and (generic or "shelling" in strong):
         strong.add("airstrike")  # the aircraft names the weapon of the shelling
-    for types, order, is_generic in ((strong, specific, False), (strong, ["arrest"], False), (generic, specific, True),
-                                     (weak, ["defection", "desertion"], False), (strong, outcomes, False),
+    for types, order, is_generic in ((strong, specific, False), (strong, ("arrest",), False), (generic, specific, True),
+                                     (weak, ("defection", "desertion"), False), (strong, outcomes, False),
                                      (weak, specific + outcomes, False)):
         etype = next((t for t in order if t in types), None)
         if etype:

@@ -19,7 +19,7 @@ from arabic.normalize import Normalized
 from arabic.tokens import Token
 from events.corpus import Article
 from events.counts import Count, find_counts
-from events.dates import DateHit, find_dates
+from events.dates import DateHit, find_dates, long_cues
 from events.lexicon import Trigger, lexicon
 from gazetteer.mention import Mention
 
@@ -100,10 +100,11 @@ class Reading:
         self.dates: list[DateHit] = []
         self.counts: list[Count] = []
         starts = [t.start for t in self.triggers]
+        present = long_cues(self.text) if self.triggers else frozenset()
         for _, s, e in self.sentences:
             if bisect.bisect_left(starts, s) == bisect.bisect_left(starts, e):
                 continue
-            self.dates += [replace(d, start=d.start + s, end=d.end + s) for d in find_dates(self.text[s:e], self.pub)
+            self.dates += [replace(d, start=d.start + s, end=d.end + s) for d in find_dates(self.text[s:e], self.pub, present)
                            if self.pub is None or d.date <= self.pub + dt.timedelta(days=1)]
             first = self.tok_index(s)
             self.counts += [replace(c, first=c.first + first, last=c.last + first)

@@ -105,6 +105,7 @@ def event_types(path: Path | None = None) -> dict[str, EventType]:
     return {t.name: t for t in sorted(types, key=lambda t: t.rank)}
 
 
-def types_with(role: str) -> list[str]:
-    """Type names of one role (`specific`, `outcome`), best first."""
-    return [t.name for t in event_types().values() if t.role == role]
+@cache
+def types_with(role: str) -> tuple[str, ...]:
+    """Type names of one role (`specific`, `outcome`), best first (asked for every clause: kept)."""
+    return tuple(t.name for t in event_types().values() if t.role == role)
