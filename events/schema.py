@@ -95,17 +95,27 @@ class EventType:
     label: str
 
 
+class Registry(dict):
+    """Type name -> its registry row, in rank order, with the names of each role (`by_role`), asked
+    for every clause and so made with the registry."""
+
+    def __init__(self, types: list[EventType]):
+        super().__init__((t.name, t) for t in sorted(types, key=lambda t: t.rank))
+        self.by_role: dict[str, tuple[str, ...]] = {}
+        for t in self.values():
+            self.by_role[t.role] = (*self.by_role.get(t.role, ()), t.name)
+
+
 @cache
-def event_types(path: Path | None = None) -> dict[str, EventType]:
+def event_types(path: Path | None = None) -> Registry:
     """Type name -> its registry row, in rank order (the legend's order)."""
     with open(path or DATA / "event_types.tsv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader([ln for ln in f if ln.strip() and not ln.startswith("#")], delimiter="\t"))
-    types = [EventType(r["type"], r["family"], r["role"], int(r["rank"]), r["attack"] == "yes",
-                       r["one_person"] == "yes", r["count_of"], int(r["max_count"]), r["colour"], r["label"]) for r in rows]
-    return {t.name: t for t in sorted(types, key=lambda t: t.rank)}
+    return Registry([EventType(r["type"], r["family"], r["role"], int(r["rank"]), r["attack"] == "yes",
+                               r["one_person"] == "yes", r["count_of"], int(r["max_count"]), r["colour"], r["label"])
+                     for r in rows])
 
 
-@cache
 def types_with(role: str) -> tuple[str, ...]:
-    """Type names of one role (`specific`, `outcome`), best first (asked for every clause: kept)."""
-    return tuple(t.name for t in event_types().values() if t.role == role)
+    """Type names of one role (`specific`, `outcome`), best first."""
+    return event_types().by_role.get(role, ())
