@@ -417,3 +417,10 @@ def test_deaths_in_a_battle_going_on_since_a_day_are_the_days_news():
     rows = run("قتل 19 جنديا في المعارك المستمرة منذ 19 شباط للسيطرة على بلدة طفس.")
     assert shown(rows) == [("clashes", "طفس", 19)]
     assert rows[0]["event_date"] == "2020-03-12"  # the report's day, not the battle's first
+
+
+def test_the_town_a_village_is_said_to_be_close_to_is_no_scene():
+    rows = run("أفاد المرصد عن قصف جوي على بلدة كفرنبل القريبة من مدينة خان شيخون ما تسبب بمقتل سبعة مدنيين.")
+    assert shown(rows) == [("airstrike", "كفرنبل", 7)]
+    rows = run("سقطت قذيفة في المنطقة القريبة من بلدة طفس.")  # near a town, no other place: the town it is
+    assert shown(rows) == [("shelling", "طفس", None)]
