@@ -186,8 +186,9 @@ def local_fields(f: SpanFeatures, c: Candidate, text: str, tokens: list[Token], 
     prep = prep_clitic or facts[0]
     vetoed = ""
     # `النقيب مصطفى`, `محمد الأحمد`, `النقيب ناجي مصطفى`: a name, not a place. A surname takes no
-    # conjunction, so `عين عيسى وتل أبيض` is a second place, not عيسى's family.
-    if clitic not in ("و", "ف") and (facts[1] or (
+    # conjunction or preposition, so `عين عيسى وتل أبيض` is a second place, not عيسى's family, and
+    # `عين عيسى بريف الرقة` the countryside.
+    if not clitic and c.match != "region" and (facts[1] or (
             f.n_words == 1 and f.prior < 0.9 and adjacent
             and _name_word_before(text, tokens, first - 1))):
         vetoed = "person"

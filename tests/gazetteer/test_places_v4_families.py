@@ -150,6 +150,9 @@ COMMON_NOUNS = [
     ("قتل أكثر من أربعين شخصا في حلب أمس", "C3462", False),  # forty, not the village الأربعين
     ("سقطت قذائف على قرية الأربعين في ريف حماة", "C3462", True),  # a village, not Hama's quarter of that name
     ("سقطت قذائف على حي الأربعين في مدينة حماة", "C2987-nb-e0b08dea", True),
+    # after a given name (عيسى), a word with a preposition or a countryside is no family name
+    ("فر ثلاثة عناصر من مواقعهم قرب بلدة عين عيسى بريف الرقة", "SY11", True),
+    ("قصفت الطائرات بلدة عين عيسى بالرقة", "C5710", True),
 ]
 
 
