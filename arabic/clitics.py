@@ -40,6 +40,11 @@ def strip_article(word: str) -> str:
     return word[2:] if word.startswith("ال") and len(word) - 2 > MIN_ARTICLE_STEM else word
 
 
+def definite(word: str) -> bool:
+    """Whether a word carries the article, also behind a proclitic (الانشقاقات، بالانشقاق، للانشقاق)."""
+    return word.startswith(("ال", "لل")) or word[:1] in "وفبلك" and word[1:].startswith(("ال", "لل"))
+
+
 @lru_cache(maxsize=1 << 16)
 def stems(word: str) -> frozenset[str]:
     """Article-free forms of the word with and without its proclitics (and the future prefix):

@@ -14,7 +14,7 @@ from functools import lru_cache
 from arabic.clitics import loose_forms, stems, strip_article
 from arabic.numbers import number_word
 from arabic.tokens import Token
-from events.lexicon import person_nouns
+from events.lexicon import dead_nouns, person_nouns
 
 _VAGUE = [("عشرات",), ("ميات",), ("الاف",), ("الوف",), ("اعداد", "كبيره"), ("اعدادا", "كبيره"),
           ("اعداد", "ضخمه"), ("اعدادا", "ضخمه"), ("عدد", "كبير"), ("عددا", "كبيرا"), ("عدد", "من"),
@@ -173,7 +173,7 @@ def find_counts(toks: list[Token]) -> list[Count]:
         number = next((nouns[s] for s in forms if s in nouns), None)
         if number == 2:
             out.append(Count(2, toks[i].start, toks[i].end, i, i, True))
-        elif number == 1 and forms & _ONE_DEAD:
+        elif number == 1 and forms & dead_nouns() and not (out and out[-1].last == i - 1):
             out.append(Count(1, toks[i].start, toks[i].end, i, i, True))  # `سقوط قتيل وعدة جرحى`: one dead
         elif number == 1 and i + 1 < len(toks) and toks[i + 1].text in _ANOTHER:
             out.append(Count(1, toks[i].start, toks[i + 1].end, i, i + 1, True))
@@ -182,7 +182,6 @@ def find_counts(toks: list[Token]) -> list[Count]:
     return _summed(toks, out)
 
 
-_ONE_DEAD = frozenset({"قتيل", "قتيلا", "شهيد", "شهيدا"})  # a singular that is itself one death
 _WOUNDED = frozenset({"مصاب", "مصابا", "مصابين", "مصابون", "جريح", "جريحا", "جرحي"})
 
 

@@ -85,8 +85,11 @@ _WORDS = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
 _PART_DAY = {"اواخر": 25, "نهايه": 25, "اخر": 25, "اواسط": 15, "منتصف": 15, "اوايل": 5, "مطلع": 5, "بدايه": 5, "اول": 5}
 _SINCE = re.compile(r"(?:منذ|حتي|لغايه)\s+(?:\S+\s+){0,3}$")
+_FROM = re.compile(r"منذ\s+(?:\S+\s+){0,3}$")  # `منذ الأحد`: the start of a span (not `حتى`, its end)
 # `المعارك المستمرة منذ 19 نيسان`, `معركته المستمرة منذ أيام`: when a going-on began, not what a clause tells
-_ONGOING = re.compile(r"(?<!\w)(?:ال)?(?:مستمره?|متواصله?|دايره?)\s+(?:منذ\s+(?:\S+\s+){0,3})?$")
+_GOING = r"(?<!\w)(?:ال)?(?:مستمره?|متواصله?|دايره?)\s+"
+_ONGOING = re.compile(_GOING + r"منذ\s+(?:\S+\s+){0,3}$")
+_GOING_ON = re.compile(_GOING + "$")  # before a `منذ أيام` the match itself begins with
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,7 @@ class DateHit:
     since: bool = False
     explicit: bool = True
     ongoing: bool = False  # the start of a going-on the clause speaks of (`المستمرة منذ`): no date of its own
+    runs_from: bool = False  # a `منذ` span's start (`منذ الأحد`), not a `حتى` span's end
 
 
 def _month_day(year: int, month: int, day: int) -> dt.date | None:
@@ -228,10 +232,12 @@ def find_dates(text: str, published: dt.date | None, present: frozenset[str] | N
             if resolved is None:
                 continue
             before = text[max(0, m.start() - 40):m.start()]
-            ongoing = bool(_ONGOING.search(before))
+            ongoing = bool(_ONGOING.search(before) or kind == "days_ago" and m.group().startswith("منذ")
+                           and _GOING_ON.search(before))
             since = bool(_SINCE.search(before)) and kind != "days_ago" or ongoing
+            runs_from = since and bool(_FROM.search(before))
             explicit = kind in ("dmy", "my", "ymd", "dmy_num", "year")
-            found.append(DateHit(m.start(), m.end(), resolved[0], resolved[1], since, explicit, ongoing))
+            found.append(DateHit(m.start(), m.end(), resolved[0], resolved[1], since, explicit, ongoing, runs_from))
             taken.append((m.start(), m.end()))
     return sorted(found, key=lambda h: h.start)
 

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, replace
 
 from arabic import Doc, analyse
+from arabic.clitics import definite
 from arabic.matcher import Match
 from arabic.sentences import clauses
 from events.corpus import Article
@@ -37,7 +38,7 @@ from events.dates import DateHit
 from events.lexicon import Trigger, flies
 from events.merge import Draft, merge
 from events.places import PRECISION, geo_precision
-from events.reading import WORD_RUN, Place, Reading, between, definite
+from events.reading import WORD_RUN, Place, Reading, between
 from events.scene import (article_focus, clause_scopes, drop_fronts, drop_near, drop_references, is_origin,
                           is_subheading, is_topic, most_specific, place_groups, referred_place, title_span)
 from events.schema import event_types, types_with
@@ -367,7 +368,7 @@ def _running_since(doc: Reading, dates: list[DateHit]) -> bool:
     runs from (`ومنذ الأحد، أدت الغارات إلى مقتل أكثر من 50 مدنيا`, `تتعرض إدلب منذ يونيو لقصف متكرر`):
     what it tells has run since then, a total or a going-on, not the day's news."""
     return bool(dates) and doc.pub is not None and all(
-        d.since and not d.ongoing and (doc.pub - d.date).days >= RUNNING_DAYS for d in dates)
+        d.runs_from and not d.ongoing and (doc.pub - d.date).days >= RUNNING_DAYS for d in dates)
 
 
 def _outcome_after(doc: Reading, sent: _Sentence, ce: int) -> bool:

@@ -61,6 +61,12 @@ def person_nouns() -> dict[str, int]:
 
 
 @cache
+def dead_nouns() -> frozenset[str]:
+    """Singular nouns that are themselves one death (`قتيل`, `شهيد`; person_nouns.tsv, column dead)."""
+    return frozenset(name_key(r["form"]) for r in read_tsv("person_nouns.tsv") if r["dead"] == "yes")
+
+
+@cache
 def flies() -> frozenset[str]:
     """Canonical actors that fly aircraft (events/data/actor_arms.tsv)."""
     return frozenset(r["actor"] for r in read_tsv("actor_arms.tsv") if r["aircraft"] == "yes")

@@ -50,6 +50,8 @@ def _absorb(into: Draft, other: Draft, dates: bool = True) -> None:
         into.dated = True
     if into.generic and not other.generic or into.row["event_type"] == "killing" and _names_the_attack(other.row["event_type"]):
         into.row["event_type"], into.generic = other.row["event_type"], other.generic
+    elif into.row["event_type"] == "other" and other.row["event_type"] == "killing":
+        into.row["event_type"], into.generic = "killing", False  # a raid's deaths, told in either order
     names = [n for n in (into.row["actors"] or "").split(";") if n]
     names += [n for n in (other.row["actors"] or "").split(";") if n and n not in names]
     into.row["actors"] = ";".join(names) or None
@@ -129,9 +131,7 @@ def merge(drafts: list[Draft]) -> list[Draft]:
                       if _same_incident(k, d) and _refines(k, d, per_sentence[k.sentence] == 1)), None) or \
             next((k for k in by_place.get(anchor_of(d.row["place_id"]) or "", ())
                   if _same_incident(k, d) and not _other_figures(k, d)), None) or \
-            next((k for k in by_place.get(None, ()) if d.row["place_id"] is not None and per_sentence[d.sentence] == 1
-                  and 0 < d.sentence - k.sentence <= NUMBER_REACH and _same_incident(k, d)
-                  and not _other_figures(k, d)), None)
+            next((k for k in by_place.get(None, ()) if _locates_lead(k, d, per_sentence[d.sentence] == 1)), None)
         if same is not None:
             _absorb(same, d)
         elif wider is not None:  # the incident told at a town (or nowhere), then at a place in it: one event, there
@@ -145,6 +145,18 @@ def merge(drafts: list[Draft]) -> list[Draft]:
             by_sentence.setdefault(d.sentence, []).append(d)
             by_family.setdefault(d.family, []).append(d)
     return kept
+
+
+LEAD_REACH = 2  # sentences after a lead with no place in which the report of the same toll locates it
+
+
+def _locates_lead(k: Draft, d: Draft, alone: bool) -> bool:
+    """Whether `d` is where the placeless lead `k` happened: the only report of its sentence, a few
+    sentences on, with the same stated number (`قتل 12 مدنيا في قصف استهدف قرية …` then `… قرية في ريف
+    الحسكة … ما أدى لمقتل 12`); a total with no number told again is no town's (`قتل 30 في غارات على
+    مناطق متفرقة … وأغار الطيران على طفس`)."""
+    return alone and not d.borrowed and d.row["place_id"] is not None and 0 < d.sentence - k.sentence <= LEAD_REACH \
+        and k.count_rank >= 2 and d.count_rank >= 2 and k.row["count"] == d.row["count"] and _same_incident(k, d)
 
 
 def _recalls(d: Draft, family: list[Draft]) -> bool:
@@ -166,7 +178,7 @@ def _give_number(d: Draft, family: list[Draft]) -> bool:
     """Fold `d`, whose sentence names no place but a number, into the same-incident events of the latest
     earlier sentence that reported them without one (`انشق عدد من العناصر في X … وأكد المصدر انشقاق
     سبعة عناصر`): the number completes that report, it is no second incident at the headline's place."""
-    return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and k.count_rank < 2 and not k.row["background"]
+    return _fold_into_latest(d, family, lambda k: _same_incident(k, d) and k.count_rank < 2
                              and d.sentence - k.sentence <= NUMBER_REACH and _at_or_in(k, d))
 
 
@@ -182,10 +194,8 @@ def _fold_into_latest(d: Draft, family: list[Draft], recalled: Callable[[Draft],
                       keep: Callable[[Draft], bool] = lambda k: True, dates: bool = True) -> bool:
     """Absorb `d` into the drafts it `recalled` of the latest earlier sentence that has any (those `keep`
     accepts); whether there were any."""
-    def fits(k: Draft) -> bool:  # a total told as background does not complete the news, nor the reverse
-        return k.row["background"] == d.row["background"] and recalled(k)
-    last = next((k.sentence for k in reversed(family) if k.sentence < d.sentence and fits(k)), None)
-    targets = [k for k in family if k.sentence == last and fits(k) and keep(k)]
+    last = next((k.sentence for k in reversed(family) if k.sentence < d.sentence and recalled(k)), None)
+    targets = [k for k in family if k.sentence == last and recalled(k) and keep(k)]
     for k in targets:
         _absorb(k, d, dates=dates)
     return bool(targets)

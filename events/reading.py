@@ -13,7 +13,7 @@ from functools import partial
 from operator import attrgetter, itemgetter
 
 from arabic import Doc
-from arabic.clitics import stems, strip_article
+from arabic.clitics import definite, stems, strip_article
 from arabic.matcher import Match
 from arabic.normalize import Normalized
 from arabic.tokens import Token
@@ -151,11 +151,6 @@ class Reading:
     def orig(self, start: int, end: int) -> tuple[int, int]:
         """A normalised span -> the span of the original text it came from."""
         return self.norm.span(start, end)
-
-
-def definite(word: str) -> bool:
-    """Whether a word carries the article (الانشقاقات، بالانشقاق، للانشقاق)."""
-    return word.startswith(("ال", "لل")) or word[:1] in "وفبلك" and word[1:].startswith(("ال", "لل"))
 
 
 RECALL_SENTENCES = 2  # how far back `الحملة` looks for the campaign it names again

@@ -22,9 +22,9 @@ from events.reading import FIRST, LAST, WORD_RUN, Place, Reading, between
 _DIRECTIONS = {f"{a} {b}".strip() for a in ("شمال", "جنوب", "شمالي", "جنوبي", "")
                for b in ("", "شرق", "غرب", "شرقي", "غربي")} - {""} | {"شرق", "غرب", "شرقي", "غربي"}
 # "… الواقعة جنوب (العاصمة السورية) دمشق": the place after lies-to-the-south-of is where something else is.
-_LIES = re.compile(r"(?<!\w)[وف]?(?:الواقعه|الواقع|تقع|يقع)\s+(?:الي\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)\w*(?:\s+\w+){0,3}\s*$")
+_LIES = re.compile(r"(?<!\w)[وف]?(?:الواقعه|الواقع|تقع|يقع)\s+(?:الي\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)\w*(?:\s+(?!و)\w+){0,3}\s*$")
 # "B القريبة من مدينة A", "B المجاورة لـ A": A says where B is.
-_CLOSE_TO = re.compile(r"[\s،,]*(?:ال)?(?:قريبه|قريب|مجاوره|مجاور|محاذيه|محاذي)\s+(?:من\s+|ل)?(?:\w+\s+){0,2}$")
+_CLOSE_TO = re.compile(r"[\s،,]*(?:ال)?(?:قريبه|قريب|مجاوره|مجاور|محاذيه|محاذي)\s+(?:من\s+|ل)?(?:(?!و)\w+\s+){0,2}$")
 LIES_REACH = 60  # characters before a place where `الواقعة جنوب` may stand
 # Words that may stand between the places of one list ("A وبلدتي B وC"), also after و.
 _LIST_WORDS = {"و", "في", "من", "مدن", "بلدات", "قري", "مدينه", "بلده", "قريه", "بلدتي", "قريتي", "مدينتي",
@@ -85,7 +85,10 @@ def _is_reference(doc: Reading, before: Place | None, q: Place) -> bool:
     if before is not None and (" ".join(re.findall(r"\w+", doc.text[before[1]:q[0]])) in _DIRECTIONS
                                or _CLOSE_TO.match(doc.text, before[1], q[0])):
         return True
-    return bool(_LIES.search(doc.text, max(before[1] if before else 0, q[0] - LIES_REACH), q[0]))
+    # the words since the article's last place before q, whether or not that one is in the list
+    last = bisect.bisect_left(doc.places, q[0], key=FIRST) - 1
+    start = max(doc.places[last][1] if last >= 0 else 0, q[0] - LIES_REACH)
+    return bool(_LIES.search(doc.text, start, q[0]))
 
 
 def drop_fronts(doc: Reading, places: list[Place]) -> list[Place]:

@@ -27,8 +27,11 @@ import numpy as np
 import pandas as pd
 import shapely
 from rapidfuzz import fuzz
+from wordfreq import zipf_frequency
 
+from arabic.numbers import number_word
 from gazetteer import admin
+from gazetteer.foreign import foreign_keys
 from gazetteer.places import key, keys, strip_articles
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -192,11 +195,6 @@ def add_unqualified_names(communities: list[dict], rows: list[dict]) -> None:
 
 def _sayable(name: str) -> bool:
     """Whether a bare name is safe to look up: no number word, no place abroad, not a common word."""
-    from wordfreq import zipf_frequency
-
-    from arabic.numbers import number_word
-    from gazetteer.foreign import foreign_keys
-
     k = key(name)
     if _is_latin(name):
         return True
@@ -542,10 +540,10 @@ def build_table(curated: Path | None = CURATED) -> tuple[pd.DataFrame, dict]:
     extra, merge = merge_geonames(communities)
     for c in communities + extra:
         c["kind"] = community_kind(c["capital_level"] if c["capital_level"] != 0 else None, c["population"])
-    add_unqualified_names(communities + extra, units + communities + extra)
     rows = units + communities + extra
     if curated is not None and curated.exists():
         rows += read_curated(curated, {r["place_id"]: r for r in rows})
+    add_unqualified_names(communities + extra, rows)  # after every row that may own a bare name
     for r in rows:
         r["prominence"] = prominence(r["kind"], r["capital_level"], r["population"])
     df = pd.DataFrame(rows)[COLUMNS].sort_values("place_id", kind="stable").reset_index(drop=True)

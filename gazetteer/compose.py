@@ -28,6 +28,7 @@ from gazetteer.scan import CUE, FACILITY, KNOWN, having
 
 TOWN_KINDS = frozenset({"city", "town"})
 SITE_KINDS = frozenset({"neighbourhood", "landmark", "airbase", "crossing", "camp"})
+_SETTLEMENT_WORDS = frozenset(name_key(w) for w in ("قرية", "بلدة", "مدينة"))  # a settlement's own class words
 LIST_SIBLING_WORDS = 3  # a village at most this many words before a phrase joined to it by و is its list sibling
 NEAR_TOWN_KM = 15.0  # a curated neighbourhood this close to the anchor town is that town's
 NAME_MAX_ZIPF = 3.5  # a word without the article names something only when it is this rare
@@ -226,9 +227,10 @@ def _known(i: int, known: dict[int, tuple[int, int, str, int, bool]], cue, out: 
     at token i, at its town's point: when the article names that town (or names it right after), and, for a
     risky name (`القصور`, a common word or another town's name too), only with a cue word before it (`حي`,
     `منطقة`) or next to a neighbourhood in a list, before it or after it (`القصور والعرضي`: two quarters
-    of one town side by side name each other's town). Never after a cue of another kind (`قرية X`)."""
+    of one town side by side name each other's town). Never right after `قرية`, `بلدة` or `مدينة`: a settlement
+    of that name, not the quarter (position words, `محيط X`, `جبهة X`, still allow it)."""
     off, last, kind, town, risky = known[i]
-    if cue is not None and off == 0 and not {"neighbourhood", "landmark", "region"} & set(cue.kinds):
+    if off == 0 and i > 0 and _stem(words[i - 1].text, _SETTLEMENT_WORDS):
         return None  # `قرية الأربعين`: the text calls it a village, not the quarter of that name
     after = _anchor_after(last, words, at, idx, towns_only=True)  # `في ريف حماة` is not the town
     if town not in town_rows and not (after and after[1] == town):

@@ -32,7 +32,7 @@ from gazetteer.lexicon import (FUNCTION_WORDS, PREPOSITIONS, Cue, cue_of, cues, 
                                expressions_by_first,
                                foreign_adjectives,
                                foreign_countries,
-                               name_heads, not_places, person_titles)
+                               name_heads, person_titles)
 from gazetteer.weights import Weights
 
 _LIST_GAP = re.compile(r"\s*\)?\s*[,،\-–—/:؛(]?\s*(?:و\s+)?")  # `أ، ب`, `أ و ب`, `أ – ب`, `عين العرب (كوباني)`
@@ -290,8 +290,8 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     """Why a span cannot be a place whatever the weights say, or "". `facts`: `_word_facts` of the word
     before (if only spaces separate it); `cue`, `cue_kind`: the cue before it and whether its kind fits.
 
-    - a function word (`على`, `إن`) is a place only after a singular cue word of its kind and with no word
-      of a phrase of its own after it (`قرية على،`; `بلدة على الأقل` is a preposition);
+    - a function word (`على`, `إن`) is a place only after a singular cue word of its kind and with no object
+      of its own after it (`قرية على في ريف دير الزور`; `بلدة على الأقل`, `على بعد` are a preposition);
     - a definite word after `عدد`/`أعداد` (`عدد العالقين`) is the noun counted, not a place;
     - a common definite word after a cue of areas (`مناطق الصراع`, `منطقة الاشتباك`) is the noun of the
       phrase, not a minor place's name;
@@ -307,7 +307,7 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
     nxt = tokens[k].text if k < len(tokens) and text[tokens[k - 1].end:tokens[k].start].isspace() else ""
     if c.last == c.first:
         flags = _KEY_FLAGS[c.key]
-        if flags & _FUNCTION and not (cue and not cue.plural and cue_kind and not nxt):
+        if flags & _FUNCTION and not (cue and not cue.plural and cue_kind and _phrase_ends(nxt)):
             return "function word"
         if flags & _COMPASS and not (cue and not cue.plural and cue_kind and "region" not in cue.kinds):
             return "function word"
@@ -354,9 +354,7 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
 _COMPASS_WORDS = frozenset(name_key(w) for w in ("شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"))
 _PERSON_LINKS = frozenset(name_key(w) for w in ("عبد", "بن"))  # given name + `عبد X` / `بن X`
 _OUTLET_WORDS = frozenset(name_key(w) for w in ("الإعلامي", "الإعلامية", "الإخباري", "الإخبارية"))
-_NUMBER_WORDS = frozenset(name_key(w) for w in (
-    "اثنين", "اثنتين", "ثلاث", "ثلاثة", "أربع", "أربعة", "خمس", "خمسة", "ست", "ستة", "سبع", "سبعة", "ثماني",
-    "ثمانية", "تسع", "تسعة", "عشر", "عشرة", "عشرات", "مئات", "آلاف", "عدة", "عددا", "معظم"))
+_AMOUNT_WORDS = frozenset(name_key(w) for w in ("عشرات", "مئات", "آلاف", "عدة", "عددا", "معظم"))  # and number words
 _COUNT_NOUNS = frozenset(name_key(w) for w in ("عدد", "أعداد", "حصيلة"))  # `عدد العالقين`: a noun is counted
 _SITE_KINDS = frozenset({"airbase", "landmark"})  # a nationality after them names who runs them
 AREA_NOUN_ZIPF = 4.5  # from this commonness a definite word after `منطقة`/`مناطق` reads as a noun (`الصراع` 4.8)
@@ -375,6 +373,12 @@ def _cue_duals() -> frozenset[str]:
     return frozenset(out)
 
 
+def _phrase_ends(nxt: str) -> bool:
+    """Whether the word after a span (`nxt`, "" after punctuation) starts no phrase of the span's own: none,
+    a preposition or the next item of a list (`… على، وحطلة`, `… على في ريف …`)."""
+    return not nxt or nxt in PREPOSITIONS or nxt.startswith("و")
+
+
 def _name_tail(word: str, idx: NameIndex) -> bool:
     """Whether a word right after a head word reads as the rest of its name: a rare word that is no
     function word, cue, preposition, number or place of its own."""
@@ -389,14 +393,13 @@ def _verb_reading(c: Candidate, text: str, tokens: list[Token], nxt: str, idx: N
     w = c.key
     if w.startswith("ال") or not (len(w) == 3 or (len(w) == 4 and w[0] in _IMPERFECT)):
         return False
-    if nxt and (nxt in _NUMBER_WORDS or (nxt.isdigit() and not 1900 <= int(nxt) <= 2100)
+    if nxt and (nxt in _AMOUNT_WORDS or number_word(nxt) or (nxt.isdigit() and not 1900 <= int(nxt) <= 2100)
                 or (not nxt.startswith("ال") and nxt.endswith("ات") and len(nxt) >= 5 and not idx.readings(nxt))):
         return True
     if c.clitic == "و" and c.first > 0 and _spaces_between(text, tokens, c.first):
         prev = tokens[c.first - 1].text
         if len(prev) == len(w) and prev[0] == w[0] and not idx.readings(prev) and prev not in FUNCTION_WORDS:
             return True  # `تحرق وتدمر`, `قصف ودمر`
-    k = c.last + 1
     if nxt.startswith("و") and len(nxt) == len(w) + 1 and nxt[1] == w[0] and not idx.readings(nxt[1:]):
         return True  # `تدمر وتشعل`
     return False
@@ -464,7 +467,7 @@ def context_evidence(scored: list[Scored], text: str, tokens: list[Token], sente
         by_first.setdefault(s.cand.first, []).append(s)
     # Governorates the sentence speaks of (`ريف دمشق`, `محافظة درعا`, `ريفي إدلب وحماة`).
     sentence_govs: dict[int, set[str]] = {}
-    kind, admin1, info = idx.kind, idx.admin1, rows_info(idx)
+    admin1, info = idx.admin1, rows_info(idx)
     for n, s in enumerate(scored):
         vetoed = local[n][4] if local is not None else s.f.vetoed
         if not vetoed and (s.cand.match == "region" or info[s.cand.rows][0] == _GOVERNORATE_ONLY):

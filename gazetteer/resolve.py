@@ -18,7 +18,7 @@ from arabic.tokens import Token
 from gazetteer.candidates import ADMIN_UNIT_KINDS
 from gazetteer.features import (_NO_POINT_KINDS, rows_info, SPAN_FEATURES, RowFeatures, Scored, SpanFeatures, closeness_of_rows,
                                 cue_fields,
-                                list_links, list_neighbours, row_features, span_vector, with_list)
+                                list_links, span_vector, with_list)
 from gazetteer.index import NameIndex
 from gazetteer.memo import Memo
 from gazetteer.compose import facility_words
@@ -357,24 +357,34 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
                 want = "governorate" if idx.admin1[s.row] in rif_plain else "city"
             s.row = _sense_row(idx, s.cand.rows, s.row, want)
     _short_region_names(chosen, idx)
-    # `جبهة الحردانة في ريف حماة الشمالي`: a place said to lie in the north of a governorate
-    # but found well in its south is some other place of that name, missing from the gazetteer.
-    # `قرية هداج في ريف الحسكة`: a minor place said to lie in a governorate, found far outside it, likewise
-    # (a well-known one, `مطار الثعلة العسكري في محافظة القنيطرة`, is the writer's slip).
     for s in chosen:
-        if s.f.gov_part and idx.admin1[s.row] == s.f.gov_after and not _in_part(s.row, s.f.gov_part, idx, w) or \
-                s.f.gov_after and idx.admin1[s.row] != s.f.gov_after and idx.kind[s.row] not in _AREA_KINDS \
-                and idx.prominence[s.row] < w.isolated_prominence \
-                and _km_outside(s.row, s.f.gov_after, idx) > w.gov_slack_km:
+        if _said_elsewhere(s, idx, w):
             s.score = 0.0
 
 
+def _said_elsewhere(s: Scored, idx: NameIndex, w: Weights) -> bool:
+    """Whether the text places the span somewhere its row is not, so that the text means a namesake the
+    gazetteer lacks: `جبهة الحردانة في ريف حماة الشمالي` found well in the south of Hama, or a minor place
+    said to lie in a governorate (`قرية هداج في ريف الحسكة`) over gov_slack_km from every place of it (a
+    well-known one, `مطار الثعلة العسكري في محافظة القنيطرة`, is the writer's slip)."""
+    gov, r = s.f.gov_after, s.row
+    if not gov:
+        return False
+    if idx.admin1[r] == gov:
+        return bool(s.f.gov_part) and not _in_part(r, s.f.gov_part, idx, w)
+    return idx.kind[r] not in _AREA_KINDS and idx.prominence[r] < w.isolated_prominence \
+        and _km_outside(r, gov, idx) > w.gov_slack_km
+
+
 def _km_outside(r: int, admin1: str, idx: NameIndex) -> float:
-    """How far row r lies from the nearest community of a governorate (0 for a row in it)."""
+    """How far row r lies from the nearest place of a governorate in the gazetteer (0 for a row in it)."""
     if idx.admin1[r] == admin1:
         return 0.0
-    inside = np.fromiter((a == admin1 for a in idx.admin1), bool, len(idx.admin1))
-    lat, lon = idx.lat[inside], idx.lon[inside]
+    points = idx.__dict__.setdefault("_points_of_admin1", {})
+    if admin1 not in points:
+        inside = np.fromiter((a == admin1 for a in idx.admin1), bool, len(idx.admin1))
+        points[admin1] = (idx.lat[inside], idx.lon[inside])
+    lat, lon = points[admin1]
     dy, dx = lat - idx.lat[r], (lon - idx.lon[r]) * math.cos(math.radians(idx.lat[r]))
     return float(np.sqrt(dy * dy + dx * dx).min() * 111.32) if len(lat) else math.inf
 

@@ -179,12 +179,12 @@ TYPES = [
     # the words of suicide bombings, ambushes, snipers and barrels in their plural and verb forms
     ("فجر انتحاريون أنفسهم في بلدة طفس صباح اليوم.", [("bombing", "طفس", None)]),
     ("فجرت امرأة نفسها بحزام ناسف في بلدة طفس.", [("bombing", "طفس", None)]),
-    ("نصبت الفصائل كمينا لرتل من قوات النظام في بلدة طفس.", [("clashes", "طفس", None)]),
+    ("وقع رتل للجيش في كمين محكم عند مدخل بلدة طفس مساء الخميس.", [("clashes", "طفس", None)]),
     ("قتل شاب برصاص قناص في مدينة محردة.", [("killing", "محردة", 1)]),
     ("قوات الأمن تعتقل عشرة شبان في بلدة طفس.", [("arrest", "طفس", 10)]),
     ("استهدفت قوات النظام بلدة كفرنبل بالبراميل المتفجرة.", [("airstrike", "كفرنبل", None)]),
     # an unspecific strike after "whereas" is another actor's: neither its sentence's nor earlier raids type it
-    ("أغار الطيران الحربي على بلدة كفرنبل.\nوألقى الطيران المروحي البراميل على بلدة طفس، في حين استهدفت الفصائل مدينة محردة.",
+    ("شنت مقاتلات غارتين على بلدة كفرنبل ظهرا.\nورمت مروحيات براميل متفجرة فوق بلدة طفس، في حين استهدفت المعارضة مواقع في مدينة محردة.",
      [("airstrike", "كفرنبل", None), ("airstrike", "طفس", None), ("shelling", "محردة", None)]),
 ]
 
@@ -250,9 +250,10 @@ COUNTS = [
     # a toll too large for one incident keeps its phrase but not its number
     ("قتل أكثر من 500 ألف شخص في المعارك في حلب.", [("clashes", "حلب", None)]),
     # a singular or dual that is itself a death: one, two
-    ("أكد ناشطون سقوط قتيل وعدة جرحى جراء قصف مدفعي على بلدة طفس.", [("shelling", "طفس", 1)]),
-    ("سقط قتيلان جراء قصف مدفعي على بلدة طفس.", [("shelling", "طفس", 2)]),
-    ("ارتقى شهيد جراء قصف على بلدة طفس.", [("shelling", "طفس", 1)]),
+    ("خلّفت قذائف المدفعية على بلدة طفس قتيلا وثلاثة جرحى.", [("shelling", "طفس", 1)]),
+    ("أوقعت راجمات الصواريخ قتيلين في بلدة طفس عصر اليوم.", [("shelling", "طفس", 2)]),
+    ("نعى الأهالي شهيدا سقط بقذيفة هاون على بلدة طفس.", [("shelling", "طفس", 1)]),
+    ("سقط 30 قتيلا بقصف مدفعي على بلدة طفس.", [("shelling", "طفس", 30)]),  # the noun after a number adds no one
 ]
 
 
@@ -361,17 +362,21 @@ def test_a_cue_governs_only_its_own_sentence():
 
 def test_the_campaign_named_again_with_the_article_is_located_by_the_places_it_names():
     # the campaign is reported at a countryside, then named again (`الحملة`) with its towns and a number
-    rows = run("شنت قوات الأمن يوم أمس حملة اعتقالات في ريف إدلب الجنوبي.\n"
-               "وقال ناشطون إن الحملة تركزت في بلدتي كفرنبل وخان شيخون، وطالت أكثر من 20 شابا.")
+    rows = run("بدأت دوريات الأمن فجر أمس حملة اعتقالات واسعة في ريف إدلب الجنوبي.\n"
+               "وبحسب شهود، فإن الحملة شملت بلدتي كفرنبل وخان شيخون، وطاولت ما يقارب 20 شابا.")
     assert shown(rows) == [("arrest", "كفرنبل", None), ("arrest", "خان شيخون", None)]  # 20: the list's total
     assert rows[0]["explain"].startswith("«كفرنبل»")  # why it is where it now is, not the countryside's words
+    # ... or with a day of its own, at a town of its own
+    rows = run("أطلقت قوات الأمن حملة اعتقالات في مدينة درعا يوم الأحد.\n"
+               "ووصلت الحملة بعد ظهر اليوم إلى بلدة طفس.")
+    assert [r["location_ar"] for r in shown_rows(rows)] == ["درعا", "طفس"]
 
 
 @pytest.mark.parametrize("text", [
     # no number or day of its own: the campaign is only talked about
-    "شنت قوات الأمن يوم أمس حملة اعتقالات في بلدة طفس.\nوتعد الحملة الأولى من نوعها في بلدة كفرنبل.",
+    "نفذت المخابرات حملة اعتقالات في بلدة طفس أول أمس.\nويصف الأهالي الحملة بأنها الأقسى في بلدة كفرنبل.",
     # a campaign word without the article is no reference back
-    "شنت قوات الأمن يوم أمس حملة اعتقالات في بلدة طفس.\nوأعلن ناشطون عن حملة تبرعات طالت 20 متطوعا في كفرنبل.",
+    "نفذت المخابرات حملة اعتقالات في بلدة طفس أول أمس.\nوجمعت حملة تبرعات 20 متطوعا في كفرنبل.",
 ])
 def test_a_campaign_word_alone_is_no_new_incident(text):
     assert [r["location_ar"] for r in shown_rows(run(text))] == ["طفس"]
@@ -381,27 +386,40 @@ def shown_rows(rows):
     return [r for r in rows if not r["background"]]
 
 
-def test_deaths_told_with_a_raid_are_a_killing_not_the_raid():
-    rows = run("قتلت قوات الأمن اثنين من أعضاء الخلية في بلدة طفس يوم أمس.\n"
-               "وقال المتحدث إن القوات داهمت منزلين في بلدة طفس وصادرت أسلحة.")
-    assert shown(rows) == [("killing", "طفس", 2)]
+@pytest.mark.parametrize("text", [
+    "أردت قوات الشرطة اثنين من المطلوبين قتلى في بلدة طفس يوم أمس.\nوأضاف بيان للشرطة أن عناصرها دهموا بيتين في البلدة.",
+    # the raid told first, the deaths after it
+    "دهمت قوات الشرطة بيتين في بلدة طفس يوم أمس.\nوأضاف بيان للشرطة أن عناصرها قتلوا اثنين من المطلوبين في بلدة طفس.",
+])
+def test_deaths_told_with_a_raid_are_a_killing_not_the_raid(text):
+    assert shown(run(text)) == [("killing", "طفس", 2)]
 
 
 def test_the_place_a_town_is_said_to_lie_south_of_is_no_scene():
-    rows = run("انفجرت سيارة مفخخة وسط مدينة درعا صباح اليوم.\n"
-               "وأفاد ناشطون بوقوع سلسلة هجمات أخرى في المدينة، الواقعة جنوب العاصمة السورية دمشق.\n"
-               "وقال مصدر إن مسلحين هاجموا قرى إلى الشمال من المدينة.")
+    rows = run("هز انفجار سيارة ملغمة مركز مدينة درعا في الصباح.\n"
+               "وتعرضت المدينة التي تقع جنوب العاصمة دمشق لهجمات أخرى بعد الظهر.\n"
+               "كما هاجم مسلحون قرى شمال المدينة.")
     assert "دمشق" not in [r["location_ar"] for r in rows]
 
 
+def test_a_place_said_to_lie_south_of_another_does_not_swallow_the_next_one_listed():
+    rows = run("قصفت الطائرات خان شيخون الواقعة جنوب إدلب وبلدة كفرنبل مساء أمس.")
+    assert [r["location_ar"] for r in shown_rows(rows)] == ["خان شيخون", "كفرنبل"]
+
+
 def test_a_lead_that_names_no_place_is_located_by_the_next_report_of_it():
-    rows = run("قتل 12 مدنيا على الأقل في قصف جوي استهدف قرية يسيطر عليها التنظيم شرقي البلاد.\n"
-               "وقال المرصد إن الغارة استهدفت قرية في ريف إدلب الجنوبي ما أدى لمقتل 12 مدنيا.")
-    assert shown(rows) == [("airstrike", "ريف إدلب الجنوبي", 12)]
+    rows = run("لقي تسعة أشخاص حتفهم ليلة أمس بغارة على تجمع سكني في شمال غرب البلاد.\n"
+               "وذكرت مصادر طبية أن الغارة أصابت منازل في ريف إدلب الجنوبي ما أدى لمقتل تسعة أشخاص.")
+    assert shown(rows) == [("airstrike", "ريف إدلب الجنوبي", 9)]
+
+
+def test_a_total_with_no_place_is_no_town_s_toll():
+    rows = run("قتل 30 مدنيا يوم الأحد في غارات طالت مناطق عدة.\nكما شنت الطائرات غارة على بلدة طفس.")
+    assert ("airstrike", "طفس", None) in shown(rows) and ("airstrike", "طفس", 30) not in shown(rows)
 
 
 def test_a_total_since_its_outbreak_is_background():
-    rows = run("أغار الطيران على بلدة طفس.\nوتشهد البلاد نزاعا تسبب منذ اندلاعه بمقتل أكثر من 350 ألف شخص.")
+    rows = run("قصفت الطائرات بلدة طفس.\nوقتل في الحرب منذ بدايتها نحو نصف مليون إنسان.")
     assert shown(rows) == [("airstrike", "طفس", None)]
 
 
@@ -414,13 +432,20 @@ def test_what_has_run_since_a_day_well_before_is_background():
 
 
 def test_deaths_in_a_battle_going_on_since_a_day_are_the_days_news():
-    rows = run("قتل 19 جنديا في المعارك المستمرة منذ 19 شباط للسيطرة على بلدة طفس.")
-    assert shown(rows) == [("clashes", "طفس", 19)]
+    rows = run("سقط 11 عنصرا من الجيش خلال المعارك الدائرة منذ 20 شباط حول بلدة طفس.")
+    assert shown(rows) == [("clashes", "طفس", 11)]
     assert rows[0]["event_date"] == "2020-03-12"  # the report's day, not the battle's first
+    rows = run("سقط 11 عنصرا خلال المعارك الدائرة يوم الاثنين حول بلدة طفس.")  # no منذ: Monday is its day
+    assert rows[0]["event_date"] == "2020-03-09"
+
+
+def test_a_toll_until_a_day_is_the_news():
+    rows = run("ارتفع عدد ضحايا القصف على بلدة طفس حتى مساء الأحد إلى 12 قتيلا.")
+    assert shown(rows) == [("shelling", "طفس", 12)]
 
 
 def test_the_town_a_village_is_said_to_be_close_to_is_no_scene():
-    rows = run("أفاد المرصد عن قصف جوي على بلدة كفرنبل القريبة من مدينة خان شيخون ما تسبب بمقتل سبعة مدنيين.")
-    assert shown(rows) == [("airstrike", "كفرنبل", 7)]
+    rows = run("استهدفت غارة منزلا في كفرنبل القريبة من خان شيخون فقتلت خمسة مدنيين من أسرة واحدة.")
+    assert shown(rows) == [("airstrike", "كفرنبل", 5)]
     rows = run("سقطت قذيفة في المنطقة القريبة من بلدة طفس.")  # near a town, no other place: the town it is
     assert shown(rows) == [("shelling", "طفس", None)]

@@ -100,7 +100,7 @@ def test_the_bare_name_goes_to_the_twins_unless_a_place_is_called_that():
 
 @pytest.mark.parametrize("text, pcodes", [
     ("اشتباكات عنيفة في بلدة الباغوز آخر معاقل التنظيم شرق دير الزور.", {"C5184"}),  # Upper Baguz
-    ("قصف الطيران الحربي قرية زور الحيصة بريف حماة.", {"C3023"}),  # Eastern Zor Elheisa
+    ("دارت اشتباكات قرب زور الحيصة شمال حماة ليل أمس.", {"C3023"}),  # Eastern Zor Elheisa
     ("انشق ثلاثة عناصر من قرية عرب حسن قرب منبج.", {"C1683", "C2256"}),  # Big or Little Arab Hasan
 ])
 def test_news_names_a_community_without_its_qualifier(text, pcodes):
