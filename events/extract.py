@@ -145,14 +145,14 @@ def _valid_counts(doc: Reading, start: int, end: int, trigs: list[Match[Trigger]
 
 _EACH = frozenset({"كل", "كلا"})  # `كلٍّ من`, `كلاً من`: the people named one by one after it
 _RELATIVES = frozenset({"الذين", "اللذين", "الذي", "التي", "اللواتي"})  # `…، والذين لا تتجاوز أعمارهم`: the list is over
-SUBJECT_WORDS = 3  # words between a verb and `كل من` (its subject: `اعتقلت المخابرات الجوية كل من`)
+SUBJECT_WORDS = 3  # words between a verb and `كل من` (its subject: `اعتقلت الدورية الأمنية كلا من`)
 NAME_WORDS = 5  # the most words one person's name (with a title: `الشاب زياد مرداش`) runs in a list
 LISTED_PEOPLE = 40  # the longest list of named people read as a count
 
 
 def _named_people(doc: Reading, k: int) -> Count | None:
     """The number of people named one by one after `كل من` at most SUBJECT_WORDS after token k (`اعتقال
-    كلٍّ من زياد مرداش، ومحمد الحو، وطاهر الدحلة، والذين …`): names of at most NAME_WORDS words
+    كلًّا من سامر العلي، ونبيل حمدان، وعمر النجار، الذين …`): names of at most NAME_WORDS words
     separated by commas, up to the end of the sentence or a relative pronoun."""
     toks = doc.toks
     at = next((j for j in range(k, k + SUBJECT_WORDS + 1)
@@ -381,7 +381,7 @@ def _outcome_after(doc: Reading, sent: _Sentence, ce: int) -> bool:
 
 def _second_outcome(etype: str, trigs: list[Match[Trigger]], counts: list[Count]) -> tuple[str, Count] | None:
     """An arrest told with killings, or killings (or an attack) with an arrest, each verb with its own
-    number right after it (`قتلت اثنين من أعضاء الخلية واعتقلت خمسة آخرين`): the second incident and
+    number right after it (`قتلت اثنين من المسلحين واعتقلت ستة آخرين`): the second incident and
     its number."""
     wanted = "killing" if etype == "arrest" else "arrest" if etype == "killing" or event_types()[etype].attack else None
     for t in trigs:

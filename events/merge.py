@@ -108,8 +108,9 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     """One event per incident and place: repeated reports are folded into the first one, a report
     at a town right after one at its countryside locates it (so does a report at a quarter or site of
     a town where the incident was told before, and the only report of a sentence shortly after a lead
-    that named no place: `قتل 12 مدنيا في قصف استهدف قرية …` then `… قرية هداج في ريف الحسكة`), and a placeless follow-up completes
-    the report of the same kind just before it (unless it contradicts its count: another figure).
+    that named no place: `لقي تسعة حتفهم بغارة على تجمع سكني` then `… منازل في ريف إدلب … تسعة أشخاص`),
+    and a placeless follow-up completes the report of the same kind just before it (unless it contradicts
+    its count: another figure).
     `drafts` come in sentence order; lookups are indexed, so long texts stay linear."""
     per_sentence: dict[int, int] = {}
     for d in drafts:
@@ -152,9 +153,9 @@ LEAD_REACH = 2  # sentences after a lead with no place in which the report of th
 
 def _locates_lead(k: Draft, d: Draft, alone: bool) -> bool:
     """Whether `d` is where the placeless lead `k` happened: the only report of its sentence, a few
-    sentences on, with the same stated number (`قتل 12 مدنيا في قصف استهدف قرية …` then `… قرية في ريف
-    الحسكة … ما أدى لمقتل 12`); a total with no number told again is no town's (`قتل 30 في غارات على
-    مناطق متفرقة … وأغار الطيران على طفس`)."""
+    sentences on, with the same stated number (`لقي تسعة حتفهم بغارة على تجمع سكني` then `الغارة أصابت
+    منازل في ريف إدلب … تسعة أشخاص`); a total told with no place is no town's (`قتل 30 في غارات طالت
+    مناطق عدة … كما شنت الطائرات غارة على طفس`)."""
     return alone and not d.borrowed and d.row["place_id"] is not None and 0 < d.sentence - k.sentence <= LEAD_REACH \
         and k.count_rank >= 2 and d.count_rank >= 2 and k.row["count"] == d.row["count"] and _same_incident(k, d)
 

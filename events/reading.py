@@ -207,7 +207,7 @@ def _reporter_places(toks: list[Token], cues: list[Match], triggers: set[int]) -
     return out
 
 
-LAUNCH_REACH = 8  # words of `من مواقع تمركز قوات النظام في حواجز X` before its place
+LAUNCH_REACH = 8  # words of `من مواقعها المنتشرة في حواجز X` before its place
 
 
 def _launch_places(toks: list[Token], cues: list[Match]) -> set[int]:

@@ -59,7 +59,7 @@ def _boundary(doc: Reading, a: int, b: int) -> int:
 
 def most_specific(doc: Reading, places: list[Place]) -> list[Place]:
     """Without the places that contain another one named with them ("كفرنبل بريف إدلب" is at كفرنبل),
-    except a countryside listed with an area in it (`في ريف حماة الشمالي وسهل الغاب`: two scenes)."""
+    except a countryside listed with an area in it (`في سهل الغاب وريف حماة الشمالي`: two scenes)."""
     return [p for p in places if not any(contains(p[2], q[2]) and not (
         q[2].kind == "region" and _listed_together(doc, p, q)) for q in places)]
 
@@ -116,7 +116,7 @@ def clause_scopes(doc: Reading, places: list[Place], cs: int, ce: int) -> list[t
 
 
 def drop_near(doc: Reading, places: list[Place]) -> list[Place]:
-    """Without the reference points (`في مدينة عربين قرب دمشق`, `على دوما، آخر جيب للمعارضة قرب دمشق`):
+    """Without the reference points (`في مدينة عربين قرب دمشق`, `على البلدة، آخر معاقل الفصائل قرب دمشق`):
     a place said to be what the place before it lies near (a near cue between them, a few words apart,
     no cue of another incident between) locates that place, not an event."""
     out = []

@@ -364,9 +364,9 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
 
 def _said_elsewhere(s: Scored, idx: NameIndex, w: Weights) -> bool:
     """Whether the text places the span somewhere its row is not, so that the text means a namesake the
-    gazetteer lacks: `جبهة الحردانة في ريف حماة الشمالي` found well in the south of Hama, or a minor place
-    said to lie in a governorate (`قرية هداج في ريف الحسكة`) over gov_slack_km from every place of it (a
-    well-known one, `مطار الثعلة العسكري في محافظة القنيطرة`, is the writer's slip)."""
+    gazetteer lacks: `جبهة X في ريف حماة الشمالي` found well in the south of Hama, or a minor place
+    said to lie in a governorate (`قرية X في ريف الحسكة`) over gov_slack_km from every place of it (a
+    well-known one, `مطار الثعلة في محافظة حمص`, is the writer's slip)."""
     gov, r = s.f.gov_after, s.row
     if not gov:
         return False
