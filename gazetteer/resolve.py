@@ -357,8 +357,9 @@ def choose_rows(chosen: list[Scored], sentence_of: list[int], idx: NameIndex, w:
                 want = "governorate" if idx.admin1[s.row] in rif_plain else "city"
             s.row = _sense_row(idx, s.cand.rows, s.row, want)
     _short_region_names(chosen, idx)
+    at = {s.cand.first: s for s in chosen}
     for s in chosen:
-        if _said_elsewhere(s, idx, w):
+        if _said_elsewhere(s, idx, w) or (words is not None and _not_that_far(s, at, words, idx, w)):
             s.score = 0.0
 
 
@@ -374,6 +375,26 @@ def _said_elsewhere(s: Scored, idx: NameIndex, w: Weights) -> bool:
         return bool(s.f.gov_part) and not _in_part(r, s.f.gov_part, idx, w)
     return idx.kind[r] not in _AREA_KINDS and idx.prominence[r] < w.isolated_prominence \
         and _km_outside(r, gov, idx) > w.gov_slack_km
+
+
+def _not_that_far(s: Scored, at: dict[int, Scored], words: list[Token], idx: NameIndex, w: Weights) -> bool:
+    """Whether a minor place is followed by a distance from another place it does not lie at (`قرية X (40 كلم
+    غرب دير الزور)` with the gazetteer's X 400 km away): the text means a namesake the gazetteer lacks."""
+    k = s.cand.last + 1
+    if k + 3 >= len(words) or s.row < 0 or idx.prominence[s.row] >= w.isolated_prominence \
+            or not words[k].text.isdigit() or words[k + 1].text not in _DISTANCE_UNITS or words[k + 2].text not in _BEARINGS:
+        return False
+    ref = at.get(k + 4 if k + 3 < len(words) and words[k + 3].text in _BEARINGS else k + 3)  # `شمال غرب X`
+    if ref is None or ref.row < 0 or ref.cand.match == "region":
+        return False
+    stated = int(words[k].text)
+    return abs(_flat_km(idx, s.row, ref.row) - stated) > max(w.gov_slack_km, stated / 2)
+
+
+def _flat_km(idx: NameIndex, a: int, b: int) -> float:
+    """Distance between two rows' points (km, flat-earth: fine at Syria's scale)."""
+    dy, dx = idx.lat[a] - idx.lat[b], (idx.lon[a] - idx.lon[b]) * math.cos(math.radians(idx.lat[b]))
+    return math.hypot(dy, dx) * 111.32
 
 
 def _km_outside(r: int, admin1: str, idx: NameIndex) -> float:

@@ -133,6 +133,9 @@ ELSEWHERE = [
     ("نزح سكان هداج بريف الحسكة بعد المعارك", "C3331", False),  # the gazetteer's Hdaj is in Hama
     ("سقطت قذائف على بلدة كفرزيتا بريف إدلب الجنوبي", "C3463", True),  # a Hama town 9 km from Idlib's
     ("قالت وسائل إعلام إن صواريخ سقطت على مطار الثعلة في محافظة حمص", "X-airbase-thaala", True),  # in Sweida
+    # a distance from a named place the gazetteer's namesake does not lie at
+    ("تضررت منازل في قرية الجبين (90 كلم شرق دير الزور) بعد القصف", "C3466", False),  # Jbine is in Hama
+    ("تضررت منازل في قرية الجبين (30 كلم شمال غرب حماة) بعد القصف", "C3466", True),
 ]
 
 
