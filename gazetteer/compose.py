@@ -245,7 +245,7 @@ def _known(i: int, known: dict[int, tuple[int, int, str, int, bool]], cue, out: 
         if not (cued or listed or paired or (after and after[1] == town)):
             return None
     s = at.get(i)
-    if s is not None and s.cand.match != "region" and idx.kind[s.row] in SITE_KINDS and _km(idx, s.row, town) <= NEAR_TOWN_KM:
+    if s is not None and s.cand.match != "region" and idx.kind[s.row] in SITE_KINDS and km_between(idx, s.row, town) <= NEAR_TOWN_KM:
         return None  # a curated place with its own point
     start = words[i].start + off
     return Composed(start, words[last].end, i, last, kind, text[start:words[last].end], town, True)
@@ -424,7 +424,7 @@ def _neighbourhoods(i: int, plural: bool, text: str, words: list[Token], at: dic
     for a, b in spans:
         s = next((x for k in range(a, b + 1) if (x := at.get(k)) is not None), None)
         if s is not None and s.cand.match != "region" and (
-                _km(idx, s.row, anchor) <= NEAR_TOWN_KM or (not after and _named_near(s.row, at, idx))):
+                km_between(idx, s.row, anchor) <= NEAR_TOWN_KM or (not after and _named_near(s.row, at, idx))):
             continue  # a place of that town (curated, or a town itself), or of a town the article names
         if s is not None and (s.cand.first < a or s.cand.last > b):
             break
@@ -477,7 +477,7 @@ def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Sc
             inside = k < len(words) and _gap(text, words, k).isspace() and (
                 words[k].text in _INSIDE or words[k].text.startswith("ب"))
             after = _anchor_after(s.cand.last, words, at, idx, towns_only=True) if inside else None
-            if after and after[1] != named and _km(idx, named, after[1]) > NEAR_TOWN_KM:
+            if after and after[1] != named and km_between(idx, named, after[1]) > NEAR_TOWN_KM:
                 named = after[1]
             start = tok.start + off
             return [Composed(start, words[s.cand.last].end, i, s.cand.last, "landmark",
@@ -503,10 +503,11 @@ def _landmark(i: int, what: str, text: str, words: list[Token], at: dict[int, Sc
 def _named_near(r: int, at: dict[int, Scored], idx: NameIndex) -> bool:
     """Whether the article names another place within NEAR_TOWN_KM of row r (its own town)."""
     return any(x.row != r and x.cand.match != "region" and idx.kind[x.row] != "governorate"
-               and _km(idx, r, x.row) <= NEAR_TOWN_KM for x in {id(v): v for v in at.values()}.values())
+               and km_between(idx, r, x.row) <= NEAR_TOWN_KM for x in {id(v): v for v in at.values()}.values())
 
 
-def _km(idx: NameIndex, a: int, b: int) -> float:
+def km_between(idx: NameIndex, a: int, b: int) -> float:
+    """Distance (km) between two rows' points."""
     return _flat_km(idx.lat[b], idx.lon[b], idx.lat[a], idx.lon[a])
 
 

@@ -21,7 +21,7 @@ from gazetteer.features import (_NO_POINT_KINDS, rows_info, SPAN_FEATURES, RowFe
                                 list_links, span_vector, with_list)
 from gazetteer.index import NameIndex
 from gazetteer.memo import Memo
-from gazetteer.compose import facility_words
+from gazetteer.compose import facility_words, km_between
 from gazetteer.lexicon import cue_of
 from gazetteer.places import strip_articles
 from gazetteer.weights import Weights
@@ -388,13 +388,7 @@ def _not_that_far(s: Scored, at: dict[int, Scored], words: list[Token], idx: Nam
     if ref is None or ref.row < 0 or ref.cand.match == "region":
         return False
     stated = int(words[k].text)
-    return abs(_flat_km(idx, s.row, ref.row) - stated) > max(w.gov_slack_km, stated / 2)
-
-
-def _flat_km(idx: NameIndex, a: int, b: int) -> float:
-    """Distance between two rows' points (km, flat-earth: fine at Syria's scale)."""
-    dy, dx = idx.lat[a] - idx.lat[b], (idx.lon[a] - idx.lon[b]) * math.cos(math.radians(idx.lat[b]))
-    return math.hypot(dy, dx) * 111.32
+    return abs(km_between(idx, s.row, ref.row) - stated) > max(w.gov_slack_km, stated / 2)
 
 
 def _km_outside(r: int, admin1: str, idx: NameIndex) -> float:
