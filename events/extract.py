@@ -205,7 +205,8 @@ def _pick_count(counts: list[Count], trigs: list[Match[Trigger]] = (), etype: st
 def _row(doc: Reading, etype: str, place: Mention | None, near: bool, count: Count | None,
          date: DateHit | None, sent: tuple[int, int], actor_names: list[str], background: bool) -> dict:
     """One row of the events table, with offsets mapped back to the original text. A count above what
-    one incident of its type can be (a population, a war's toll) keeps its phrase but no number."""
+    one incident of its type can be (a population, a war's toll) keeps its phrase but no number, and the
+    report is background: a total, not an incident to map (`انشق منه حتى الآن نحو 21 ألفا`)."""
     a = doc.article
     ostart, oend = doc.orig(*sent)
     if date is not None and not date.since:
@@ -217,7 +218,8 @@ def _row(doc: Reading, etype: str, place: Mention | None, near: bool, count: Cou
         cs, ce = doc.orig(count.start, count.end)
         count_text = a.text[cs:ce]
     value = count.value if count else None
-    if value is not None and value > event_types()[etype].max_count:
+    total = value is not None and value > event_types()[etype].max_count
+    if total:
         value = None
     key = f"{a.article_id}:{ostart}:{oend}:{etype}:{place.place_id if place else ''}"
     return {
@@ -239,7 +241,7 @@ def _row(doc: Reading, etype: str, place: Mention | None, near: bool, count: Cou
         "longitude": place.lon if place else None,
         "geo_precision": max(geo_precision(place.kind, near), place.geo_precision) if place else None,
         "evidence": a.text[ostart:oend], "evidence_start": ostart, "evidence_end": oend,
-        "background": background or _long_before(event_date, doc.pub),
+        "background": background or total or _long_before(event_date, doc.pub),
         "explain": None,
     }
 

@@ -38,13 +38,23 @@ def wait_for_point(page: Page, event_id: str, lat: float, lon: float, status: st
         arg=[event_id, lat, lon, status], timeout=TIMEOUT)
 
 
+def wait_idle(page: Page) -> None:
+    """Until the app has finished its reruns (Streamlit's running indicator is gone), as a user waits for the
+    page to settle: a click or a dropped file on an element a running rerun is about to replace can be
+    lost on a loaded machine."""
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=TIMEOUT)
+
+
 def set_reviewer(page: Page, name: str = REVIEWER) -> None:
+    wait_idle(page)
     page.get_by_label("Your name, to review events (asked once per session)").fill(name)
     page.keyboard.press("Enter")
     expect(page.get_by_text(re.compile("Reviewing as"))).to_be_visible(timeout=TIMEOUT)
+    wait_idle(page)
 
 
 def open_correction(page: Page) -> None:
+    wait_idle(page)
     page.get_by_text("Correct type, count, date or place").click()
 
 
@@ -78,11 +88,11 @@ def test_review_outlives_reloads_and_rebuilds_and_a_user_place_resolves(playwrig
         page.keyboard.press("Enter")
         matches = page.get_by_test_id("stSelectbox").filter(has_text="Matching places")
         expect(matches).to_be_visible(timeout=TIMEOUT)
-        page.wait_for_timeout(500)  # the rerun that drew it has ended
+        wait_idle(page)  # the rerun that drew it has ended
         matches.locator("input").click()
         page.keyboard.type(target.name_en)  # the picker filters its options as one types; Enter takes the first
         page.keyboard.press("Enter")
-        page.wait_for_timeout(500)
+        wait_idle(page)
         page.get_by_role("button", name="Save correction").click()
         wait_for_point(page, moved["event_id"], target.lat, target.lon, "corrected")
         page.reload()
@@ -96,6 +106,7 @@ def test_review_outlives_reloads_and_rebuilds_and_a_user_place_resolves(playwrig
         click_marker(page, rejected["event_id"])
         expect(evidence(page)).to_have_text(rejected["evidence"], timeout=TIMEOUT)
         set_reviewer(page)
+        wait_idle(page)
         page.get_by_role("button", name="Reject").click()
         map_frame(page).wait_for_function(
             "id => window.eventMap.ready && !window.eventMap.layer.points.some(p => p.id === id)",
@@ -117,13 +128,16 @@ def test_review_outlives_reloads_and_rebuilds_and_a_user_place_resolves(playwrig
         expect(evidence(page)).to_have_text(placed["evidence"], timeout=TIMEOUT)
         set_reviewer(page)
         open_correction(page)
+        wait_idle(page)
         page.get_by_text("…or click the map to drop a point and name it").click()
         expect(page.get_by_text("Click the map where it happened.")).to_be_visible(timeout=TIMEOUT)
         xy = map_frame(page).evaluate("window.eventMap.map.latLngToContainerPoint([34.62, 37.35])")
+        wait_idle(page)
         page.frame_locator(MAP).locator("#map").click(position={"x": xy["x"], "y": xy["y"]})
         expect(page.get_by_text(re.compile(r"Point 34\.\d+, 37\.\d+"))).to_be_visible(timeout=TIMEOUT)
         page.get_by_label("Name (Arabic)").fill(NEW_PLACE_AR)
         page.get_by_label("Name (English)").fill(NEW_PLACE_EN)
+        wait_idle(page)
         page.get_by_role("button", name="Save correction").click()
         expect(page.locator(".ev-detail .status-corrected")).to_be_visible(timeout=TIMEOUT)
         expect(page.locator(".ev-detail dd").filter(has_text=NEW_PLACE_EN)).to_contain_text("corrected")
@@ -133,9 +147,13 @@ def test_review_outlives_reloads_and_rebuilds_and_a_user_place_resolves(playwrig
         wait_for_point(page, placed["event_id"], added.lat, added.lon, "corrected")
 
         (tmp_path / "dirbu.txt").write_text(ARTICLE_NAMING_IT, encoding="utf-8")
+        wait_idle(page)
         page.get_by_test_id("stExpandSidebarButton").click()
         page.get_by_test_id("stExpander").get_by_text("Add articles").click()
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(tmp_path / "dirbu.txt"))
+        dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        dropzone.wait_for(state="attached", timeout=TIMEOUT)
+        wait_idle(page)
+        dropzone.set_input_files(str(tmp_path / "dirbu.txt"))
         expect(page.get_by_text(re.compile(r"\d+ new events from 1 new articles"))).to_be_visible(timeout=TIMEOUT)
         after, _ = data.load_store(store)
         new = after[~after["event_id"].isin(events["event_id"])]

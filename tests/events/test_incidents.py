@@ -449,3 +449,10 @@ def test_the_town_a_village_is_said_to_be_close_to_is_no_scene():
     assert shown(rows) == [("airstrike", "كفرنبل", 5)]
     rows = run("سقطت قذيفة في المنطقة القريبة من بلدة طفس.")  # near a town, no other place: the town it is
     assert shown(rows) == [("shelling", "طفس", None)]
+
+
+def test_a_number_no_single_incident_of_its_type_reaches_is_a_total_not_an_incident():
+    rows = run("أغار الطيران على بلدة كفرنبل صباح اليوم.\nوبلغ عدد المنشقين من أبناء بلدة طفس نحو خمسة آلاف عنصر.")
+    assert shown(rows) == [("airstrike", "كفرنبل", None)]
+    total = [r for r in rows if r["background"]]
+    assert [(r["event_type"], r["count"], r["count_text"]) for r in total] == [("defection", None, "نحو خمسة آلاف")]
