@@ -247,8 +247,8 @@ COUNTS = [
     # an area's toll, then a town's share of it: both stand
     ("قتل 36 مدنيا بقصف على ريف إدلب الجنوبي. وقتل 13 مدنيا بغارات على بلدة كفرنبل.",
      [("shelling", "ريف إدلب الجنوبي", 36), ("airstrike", "كفرنبل", 13)]),
-    # a toll too large for one incident keeps its phrase but not its number
-    ("قتل أكثر من 500 ألف شخص في المعارك في حلب.", [("clashes", "حلب", None)]),
+    # a toll too large for one incident is a total: kept as background (phrase, no number), off the map
+    ("قتل أكثر من 500 ألف شخص في المعارك في حلب.", []),
     # a singular or dual that is itself a death: one, two
     ("خلّفت قذائف المدفعية على بلدة طفس قتيلا وثلاثة جرحى.", [("shelling", "طفس", 1)]),
     ("أوقعت راجمات الصواريخ قتيلين في بلدة طفس عصر اليوم.", [("shelling", "طفس", 2)]),
