@@ -88,12 +88,17 @@ def filter_settings(events: pd.DataFrame) -> st.SearchStrategy[Filters]:
         statuses=st.lists(st.sampled_from(STATUSES), max_size=4, unique=True).map(tuple))
 
 
+def drawn_view(both, drawn):
+    """The store pair, a drawn filter setting and the rows pandas keeps for it."""
+    events, store = both
+    f = drawn.draw(filter_settings(events))
+    return events, store, f, apply(events, f)
+
+
 @HYPOTHESIS
 @given(drawn=st.data())
 def test_every_filter_setting_keeps_the_rows_pandas_keeps(both, drawn) -> None:
-    events, store = both
-    f = drawn.draw(filter_settings(events))
-    view = apply(events, f)
+    events, store, f, view = drawn_view(both, drawn)
     assert ids(store, f) == view["event_id"].tolist()  # the same rows, in store order
     assert store.headline(f) == data.headline(view)
     assert store.located(f) == int(view[data.LOCATED].sum())
@@ -175,9 +180,7 @@ def test_store_wide_figures_match(both) -> None:
 @HYPOTHESIS
 @given(drawn=st.data())
 def test_one_event_its_lists_and_the_next_unreviewed(both, drawn) -> None:
-    events, store = both
-    f = drawn.draw(filter_settings(events))
-    view = apply(events, f)
+    events, store, f, view = drawn_view(both, drawn)
     chosen = drawn.draw(st.sampled_from(events["event_id"].tolist()))
     row, in_view = store.event(chosen, f)
     reference = data.event_by_id(events, chosen)
