@@ -144,9 +144,9 @@ def _valid_counts(doc: Reading, start: int, end: int, trigs: list[Match[Trigger]
 
 
 _EACH = frozenset({"كل", "كلا"})  # `كلٍّ من`, `كلاً من`: the people named one by one after it
-_RELATIVES = frozenset({"الذين", "اللذين", "الذي", "التي", "اللواتي"})  # `…، والذين لا تتجاوز أعمارهم`: the list is over
+_RELATIVES = frozenset({"الذين", "اللذين", "الذي", "التي", "اللواتي"})  # `…، الذين يعملون في الزراعة`: the list is over
 SUBJECT_WORDS = 3  # words between a verb and `كل من` (its subject: `اعتقلت الدورية الأمنية كلا من`)
-NAME_WORDS = 5  # the most words one person's name (with a title: `الشاب زياد مرداش`) runs in a list
+NAME_WORDS = 5  # the most words one person's name (with a title: `الشاب سامر العلي`) runs in a list
 LISTED_PEOPLE = 40  # the longest list of named people read as a count
 
 
@@ -184,7 +184,7 @@ QUOTED_NAME_WORDS = 4  # the longest quoted name skipped between a verb and the 
 
 
 def _past_quoted_name(doc: Reading, k: int) -> int:
-    """The token after a quoted name that opens at token k (`اغتيال “مشهور الكناكري” القيادي`), else k."""
+    """The token after a quoted name that opens at token k (`اغتيال “فلان” القيادي`), else k."""
     toks = doc.toks
     if not 0 < k < len(toks) or not any(q in doc.text[toks[k - 1].end:toks[k].start] for q in _QUOTES):
         return k
@@ -206,7 +206,7 @@ def _row(doc: Reading, etype: str, place: Mention | None, near: bool, count: Cou
          date: DateHit | None, sent: tuple[int, int], actor_names: list[str], background: bool) -> dict:
     """One row of the events table, with offsets mapped back to the original text. A count above what
     one incident of its type can be (a population, a war's toll) keeps its phrase but no number, and the
-    report is background: a total, not an incident to map (`انشق منه حتى الآن نحو 21 ألفا`)."""
+    report is background: a total, not an incident to map (`بلغ عدد المنشقين نحو خمسة آلاف`)."""
     a = doc.article
     ostart, oend = doc.orig(*sent)
     if date is not None and not date.since:
@@ -344,7 +344,7 @@ def _clause_drafts(doc: Reading, sent: _Sentence, cs: int, ce: int, anchor: tupl
         if len(group) > 1 and not stated and not clause_dates and any(PRECISION.get(p[2].kind, 1) > 1 for p in group):
             continue  # "across the countrysides of A and B", with no number or date: background
         if stated and count.value and len(group) > 1:
-            count = replace(count, value=None)  # `ستة مدنيين … في احسم ونقير وبليون`: a total of the list, no place's own
+            count = replace(count, value=None)  # `ستة مدنيين … في A وB وC`: a total of the list, no place's own
         rank = 0 if count is None else 1 if count.value is None else 2 if len(group) > 1 else 3
         anaphoric = all(not t.payload.strong or definite(doc.toks[t.first].text)
                         for t in own if t.payload.event_type == etype)

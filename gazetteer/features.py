@@ -312,7 +312,7 @@ def _hard_constraints(c: Candidate, text: str, tokens: list[Token], facts: tuple
         if flags & _COMPASS and not (cue and not cue.plural and cue_kind and "region" not in cue.kinds):
             return "function word"
         if not c.key.startswith("ال") and number_word(c.key) and not (cue and not cue.plural and cue_kind):
-            return "number"  # `أكثر من أربعين شخصا`: forty, not the village `الأربعين`
+            return "number"  # `نحو أربعين طالبا`: forty, not the village `الأربعين`
         if c.first in tanween:
             return "tanween"
         if flags & _DUAL:
