@@ -20,7 +20,7 @@ from gazetteer.features import (_NO_POINT_KINDS, rows_info, SPAN_FEATURES, RowFe
                                 cue_fields,
                                 list_links, span_vector, with_list)
 from gazetteer.index import NameIndex
-from gazetteer.memo import Memo
+from gazetteer.memo import Memo, on
 from gazetteer.compose import facility_words, km_between
 from gazetteer.lexicon import cue_of
 from gazetteer.places import strip_articles
@@ -391,15 +391,17 @@ def _not_that_far(s: Scored, at: dict[int, Scored], words: list[Token], idx: Nam
     return abs(km_between(idx, s.row, ref.row) - stated) > max(w.gov_slack_km, stated / 2)
 
 
+def _points_of_admin1(idx: NameIndex, admin1: str) -> tuple[np.ndarray, np.ndarray]:
+    """The latitudes and longitudes of a governorate's rows (memoised per index by `_km_outside`)."""
+    inside = np.fromiter((a == admin1 for a in idx.admin1), bool, len(idx.admin1))
+    return idx.lat[inside], idx.lon[inside]
+
+
 def _km_outside(r: int, admin1: str, idx: NameIndex) -> float:
     """How far row r lies from the nearest place of a governorate in the gazetteer (0 for a row in it)."""
     if idx.admin1[r] == admin1:
         return 0.0
-    points = idx.__dict__.setdefault("_points_of_admin1", {})
-    if admin1 not in points:
-        inside = np.fromiter((a == admin1 for a in idx.admin1), bool, len(idx.admin1))
-        points[admin1] = (idx.lat[inside], idx.lon[inside])
-    lat, lon = points[admin1]
+    lat, lon = on(idx, "_points_of_admin1", _points_of_admin1, idx)[admin1]
     dy, dx = lat - idx.lat[r], (lon - idx.lon[r]) * math.cos(math.radians(idx.lat[r]))
     return float(np.sqrt(dy * dy + dx * dx).min() * 111.32) if len(lat) else math.inf
 
