@@ -50,6 +50,13 @@ def wait_for_markers(page: Page, ids: set[str]) -> None:
                             "JSON.stringify(ids)", arg=sorted(ids), timeout=TIMEOUT)
 
 
+def wait_idle(page: Page) -> None:
+    """Until the app has finished its reruns (Streamlit's running indicator is gone), as a user waits for the
+    page to settle: a click or a dropped file on an element a running rerun is about to replace can be
+    lost on a loaded machine."""
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=TIMEOUT)
+
+
 def click_marker(page: Page, event_id: str) -> None:
     """Bring an event's marker out of its cluster (zooming, spiderfying) and click it like a user."""
     map_frame(page).evaluate("id => window.eventMap.show(id)", event_id)
@@ -216,10 +223,14 @@ def test_p1_an_upload_newer_than_every_event_comes_into_view(playwright_instance
         page = new_page()
         page.goto(url)
         wait_for_markers(page, expected_ids(store, url))
+        wait_idle(page)
         page.get_by_test_id("stExpandSidebarButton").click()
         page.get_by_test_id("stExpander").get_by_text("Add articles").click()
         # dropping the file is the only step: no "process" button to find
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(tmp_path / "late.txt"))
+        dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        dropzone.wait_for(state="attached", timeout=TIMEOUT)
+        wait_idle(page)
+        dropzone.set_input_files(str(tmp_path / "late.txt"))
         expect(page.get_by_text(re.compile(r"\d+ new events from 1 new articles"))).to_be_visible(timeout=TIMEOUT)
         after, _ = data.load_store(store)
         new = set(after["event_id"]) - set(before["event_id"])

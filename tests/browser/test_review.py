@@ -17,7 +17,8 @@ from events import review
 from events.store import copy_store
 from gazetteer import user_places
 from tests.browser.conftest import REPO, streamlit_app
-from tests.browser.test_dashboard import MAP, TIMEOUT, click_marker, evidence, expected_ids, map_frame, wait_for_markers
+from tests.browser.test_dashboard import (MAP, TIMEOUT, click_marker, evidence, expected_ids, map_frame, wait_for_markers,
+                                         wait_idle)
 
 NEW_PLACE_AR, NEW_PLACE_EN = "ديربو", "Dirbu"
 REVIEWER = "Rima <b>"  # reviewer input is untrusted too
@@ -36,13 +37,6 @@ def wait_for_point(page: Page, event_id: str, lat: float, lon: float, status: st
         "window.eventMap.layer.points.find(p => p.id === id); "
         "return p && Math.abs(p.lat - lat) < 1e-4 && Math.abs(p.lon - lon) < 1e-4 && p.s === s; }",
         arg=[event_id, lat, lon, status], timeout=TIMEOUT)
-
-
-def wait_idle(page: Page) -> None:
-    """Until the app has finished its reruns (Streamlit's running indicator is gone), as a user waits for the
-    page to settle: a click or a dropped file on an element a running rerun is about to replace can be
-    lost on a loaded machine."""
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=TIMEOUT)
 
 
 def set_reviewer(page: Page, name: str = REVIEWER) -> None:
